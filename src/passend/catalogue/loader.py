@@ -1,0 +1,425 @@
+"""Load and check the catalogue: every YAML file under ``data/`` (plus a user's extra file or
+folder), validated by the schema, then checked for references between entries.
+
+Every problem is reported as ``file:line: field: what is wrong``; all problems of a load are
+collected before :class:`CatalogueError` is raised, so that one run shows them all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from passend.catalogue.schema import (
+    Activity,
+    AppliesTo,
+    Bottleneck,
+    CatalogueFile,
+    ContractForm,
+    Document,
+    FinancerKind,
+    Law,
+    Meta,
+    Professional,
+    ProviderKind,
+    Route,
+    Sector,
+    Setting,
+    Source,
+    Specialty,
+    Tariff,
+    TariffOverride,
+    Title,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+EXTRA_ENV = "PASSEND_CATALOGUE_EXTRA"
+"""Environment variable naming a user's extra catalogue file or folder (e.g. tariff overrides)."""
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class CatalogueIssue:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.field or '(file)'}: {self.message}"
+
+
+class CatalogueError(Exception):
+    """The catalogue could not be loaded; ``issues`` says where and why."""
+
+    def __init__(self, issues: list[CatalogueIssue]):
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+@dataclass
+class Catalogue:
+    """The merged, checked catalogue. Dictionaries are keyed by id (titles by code)."""
+
+    meta: Meta
+    documents: dict[str, Document]
+    laws: dict[str, Law]
+    financer_kinds: dict[str, FinancerKind]
+    settings: dict[str, Setting]
+    specialties: dict[str, Specialty]
+    professionals: dict[str, Professional]
+    provider_kinds: dict[str, ProviderKind]
+    activities: dict[str, Activity]
+    sectors: dict[str, Sector]
+    contract_forms: dict[str, ContractForm]
+    titles: dict[str, Title]
+    bottlenecks: dict[str, Bottleneck]
+    routes: dict[str, Route]
+    files: list[str] = field(default_factory=list)
+
+    def titles_for(self, activity: str, year: int) -> list[Title]:
+        """Titles valid in ``year`` that cover ``activity``, in catalogue order."""
+        return [t for t in self.titles.values() if activity in t.activities and t.valid_in(year)]
+
+
+# -- reading YAML with positions ------------------------------------------------------------
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
+def line_of(doc: Any, loc: Loc) -> int | None:
+    """1-based line of the deepest node of ``loc`` that exists in the parsed document."""
+    line: int | None = None
+    node = doc
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    if line is None and isinstance(node, CommentedMap | CommentedSeq):
+        line = node.lc.line + 1
+    return line
+
+
+def _field(loc: Loc) -> str:
+    out = ""
+    for k in loc:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out
+
+
+def _entry_label(doc: Any, loc: Loc) -> str:
+    """The id or code of the entry at loc[:2] (e.g. titles[3] -> 'titles[3] (12010)')."""
+    if len(loc) >= 2 and isinstance(loc[1], int):
+        try:
+            entry = doc[loc[0]][loc[1]]
+            ident = entry.get("code") or entry.get("id")
+            if ident:
+                return f" ({ident})"
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass
+    return ""
+
+
+def _read(path: Path, shown: str) -> tuple[Any, list[CatalogueIssue]]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            doc = _yaml().load(fh)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        return None, [CatalogueIssue(shown, line, "", f"YAML: {e.problem or e.context}")]
+    except YAMLError as e:
+        return None, [CatalogueIssue(shown, None, "", f"YAML: {e}")]
+    except UnicodeDecodeError as e:
+        return None, [CatalogueIssue(shown, None, "", f"not UTF-8 text: {e.reason}")]
+    if doc is None:
+        return CommentedMap(), []
+    if not isinstance(doc, CommentedMap):
+        return None, [CatalogueIssue(shown, 1, "", "the file must be a mapping of lists")]
+    return doc, []
+
+
+def _validate(doc: Any, shown: str) -> tuple[CatalogueFile | None, list[CatalogueIssue]]:
+    try:
+        return CatalogueFile.model_validate(doc), []
+    except ValidationError as e:
+        issues = []
+        for err in e.errors(include_url=False):
+            loc = tuple(err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field (not in the schema)"
+            elif err["type"] == "missing":
+                msg = "required field is missing"
+            if "input" in err and err["type"] in {"literal_error", "enum"}:
+                msg += f" (got {err['input']!r})"
+            label = _entry_label(doc, loc)
+            issues.append(CatalogueIssue(shown, line_of(doc, loc), _field(loc) + label, msg))
+        return None, issues
+
+
+def _files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+# -- cross-reference checks -----------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.issues: list[CatalogueIssue] = []
+
+    def add(self, file: str, doc: Any, loc: Loc, message: str) -> None:
+        label = _entry_label(doc, loc)
+        self.issues.append(CatalogueIssue(file, line_of(doc, loc), _field(loc) + label, message))
+
+    def ref(
+        self, file: str, doc: Any, loc: Loc, value: str, known: Iterable[str], what: str
+    ) -> None:
+        known = list(known)
+        if value not in known:
+            from difflib import get_close_matches
+
+            close = get_close_matches(value, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            self.add(file, doc, loc, f"unknown {what} {value!r}{hint}")
+
+
+def _sources(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, Source]]:
+    """Every Source inside ``model`` with its location."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            here = (*loc, name) if i is None else (*loc, name, i)
+            if isinstance(item, Source):
+                yield here, item
+            elif isinstance(item, BaseModel):
+                yield from _sources(item, here)
+
+
+KINDS = (
+    "documents",
+    "laws",
+    "financer_kinds",
+    "settings",
+    "specialties",
+    "professionals",
+    "provider_kinds",
+    "activities",
+    "sectors",
+    "contract_forms",
+    "titles",
+    "bottlenecks",
+    "routes",
+)
+
+
+def load_catalogue(extra: Path | str | None = None) -> Catalogue:
+    """Load the embedded catalogue, plus ``extra`` (or ``$PASSEND_CATALOGUE_EXTRA``): a YAML
+    file or folder with more entries or ``tariff_overrides``. Raises CatalogueError."""
+    roots = [DATA_DIR]
+    extra = extra if extra is not None else os.environ.get(EXTRA_ENV) or None
+    if extra is not None:
+        extra_path = Path(extra)
+        if not extra_path.exists():
+            raise CatalogueError([CatalogueIssue(str(extra_path), None, "", "no such file")])
+        roots.append(extra_path)
+
+    issues: list[CatalogueIssue] = []
+    parsed: list[tuple[str, Any, CatalogueFile]] = []
+    shown_files: list[str] = []
+    for root in roots:
+        for path in _files(root):
+            shown = (
+                f"catalogue/{path.relative_to(DATA_DIR).as_posix()}"
+                if root is DATA_DIR
+                else str(path)
+            )
+            shown_files.append(shown)
+            doc, errs = _read(path, shown)
+            issues += errs
+            if doc is None:
+                continue
+            model, errs = _validate(doc, shown)
+            issues += errs
+            if model is not None:
+                parsed.append((shown, doc, model))
+    if issues:
+        raise CatalogueError(issues)
+    return _assemble(parsed, shown_files)
+
+
+def _assemble(parsed: list[tuple[str, Any, CatalogueFile]], shown_files: list[str]) -> Catalogue:
+    chk = _Checker()
+    merged: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
+    where: dict[tuple[str, str], tuple[str, Any, Loc]] = {}
+    metas = []
+    for file, doc, model in parsed:
+        if model.meta is not None:
+            metas.append((file, doc, model.meta))
+        for kind in KINDS:
+            for i, entry in enumerate(getattr(model, kind)):
+                key = entry.code if kind == "titles" else entry.id
+                loc: Loc = (kind, i, "code" if kind == "titles" else "id")
+                if key in merged[kind]:
+                    first = where[(kind, key)]
+                    chk.add(
+                        file,
+                        doc,
+                        loc,
+                        f"{key!r} is defined twice (also at {first[0]}:{line_of(first[1], first[2])})",
+                    )
+                    continue
+                merged[kind][key] = entry
+                where[(kind, key)] = (file, doc, loc)
+    if len(metas) != 1:
+        files = ", ".join(m[0] for m in metas) or "none"
+        chk.issues.append(
+            CatalogueIssue("catalogue", None, "meta", f"exactly one file must hold meta ({files})")
+        )
+
+    m = merged
+    for file, doc, model in parsed:
+        for kind in KINDS:
+            for i, entry in enumerate(getattr(model, kind)):
+                for loc, src in _sources(entry, (kind, i)):
+                    chk.ref(file, doc, (*loc, "document"), src.document, m["documents"], "document")
+        for i, law in enumerate(model.laws):
+            for j, fk in enumerate(law.financer_kinds):
+                chk.ref(
+                    file,
+                    doc,
+                    ("laws", i, "financer_kinds", j),
+                    fk,
+                    m["financer_kinds"],
+                    "financer kind",
+                )
+        for i, sector in enumerate(model.sectors):
+            chk.ref(file, doc, ("sectors", i, "law"), sector.law, m["laws"], "law")
+        for i, title in enumerate(model.titles):
+            _check_title(chk, file, doc, ("titles", i), title, m)
+        for kind in ("bottlenecks", "routes"):
+            for i, entry in enumerate(getattr(model, kind)):
+                _check_applies(chk, file, doc, (kind, i, "applies_to"), entry.applies_to, m)
+        for i, route in enumerate(model.routes):
+            chk.ref(
+                file,
+                doc,
+                ("routes", i, "financer_kind"),
+                route.financer_kind,
+                m["financer_kinds"],
+                "financer kind",
+            )
+        for i, ov in enumerate(model.tariff_overrides):
+            for loc, src in _sources(ov, ("tariff_overrides", i)):
+                chk.ref(file, doc, (*loc, "document"), src.document, m["documents"], "document")
+            chk.ref(file, doc, ("tariff_overrides", i, "code"), ov.code, m["titles"], "title code")
+
+    if chk.issues:
+        raise CatalogueError(chk.issues)
+
+    titles: dict[str, Title] = m["titles"]
+    for _file, _doc, model in parsed:
+        for ov in model.tariff_overrides:
+            titles[ov.code] = _apply_override(titles[ov.code], ov)
+
+    return Catalogue(meta=metas[0][2], files=shown_files, **m)
+
+
+def _apply_override(title: Title, ov: TariffOverride) -> Title:
+    new = Tariff(
+        year=ov.year,
+        cents=ov.cents,
+        placeholder=False,
+        note=ov.note,
+        sources=ov.sources,
+        origin="override",
+    )
+    tariffs = [t for t in title.tariffs if t.year != ov.year] + [new]
+    return title.model_copy(update={"tariffs": sorted(tariffs, key=lambda t: t.year)})
+
+
+def _check_title(chk: _Checker, file: str, doc: Any, loc: Loc, t: Title, m: dict) -> None:
+    chk.ref(file, doc, (*loc, "law"), t.law, m["laws"], "law")
+    chk.ref(
+        file, doc, (*loc, "financer_kind"), t.financer_kind, m["financer_kinds"], "financer kind"
+    )
+    law = m["laws"].get(t.law)
+    if (
+        law is not None
+        and t.financer_kind in m["financer_kinds"]
+        and (t.financer_kind not in law.financer_kinds)
+    ):
+        chk.add(
+            file,
+            doc,
+            (*loc, "financer_kind"),
+            f"{t.financer_kind!r} does not finance care under law {t.law!r}",
+        )
+    chk.ref(file, doc, (*loc, "sector"), t.sector, m["sectors"], "sector")
+    sector = m["sectors"].get(t.sector)
+    if sector is not None:
+        segments = [s.id for s in sector.segments]
+        if segments and t.segment is None:
+            chk.add(
+                file,
+                doc,
+                (*loc, "segment"),
+                f"sector {t.sector!r} has segments; give one of {', '.join(segments)}",
+            )
+        elif t.segment is not None:
+            chk.ref(file, doc, (*loc, "segment"), t.segment, segments, f"segment of {t.sector}")
+    for j, a in enumerate(t.activities):
+        chk.ref(file, doc, (*loc, "activities", j), a, m["activities"], "activity")
+    for j, s in enumerate(t.settings):
+        chk.ref(file, doc, (*loc, "settings", j), s, m["settings"], "setting")
+    for j, cf in enumerate(t.typical_contract_forms):
+        chk.ref(
+            file, doc, (*loc, "typical_contract_forms", j), cf, m["contract_forms"], "contract form"
+        )
+    for j, c in enumerate(t.claimants):
+        cl = (*loc, "claimants", j)
+        for k, p in enumerate(c.professionals):
+            chk.ref(file, doc, (*cl, "professionals", k), p, m["professionals"], "professional")
+        for fld in ("specialties", "in_name_of"):
+            for k, s in enumerate(getattr(c, fld)):
+                chk.ref(file, doc, (*cl, fld, k), s, m["specialties"], "specialty")
+        for k, pk in enumerate(c.provider_kinds):
+            chk.ref(file, doc, (*cl, "provider_kinds", k), pk, m["provider_kinds"], "provider kind")
+
+
+def _check_applies(chk: _Checker, file: str, doc: Any, loc: Loc, a: AppliesTo, m: dict) -> None:
+    for fld, kind, what in (
+        ("titles", "titles", "title code"),
+        ("sectors", "sectors", "sector"),
+        ("activities", "activities", "activity"),
+        ("professionals", "professionals", "professional"),
+        ("settings", "settings", "setting"),
+    ):
+        for j, v in enumerate(getattr(a, fld)):
+            chk.ref(file, doc, (*loc, fld, j), v, m[kind], what)
+
+
+__all__ = ["Catalogue", "CatalogueError", "CatalogueIssue", "load_catalogue"]
