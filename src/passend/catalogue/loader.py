@@ -316,6 +316,16 @@ def _assemble(parsed: list[tuple[str, Any, CatalogueFile]], shown_files: list[st
                     m["financer_kinds"],
                     "financer kind",
                 )
+        for i, prof in enumerate(model.professionals):
+            for j, pk in enumerate(prof.provider_kinds):
+                chk.ref(
+                    file,
+                    doc,
+                    ("professionals", i, "provider_kinds", j),
+                    pk,
+                    m["provider_kinds"],
+                    "provider kind",
+                )
         for i, sector in enumerate(model.sectors):
             chk.ref(file, doc, ("sectors", i, "law"), sector.law, m["laws"], "law")
         for i, title in enumerate(model.titles):

@@ -122,6 +122,9 @@ class Specialty(Entity):
 class Professional(Entity):
     has_specialty: bool = False
     """True when the professional is only fully described with a specialty (medical specialist)."""
+    provider_kinds: list[str] = Field(min_length=1)
+    """The kinds of provider this professional works for; a title's claimant rule only lets a
+    professional claim for a provider kind they work for."""
 
 
 class ProviderKind(Entity):
@@ -235,7 +238,8 @@ class Tariff(Model):
 
 class Claimant(Model):
     """Who may claim a title. A professional matches when it is listed (or the list is empty:
-    any professional of the provider kinds) and, where ``specialties`` is given, has one of them.
+    any professional of the provider kinds), works for one of ``provider_kinds`` and, where
+    ``specialties`` is given, has one of them.
     ``in_name_of`` lists the specialties in whose name the professional claims (e.g. the
     elderly-care physician opening the DBC palliatieve zorg for internal medicine)."""
 

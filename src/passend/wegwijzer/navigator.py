@@ -53,12 +53,18 @@ class Query:
 # -- the rules shared with the claims stage ---------------------------------------------------
 
 
-def claimant_for(title: Title, professional: str, specialty: str | None) -> Claimant | None:
+def claimant_for(
+    cat: Catalogue, title: Title, professional: str, specialty: str | None
+) -> Claimant | None:
     """The first claimant rule of ``title`` that lets ``professional`` (with ``specialty``)
-    claim it, or None. A rule with ``specialties`` needs one of them; a rule with
+    claim it, or None. The professional must be listed (or the list empty) and work for one of
+    the rule's provider kinds; a rule with ``specialties`` needs one of them; a rule with
     ``in_name_of`` accepts no specialty or one of those (the specialty claimed in the name of)."""
+    works_for = set(cat.professionals[professional].provider_kinds)
     for c in title.claimants:
         if c.professionals and professional not in c.professionals:
+            continue
+        if not works_for & set(c.provider_kinds):
             continue
         if c.specialties and specialty not in c.specialties:
             continue
@@ -218,60 +224,58 @@ def _who_may_claim(cat: Catalogue, t: Title, lang: str) -> str:
 def _reason(
     cat: Catalogue, q: Query, year: int, lang: str, barred: list[Title], proposed_only: bool
 ) -> str:
-    act = cat.activities[q.activity].name.get(lang)
-    prof = cat.professionals[q.professional].name.get(lang)
+    """Why the professional may not claim: who may claim the titles that exist, that only
+    proposals exist, or that no title covers the activity; plus titles of other years."""
     en = lang == "en"
-    if barred:
-        lines = []
-        for t in barred:
-            rule = t.gate_rule.get(lang) if t.gate_rule else ""
-            who = _who_may_claim(cat, t, lang)
-            lines.append(
-                f"{t.name} ({t.code}): "
-                + (f"only {who}." if en else f"alleen {who}.")
-                + (f" {rule}" if rule else "")
-            )
-        head = (
-            f"The {prof.lower()} may not claim a payment title for '{act}' in {year}."
-            if en
-            else f"De {prof.lower()} kan in {year} geen betaaltitel declareren voor '{act}'."
-        )
-        return " ".join([head, *lines])
-    if proposed_only:
-        return (
-            f"For '{act}' in {year} only proposed titles exist, which cannot be claimed yet."
-            if en
-            else f"Voor '{act}' bestaan in {year} alleen voorgestelde titels, die nog niet te declareren zijn."
-        )
-    other_years = [
-        t for t in cat.titles.values() if q.activity in t.activities and t.status != "proposed"
-    ]
+    act = cat.activities[q.activity].name.get(lang)
+    prof = cat.professionals[q.professional].name.get(lang).lower()
+    if q.specialty is not None:
+        prof += f" ({cat.specialties[q.specialty].name.get(lang).lower()})"
     where = f" ({cat.settings[q.setting].name.get(lang).lower()})" if q.setting else ""
-    text = (
-        f"No payment title covers '{act}'{where} in {year}."
-        if en
-        else f"Er is in {year} geen betaaltitel voor '{act}'{where}."
-    )
-    later = sorted(
+    parts: list[str] = []
+    if barred:
+        parts.append(
+            f"The {prof} may not claim a payment title for '{act}'{where} in {year}."
+            if en
+            else f"De {prof} kan in {year} geen betaaltitel declareren voor '{act}'{where}."
+        )
+        for t in barred:
+            who = _who_may_claim(cat, t, lang)
+            parts.append(f"{t.name} ({t.code}): " + (f"only {who}." if en else f"alleen {who}."))
+            if t.gate_rule is not None:
+                parts.append(t.gate_rule.get(lang))
+    elif proposed_only:
+        parts.append(
+            f"For '{act}'{where} in {year} only proposed titles exist, which cannot be claimed yet."
+            if en
+            else f"Voor '{act}'{where} bestaan in {year} alleen voorgestelde titels, die nog niet te declareren zijn."
+        )
+    else:
+        parts.append(
+            f"No payment title covers '{act}'{where} in {year}."
+            if en
+            else f"Er is in {year} geen betaaltitel voor '{act}'{where}."
+        )
+    other_years = sorted(
         (
             t
-            for t in other_years
-            if claimant_for(t, q.professional, q.specialty) is not None
-            and (q.setting is None or q.setting in t.settings)
+            for t in cat.titles.values()
+            if q.activity in t.activities
+            and t.status != "proposed"
             and not t.valid_in(year)
+            and (q.setting is None or q.setting in t.settings)
+            and claimant_for(cat, t, q.professional, q.specialty) is not None
         ),
         key=lambda t: t.valid_from,
     )
-    for t in later[:3]:
-        span = (
-            (f"from {t.valid_from.isoformat()}" if en else f"vanaf {t.valid_from.isoformat()}")
-            if t.valid_from > dt.date(year, 12, 31)
-            else (
-                f"until {t.valid_to.isoformat()}" if en else f"tot en met {t.valid_to.isoformat()}"
-            )
-        )
-        text += f" {t.name} ({t.code}): {span}."
-    return text
+    for t in other_years:
+        if t.valid_from > dt.date(year, 12, 31):
+            span = f"from {t.valid_from.isoformat()}" if en else f"vanaf {t.valid_from.isoformat()}"
+        else:
+            end = t.valid_to.isoformat() if t.valid_to else ""
+            span = f"until {end}" if en else f"tot en met {end}"
+        parts.append(f"{t.name} ({t.code}): {span}.")
+    return " ".join(parts)
 
 
 def ask(cat: Catalogue, q: Query, lang: str = "nl") -> dict[str, Any]:
@@ -282,7 +286,7 @@ def ask(cat: Catalogue, q: Query, lang: str = "nl") -> dict[str, Any]:
     chosen: list[tuple[Title, Claimant]] = []
     barred: list[Title] = []
     for t in candidates:
-        c = claimant_for(t, q.professional, q.specialty)
+        c = claimant_for(cat, t, q.professional, q.specialty)
         if c is None:
             if t.status != "proposed":
                 barred.append(t)
