@@ -13,6 +13,7 @@ under ``tests/cases/``; the format:
         option: {CODE: {field: value, ...}}   # fields of one option
         caveats_include: [bottleneck ids]     # on an option or in the general caveats
         caveats_exclude: [bottleneck ids]
+        caveat: {BOTTLENECK_ID: {field: value, ...}}   # fields of one caveat
         routes_include: [route ids]
         routes_exclude: [route ids]
         reason_contains: [text, ...]          # substrings of the reason
@@ -37,6 +38,7 @@ EXPECT_KEYS = {
     "option",
     "caveats_include",
     "caveats_exclude",
+    "caveat",
     "routes_include",
     "routes_exclude",
     "reason_contains",
@@ -72,6 +74,7 @@ def test_case(cat, case: dict[str, Any]) -> None:
         c["bottleneck_id"] for o in answer["options"] for c in o["caveats"]
     }
     route_ids = {r["route_id"] for r in answer["routes"]}
+    all_caveats = answer["caveats"] + [c for o in answer["options"] for c in o["caveats"]]
 
     if "eligible" in expect:
         assert answer["eligible"] is expect["eligible"], answer["reason"]
@@ -90,6 +93,11 @@ def test_case(cat, case: dict[str, Any]) -> None:
         assert bid in caveat_ids, f"caveat {bid} missing from {sorted(caveat_ids)}"
     for bid in expect.get("caveats_exclude", []):
         assert bid not in caveat_ids, f"caveat {bid} should not apply"
+    for bid, fields in expect.get("caveat", {}).items():
+        matching = [c for c in all_caveats if c["bottleneck_id"] == bid]
+        assert matching, f"caveat {bid} missing"
+        for field, value in fields.items():
+            assert all(c[field] == value for c in matching), f"{bid}.{field}"
     for rid in expect.get("routes_include", []):
         assert rid in route_ids, f"route {rid} missing from {sorted(route_ids)}"
     for rid in expect.get("routes_exclude", []):

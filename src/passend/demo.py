@@ -132,10 +132,10 @@ def run_demo(cat: Catalogue, out_dir: Path, lang: str = "nl") -> Path:
         )
         summary.add_row(str(i), question, yes, codes)
     screen.print(summary)
-    text_path = out_dir / "wegwijzer.txt"
-    html_path = out_dir / "wegwijzer.html"
+    text_path = (out_dir / "wegwijzer.txt").resolve()
+    html_path = (out_dir / "wegwijzer.html").resolve()
     text_path.write_text(report.export_text(clear=False), encoding="utf-8")
     html_path.write_text(report.export_html(clear=True), encoding="utf-8")
-    screen.print(f"{'Answers' if lang == 'en' else 'Antwoorden'} (JSON): {target}/")
+    screen.print(f"{'Answers' if lang == 'en' else 'Antwoorden'} (JSON): {target.resolve()}/")
     screen.print(f"{'Report' if lang == 'en' else 'Rapport'}: {text_path}")
     return html_path
