@@ -25,8 +25,8 @@ demo: $(VENV)/.installed
 	$(BIN)/passend demo --out $(OUT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 test: lint
 	$(BIN)/passend catalogue check

@@ -31,8 +31,15 @@ catalogue_app = typer.Typer(
 )
 app.add_typer(catalogue_app, name="catalogue")
 
+
+def _register_population() -> None:
+    from passend.population.commands import app as population_app
+
+    app.add_typer(population_app, name="population")
+
+
 out = Console(soft_wrap=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 ExtraOpt = Annotated[
     Path | None,
@@ -254,6 +261,9 @@ def demo(
     cat = _load(extra)
     report = run_demo(cat, out_dir, lang)
     out.print(f"\n[bold]{'Result' if lang == 'en' else 'Resultaat'}:[/] {report}")
+
+
+_register_population()
 
 
 def main() -> None:

@@ -1,0 +1,852 @@
+"""Generate a synthetic population of patients in their last year of life, with their care.
+
+Everything is vectorised with NumPy (no Python loop over patients or rows). Randomness is
+split into independent streams, one per component (patients, each event kind, district
+nursing, hospital, ...), each seeded from ``(seed, stable id of the component)``. Each stream
+draws arrays whose shape does not depend on the effect modifiers, so a baseline and an
+intervention with the same seed share their patients and their draws (paired comparison):
+
+- a rate multiplier below 1 keeps each baseline event when its own uniform draw is below the
+  multiplier (thinning), so the intervention's events are a subset of the baseline's;
+  above 1 it adds events from a separate stream;
+- the odds ratios for dying at home and at the preferred place reweight the place-of-death
+  probabilities of each patient, and the same uniform draw picks the place (inverse CDF);
+- added activities come from streams of their own.
+
+Care follows the trajectory and intensifies towards death: event rates in month m before
+death (m = 1 is the last 30 days) are ``last_month * decay^(m-1)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import BaseModel, ConfigDict, Field
+
+from passend.catalogue.loader import Catalogue
+from passend.population.params import (
+    PLACES,
+    TRAJECTORIES,
+    EventSpec,
+    InsurersFile,
+    Parameters,
+    Region,
+)
+from passend.population.tables import ACTIVITIES, FINANCERS, PATIENTS, PROVIDERS
+
+HOSPITAL_KEYS = ("admission_via_ed", "admission_other", "ed_visit_only", "icu")
+OTHER_KEYS = ("district_nursing", "advance_care_planning")
+PROVIDER_KINDS = (
+    "hospital",
+    "gp_practice",
+    "gp_out_of_hours",
+    "zorggroep",
+    "district_nursing_org",
+    "hospice_high_care",
+    "hospice_low_care",
+    "nursing_home",
+    "consultation_team",
+    "wmo_provider",
+    "network",
+)
+
+
+class AddedActivity(BaseModel):
+    """Activities an intervention adds per patient (e.g. consultations of a transmural team)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    activity: str
+    professional: str
+    specialty: str | None = None
+    provider_kind: str
+    setting: str = "home"
+    unit: Literal["minutes", "days", "count"] = "minutes"
+    quantity: int = Field(gt=0)
+    share: float = Field(default=1.0, ge=0, le=1)
+    """Share of the patients (matching ``who``) who get it."""
+    per_patient: float = Field(default=1.0, gt=0)
+    """Mean number of events for a patient who gets it (Poisson, at least one)."""
+    who: Literal["all", "at_home", "resident", "marked"] = "all"
+    window_days: int = Field(default=90, ge=1, le=365)
+    """Events fall in the last ``window_days`` before death (after marking for ``marked``)."""
+
+
+class Effects(BaseModel):
+    """Effect modifiers of an intervention, applied inside generation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rate_multipliers: dict[str, float] = {}
+    """Per event id of the parameters, or admission_via_ed, admission_other, ed_visit_only,
+    icu, district_nursing (scales minutes) and advance_care_planning (scales the share)."""
+    odds_home: float = Field(default=1.0, gt=0)
+    """Odds ratio for dying at home."""
+    odds_preferred: float = Field(default=1.0, gt=0)
+    """Odds ratio for dying at the preferred place."""
+    added: list[AddedActivity] = []
+
+
+@dataclass
+class Population:
+    patients: pa.Table
+    activities: pa.Table
+    providers: pa.Table
+    financers: pa.Table
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {
+            "patients": self.patients,
+            "activities": self.activities,
+            "providers": self.providers,
+            "financers": self.financers,
+        }
+
+
+def _stream(seed: int, name: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+
+
+def _choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Inverse-CDF choice: one category per row of ``weights`` (rows need not sum to 1)."""
+    w = np.atleast_2d(weights)
+    cdf = np.cumsum(w, axis=1)
+    cdf /= cdf[:, -1:]
+    if cdf.shape[0] == 1:
+        return np.searchsorted(cdf[0], u, side="right").clip(0, w.shape[1] - 1)
+    return (u[:, None] >= cdf).sum(axis=1).clip(0, w.shape[1] - 1)
+
+
+class _Rows:
+    """Column arrays of activity rows, collected per component and concatenated once."""
+
+    def __init__(self, vocab: dict[str, list[str]]):
+        self.vocab = vocab
+        self.index = {k: {v: i for i, v in enumerate(vs)} for k, vs in vocab.items()}
+        self.parts: list[dict[str, np.ndarray]] = []
+
+    def code(self, kind: str, value: str | None) -> int:
+        return -1 if value is None else self.index[kind][value]
+
+    def add(
+        self,
+        patient: np.ndarray,
+        activity: str | np.ndarray,
+        professional: str | np.ndarray,
+        specialty: str | np.ndarray | None,
+        setting: str | np.ndarray,
+        provider: np.ndarray,
+        day: np.ndarray,
+        quantity: np.ndarray,
+        unit: str,
+        patient_bound: bool = True,
+    ) -> None:
+        n = len(day)
+        if n == 0:
+            return
+
+        def col(kind: str, v: str | int | np.ndarray | None) -> np.ndarray:
+            if isinstance(v, np.ndarray):
+                return v.astype(np.int16)
+            code = v if isinstance(v, int) else self.code(kind, v)
+            return np.full(n, code, dtype=np.int16)
+
+        self.parts.append(
+            {
+                "patient": patient.astype(np.int64),
+                "activity": col("activity", activity),
+                "professional": col("professional", professional),
+                "specialty": col("specialty", specialty),
+                "setting": col("setting", setting),
+                "provider": provider.astype(np.int32),
+                "day": day.astype(np.int64),
+                "quantity": np.asarray(quantity).astype(np.int64),
+                "unit": col("unit", unit),
+                "patient_bound": np.full(n, patient_bound),
+            }
+        )
+
+    def concat(self) -> dict[str, np.ndarray]:
+        keys = self.parts[0].keys()
+        return {k: np.concatenate([p[k] for p in self.parts]) for k in keys}
+
+
+@dataclass
+class _People:
+    n: int
+    traj: np.ndarray
+    resident: np.ndarray
+    marked: np.ndarray
+    death: np.ndarray  # days since 1970-01-01
+    marking: np.ndarray  # days; only valid where marked
+    place: np.ndarray  # index into PLACES
+    providers: dict[str, np.ndarray]  # kind -> provider row index
+
+
+def _months_matrix(last: np.ndarray, decay: float, months: int) -> np.ndarray:
+    return last[:, None] * decay ** np.arange(months)[None, :]
+
+
+def _expand(rng: np.random.Generator, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Poisson counts per (patient, month), expanded to one row per event: patient index,
+    month index (0 = last 30 days) and days before death (uniform within the month)."""
+    months = lam.shape[1]
+    counts = rng.poisson(lam)
+    flat = np.repeat(np.arange(lam.size), counts.ravel())
+    patient, month = np.divmod(flat, months)
+    before = month * 30 + np.floor(rng.random(len(flat)) * 30).astype(np.int64)
+    return patient, month, before
+
+
+def _keep(rng: np.random.Generator, n: int, multiplier: float) -> np.ndarray:
+    u = rng.random(n)
+    return u < min(multiplier, 1.0)
+
+
+def _quantity(rng: np.random.Generator, spec: EventSpec, n: int) -> np.ndarray:
+    q = spec.quantity
+    if q.fixed is not None:
+        return np.full(n, int(q.fixed))
+    if q.choice is not None:
+        idx = _choice(rng.random(n), np.asarray(q.p))
+        return np.asarray(q.choice, dtype=np.int64)[idx]
+    return np.maximum(1, np.round(rng.gamma(q.shape, q.gamma_mean / q.shape, n))).astype(np.int64)
+
+
+def _who(people: _People, who: str) -> np.ndarray:
+    if who == "all":
+        return np.ones(people.n, dtype=bool)
+    if who == "at_home":
+        return ~people.resident
+    if who == "resident":
+        return people.resident.copy()
+    return people.marked.copy()
+
+
+def national_death_rate(regions: dict[str, Region]) -> float:
+    nat = regions["national"]
+    assert nat.deaths_per_year is not None
+    return nat.deaths_per_year.value / nat.inhabitants.value
+
+
+def generate(
+    cat: Catalogue,
+    params: Parameters,
+    insurers: InsurersFile,
+    regions: dict[str, Region],
+    region_id: str,
+    year: int,
+    seed: int,
+    scale: float = 1.0,
+    effects: Effects | None = None,
+) -> Population:
+    effects = effects or Effects()
+    region = regions[region_id]
+    valid_keys = {e.id for e in params.events} | set(HOSPITAL_KEYS) | set(OTHER_KEYS)
+    unknown = sorted(set(effects.rate_multipliers) - valid_keys)
+    if unknown:
+        raise ValueError(f"unknown rate multiplier(s) {unknown}; valid: {sorted(valid_keys)}")
+    mult = effects.rate_multipliers
+
+    deaths = (
+        region.deaths_per_year.value
+        if region.deaths_per_year is not None
+        else region.inhabitants.value * national_death_rate(regions)
+    )
+    n = round(deaths * params.palliative_share_of_deaths.value * scale)
+    if n < 1:
+        raise ValueError(f"scale {scale} leaves no patients in region {region_id}")
+
+    # -- providers and financers ---------------------------------------------------------------
+    rates = params.provider_rates()
+    prov_kind, prov_ids, prov_names = [], [], []
+    first: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for kind in PROVIDER_KINDS:
+        k = region.providers.get(kind)
+        if k is None:
+            k = max(1, round(rates.get(kind, 0) * region.inhabitants.value / 1e5 * scale))
+        first[kind], count[kind] = len(prov_ids), k
+        for i in range(k):  # providers, not patients: at most a few thousand
+            prov_kind.append(kind)
+            prov_ids.append(f"{region_id}-{kind}-{i + 1:04d}")
+            label = cat.provider_kinds[kind].name.nl
+            prov_names.append(f"{label} {i + 1} ({region.name.nl})")
+    providers = pa.table(
+        {
+            "provider_id": prov_ids,
+            "provider_kind": prov_kind,
+            "name": prov_names,
+            "region": [region_id] * len(prov_ids),
+        },
+        schema=PROVIDERS,
+    )
+
+    nat = {i.id: i.share for i in insurers.insurers}
+    explicit = region.insurers.shares
+    rest = 1 - sum(explicit.values())
+    others = {k: v for k, v in nat.items() if k not in explicit}
+    ins_ids = list(nat)
+    ins_share = np.array(
+        [explicit.get(k, rest * others.get(k, 0) / sum(others.values())) for k in ins_ids]
+    )
+    ins_share /= ins_share.sum()
+    co = region.care_offices.entries
+    gm = region.municipalities.entries
+    fin_rows = (
+        [
+            (i.id, "health_insurer", i.name, s)
+            for i, s in zip(insurers.insurers, ins_share, strict=True)
+        ]
+        + [(e.id, "care_office", e.name, e.share) for e in co]
+        + [(e.id, "municipality", e.name, e.share) for e in gm]
+        + [
+            ("vws", "government", "Ministerie van VWS", None),
+            ("patient", "patient", "Patiënt (eigen bijdrage)", None),
+        ]
+    )
+    financers = pa.table(
+        {
+            "financer_id": [r[0] for r in fin_rows],
+            "financer_kind": [r[1] for r in fin_rows],
+            "name": [r[2] for r in fin_rows],
+            "region": [region_id] * len(fin_rows),
+            "share": [None if r[3] is None else round(float(r[3]), 6) for r in fin_rows],
+        },
+        schema=FINANCERS,
+    )
+
+    # -- patients ------------------------------------------------------------------------------
+    rng = _stream(seed, "patients")
+    tp = [params.trajectories.get(t) for t in TRAJECTORIES]
+    traj = _choice(rng.random(n), np.array([t.share for t in tp]))
+    female = rng.random(n) < np.array([t.female for t in tp])[traj]
+    z_age = rng.standard_normal(n)
+    age = np.clip(
+        np.round(
+            np.array([t.age_mean for t in tp])[traj]
+            + np.array([t.age_sd for t in tp])[traj] * z_age
+        ),
+        18,
+        105,
+    ).astype(np.int16)
+    wlz = rng.random(n) < np.array([t.wlz for t in tp])[traj]
+    resident = wlz & (rng.random(n) < np.array([t.resident_given_wlz for t in tp])[traj])
+    marked = rng.random(n) < np.array([t.marked for t in tp])[traj]
+    lead_mean = np.array([t.marking_lead_days_mean for t in tp])[traj]
+    lead = np.clip(np.round(rng.gamma(1.5, lead_mean / 1.5)), 1, 720).astype(np.int64)
+    start = (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days
+    days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+    death = start + np.floor(rng.random(n) * days_in_year).astype(np.int64)
+    marking = death - lead
+    u_pref, u_place = rng.random(n), rng.random(n)
+    u_ins, u_co, u_gm = rng.random(n), rng.random(n), rng.random(n)
+    u_prov = rng.random((n, len(PROVIDER_KINDS)))
+
+    pref_w = np.where(
+        resident[:, None],
+        np.asarray(params.preferred_place_of_death.resident)[None, :],
+        np.asarray(params.preferred_place_of_death.at_home)[None, :],
+    )
+    preferred = _choice(u_pref, pref_w)
+    pw = params.place_of_death
+    at_home_w = np.array([pw.at_home[t] for t in TRAJECTORIES])
+    res_w = np.array([pw.resident[t] for t in TRAJECTORIES])
+    w = np.where(resident[:, None], res_w[traj], at_home_w[traj])
+    w[:, PLACES.index("home")] *= effects.odds_home
+    w[np.arange(n), preferred] *= effects.odds_preferred
+    place = _choice(u_place, w)
+
+    prov_of = {
+        kind: first[kind] + np.floor(u_prov[:, j] * count[kind]).astype(np.int64)
+        for j, kind in enumerate(PROVIDER_KINDS)
+    }
+    people = _People(n, traj, resident, marked, death, marking, place, prov_of)
+
+    ids = pc.binary_join_element_wise(
+        f"{region_id}-P",
+        pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 7, "0"),
+        "",
+    )
+    place_names = pa.array(PLACES)
+    prov_id_arr = pa.array(prov_ids)
+    patients = pa.table(
+        {
+            "patient_id": ids,
+            "age": pa.array(age, pa.int16()),
+            "sex": pa.array(np.where(female, "female", "male")),
+            "region": pa.array([region_id] * n),
+            "insurer_id": pa.array(ins_ids).take(pa.array(_choice(u_ins, ins_share))),
+            "care_office_id": pa.array([e.id for e in co]).take(
+                pa.array(_choice(u_co, np.array([e.share for e in co])))
+            ),
+            "municipality_id": pa.array([e.id for e in gm]).take(
+                pa.array(_choice(u_gm, np.array([e.share for e in gm])))
+            ),
+            "trajectory": pa.array(TRAJECTORIES).take(pa.array(traj)),
+            "wlz": pa.array(wlz),
+            "wlz_resident": pa.array(resident),
+            "palliative_marking_date": pa.array(
+                np.where(marked, marking, 0).astype("datetime64[D]"), pa.date32(), mask=~marked
+            ),
+            "death_date": pa.array(death.astype("datetime64[D]"), pa.date32()),
+            "place_of_death": place_names.take(pa.array(place)),
+            "preferred_place_of_death": place_names.take(pa.array(preferred)),
+            "gp_practice_id": prov_id_arr.take(pa.array(prov_of["gp_practice"])),
+            "hospital_id": prov_id_arr.take(pa.array(prov_of["hospital"])),
+        },
+        schema=PATIENTS,
+    )
+
+    # -- activities ------------------------------------------------------------------------------
+    vocab = {
+        "activity": sorted(cat.activities),
+        "professional": sorted(cat.professionals),
+        "specialty": sorted(cat.specialties),
+        "setting": sorted(cat.settings),
+        "unit": ["count", "days", "minutes"],
+    }
+    rows = _Rows(vocab)
+    spec_by_traj = np.array(
+        [rows.code("specialty", params.hospital.specialty[t]) for t in TRAJECTORIES]
+    )
+
+    for spec in params.events:
+        _events(rows, people, spec, seed, mult.get(spec.id, 1.0), spec_by_traj)
+    _district_nursing(rows, people, params, seed, mult.get("district_nursing", 1.0))
+    _hospital(rows, people, params, seed, mult, spec_by_traj)
+    _terminal_stays(rows, people, params, seed)
+    _residents(rows, people)
+    _acp_marking_bereavement(rows, people, params, seed, mult.get("advance_care_planning", 1.0))
+    _team_work(rows, params, first, count, year)
+    for k, added in enumerate(effects.added):
+        _added(rows, people, added, seed, k)
+
+    cols = rows.concat()
+    order = np.lexsort(
+        (cols["activity"], cols["day"], np.where(cols["patient"] < 0, n, cols["patient"]))
+    )
+    cols = {k: v[order] for k, v in cols.items()}
+    m = len(order)
+
+    def take(kind: str, codes: np.ndarray) -> pa.Array:
+        mask = codes < 0
+        return pa.array(vocab[kind]).take(pa.array(np.where(mask, 0, codes), mask=mask))
+
+    pat = cols["patient"]
+    activities = pa.table(
+        {
+            "activity_id": pc.binary_join_element_wise(
+                f"{region_id}-A",
+                pc.utf8_lpad(pc.cast(pa.array(np.arange(1, m + 1)), pa.string()), 9, "0"),
+                "",
+            ),
+            "patient_id": ids.take(pa.array(np.where(pat < 0, 0, pat), mask=pat < 0)),
+            "activity": take("activity", cols["activity"]),
+            "professional": take("professional", cols["professional"]),
+            "specialty": take("specialty", cols["specialty"]),
+            "setting": take("setting", cols["setting"]),
+            "provider_id": prov_id_arr.take(pa.array(cols["provider"])),
+            "date": pa.array(cols["day"].astype("datetime64[D]"), pa.date32()),
+            "quantity": pa.array(cols["quantity"]),
+            "unit": take("unit", cols["unit"]),
+            "patient_bound": pa.array(cols["patient_bound"]),
+        },
+        schema=ACTIVITIES,
+    )
+    meta = {
+        "region": region_id,
+        "year": str(year),
+        "seed": str(seed),
+        "scale": repr(scale),
+        "effects": effects.model_dump_json(),
+        "catalogue_version": cat.meta.version,
+    }
+    return Population(patients, activities, providers, financers, meta)
+
+
+# -- components ---------------------------------------------------------------------------------
+
+
+def _events(
+    rows: _Rows, p: _People, spec: EventSpec, seed: int, multiplier: float, spec_by_traj: np.ndarray
+) -> None:
+    rng = _stream(seed, f"event:{spec.id}")
+    last = np.array([spec.last_month.get(t, 0.0) for t in TRAJECTORIES])[p.traj]
+    last = last * np.where(p.resident, spec.scale_resident, 1.0) * _who(p, spec.who)
+    lam = _months_matrix(last, spec.decay, spec.months)
+    patient, _, before = _expand(rng, lam)
+    qty = _quantity(rng, spec, len(patient))
+    keep = _keep(rng, len(patient), multiplier)
+    if multiplier > 1:
+        extra_rng = _stream(seed, f"event:{spec.id}:extra")
+        ep, _, eb = _expand(extra_rng, lam * (multiplier - 1))
+        patient = np.concatenate([patient[keep], ep])
+        before = np.concatenate([before[keep], eb])
+        qty = np.concatenate([qty[keep], _quantity(extra_rng, spec, len(ep))])
+    else:
+        patient, before, qty = patient[keep], before[keep], qty[keep]
+    day = p.death[patient] - before
+    if spec.who == "marked":
+        ok = day >= p.marking[patient]
+        patient, day, qty = patient[ok], day[ok], qty[ok]
+    if spec.professional == "medical_specialist" and spec.specialty is None:
+        specialty: str | np.ndarray | None = spec_by_traj[p.traj[patient]]
+    else:
+        specialty = spec.specialty
+    rows.add(
+        patient,
+        spec.activity,
+        spec.professional,
+        specialty,
+        spec.setting,
+        p.providers[spec.provider_kind][patient],
+        day,
+        qty,
+        spec.unit,
+    )
+
+
+def _district_nursing(
+    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: float
+) -> None:
+    dn = params.district_nursing
+    rng = _stream(seed, "district_nursing")
+    p_last = np.array([dn.in_care_last_month[t] for t in TRAJECTORIES])[p.traj]
+    prob = np.clip(_months_matrix(p_last, dn.decay, dn.months), 0, 1)
+    in_care = (rng.random(prob.shape) < prob) & ~p.resident[:, None]
+    takes = rng.random((p.n, len(dn.titles))) < np.array([t.share for t in dn.titles])[None, :]
+    patient, month = np.nonzero(in_care)
+    weeks = 4
+    patient = np.repeat(patient, weeks)
+    month = np.repeat(month, weeks)
+    week = np.tile(np.arange(weeks), len(patient) // weeks)
+    before = month * 30 + week * 7 + 6
+    for j, title in enumerate(dn.titles):
+        mean = title.minutes_per_week * np.where(month == 0, dn.last_month_intensity, 1.0)
+        minutes = rng.gamma(2.0, mean / 2.0)
+        sel = takes[patient, j]
+        pat = patient[sel]
+        qty = np.maximum(1, np.round(minutes[sel] * multiplier)).astype(np.int64)
+        rows.add(
+            pat,
+            title.activity,
+            title.professional,
+            None,
+            "home",
+            p.providers["district_nursing_org"][pat],
+            p.death[pat] - before[sel],
+            qty,
+            "minutes",
+        )
+
+
+def _gamma_days(rng: np.random.Generator, n: int, mean: float, shape: float) -> np.ndarray:
+    return np.maximum(1, np.ceil(rng.gamma(shape, mean / shape, n))).astype(np.int64)
+
+
+def _hospital(
+    rows: _Rows,
+    p: _People,
+    params: Parameters,
+    seed: int,
+    mult: dict[str, float],
+    spec_by_traj: np.ndarray,
+) -> None:
+    h = params.hospital
+    rng = _stream(seed, "hospital")
+    last = np.array([h.other_admissions_last_month[t] for t in TRAJECTORIES])[p.traj]
+    last = last * np.where(p.resident, h.scale_resident, 1.0)
+    lam = _months_matrix(last, h.decay, h.months)
+    patient, _, before = _expand(rng, lam)
+    k = len(patient)
+    los = _gamma_days(rng, k, h.los_mean, h.los_shape)
+    via_ed = rng.random(k) < h.via_ed
+    icu = rng.random(k) < h.icu_share
+    icu_days = _gamma_days(rng, k, h.icu_days_mean, 1.5)
+    u_keep = rng.random(k)
+    keep = u_keep < np.where(
+        via_ed,
+        min(mult.get("admission_via_ed", 1.0), 1.0),
+        min(mult.get("admission_other", 1.0), 1.0),
+    )
+    keep_icu = rng.random(k) < min(mult.get("icu", 1.0), 1.0)
+    patient, before, los, via_ed, icu, icu_days = (
+        a[keep] for a in (patient, before, los, via_ed, icu & keep_icu, icu_days)
+    )
+    for key, route in (("admission_via_ed", True), ("admission_other", False)):
+        m = mult.get(key, 1.0)
+        if m > 1:
+            xr = _stream(seed, f"hospital:{key}:extra")
+            share = h.via_ed if route else 1 - h.via_ed
+            xp, _, xb = _expand(xr, lam * share * (m - 1))
+            patient = np.concatenate([patient, xp])
+            before = np.concatenate([before, xb])
+            los = np.concatenate([los, _gamma_days(xr, len(xp), h.los_mean, h.los_shape)])
+            via_ed = np.concatenate([via_ed, np.full(len(xp), route)])
+            icu = np.concatenate([icu, xr.random(len(xp)) < h.icu_share])
+            icu_days = np.concatenate([icu_days, _gamma_days(xr, len(xp), h.icu_days_mean, 1.5)])
+    before = np.maximum(before, 1)
+    los = np.minimum(los, before)  # an admission that is not terminal ends before death
+
+    # terminal admissions of those who die in hospital: drawn for everyone, used for some
+    t_los = _gamma_days(rng, p.n, h.los_mean, h.los_shape)
+    t_ed = rng.random(p.n) < h.via_ed
+    t_icu = rng.random(p.n) < h.icu_share
+    t_icu_days = _gamma_days(rng, p.n, h.icu_days_mean, 1.5)
+    dies = np.nonzero(p.place == PLACES.index("hospital"))[0]
+    patient = np.concatenate([patient, dies])
+    before = np.concatenate([before, t_los[dies]])
+    los = np.concatenate([los, t_los[dies]])
+    via_ed = np.concatenate([via_ed, t_ed[dies]])
+    icu = np.concatenate([icu, t_icu[dies]])
+    icu_days = np.concatenate([icu_days, t_icu_days[dies]])
+    icu_days = np.minimum(icu_days, los)
+
+    day = p.death[patient] - before
+    hosp = p.providers["hospital"][patient]
+    spec = spec_by_traj[p.traj[patient]]
+    ones = np.ones(len(patient), dtype=np.int64)
+    rows.add(
+        patient,
+        "hospital_admission",
+        "medical_specialist",
+        spec,
+        "hospital",
+        hosp,
+        day,
+        ones,
+        "count",
+    )
+    rows.add(
+        patient, "hospital_day", "medical_specialist", spec, "hospital", hosp, day, los, "days"
+    )
+    e = via_ed
+    rows.add(
+        patient[e],
+        "ed_visit",
+        "medical_specialist",
+        rows.code("specialty", "emergency_medicine"),
+        "hospital",
+        hosp[e],
+        day[e],
+        ones[e],
+        "count",
+    )
+    i = icu
+    rows.add(
+        patient[i],
+        "icu_day",
+        "medical_specialist",
+        rows.code("specialty", "anaesthesiology"),
+        "hospital",
+        hosp[i],
+        day[i],
+        icu_days[i],
+        "days",
+    )
+
+    # ED visits without admission
+    last_ed = np.array([h.ed_only_last_month[t] for t in TRAJECTORIES])[p.traj]
+    lam_ed = _months_matrix(
+        last_ed * np.where(p.resident, h.scale_resident, 1.0), h.ed_only_decay, h.months
+    )
+    ep, _, eb = _expand(rng, lam_ed)
+    m = mult.get("ed_visit_only", 1.0)
+    keep = _keep(rng, len(ep), m)
+    ep, eb = ep[keep], eb[keep]
+    if m > 1:
+        xr = _stream(seed, "hospital:ed_visit_only:extra")
+        xp, _, xb = _expand(xr, lam_ed * (m - 1))
+        ep, eb = np.concatenate([ep, xp]), np.concatenate([eb, xb])
+    rows.add(
+        ep,
+        "ed_visit",
+        "medical_specialist",
+        rows.code("specialty", "emergency_medicine"),
+        "hospital",
+        p.providers["hospital"][ep],
+        p.death[ep] - eb,
+        np.ones(len(ep), dtype=np.int64),
+        "count",
+    )
+
+    # DBC palliatieve zorg: palliative team for a share of those admitted in the last 90 days
+    u_team = rng.random(p.n)
+    recent = before <= 90
+    first_day = np.full(p.n, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, patient[recent], day[recent])
+    seen = np.nonzero((first_day < np.iinfo(np.int64).max) & (u_team < h.palliative_team_share))[0]
+    rows.add(
+        seen,
+        "hospital_palliative_care",
+        "medical_specialist",
+        h.palliative_team_specialty,
+        "hospital",
+        p.providers["hospital"][seen],
+        first_day[seen],
+        np.ones(len(seen), dtype=np.int64),
+        "count",
+    )
+
+
+def _terminal_stays(rows: _Rows, p: _People, params: Parameters, seed: int) -> None:
+    ts = params.terminal_stays
+    rng = _stream(seed, "terminal_stays")
+    for place, stay, activity, kind in (
+        ("hospice", ts.hospice, "hospice_day", None),
+        ("elv", ts.elv, "elv_day", "nursing_home"),
+        ("palliative_unit", ts.palliative_unit, "nursing_home_day", "nursing_home"),
+    ):
+        days = _gamma_days(rng, p.n, stay.mean_days, stay.shape)
+        u = rng.random(p.n)
+        who = np.nonzero(p.place == PLACES.index(place))[0]
+        if kind is None:
+            high = u[who] < (stay.high_care_share or 0)
+            prov = np.where(
+                high, p.providers["hospice_high_care"][who], p.providers["hospice_low_care"][who]
+            )
+        else:
+            prov = p.providers[kind][who]
+        rows.add(
+            who, activity, "carer", None, place, prov, p.death[who] - days[who], days[who], "days"
+        )
+
+
+def _residents(rows: _Rows, p: _People) -> None:
+    """Wlz residents: nursing-home days, one row per 30 days of the last year."""
+    who = np.nonzero(p.resident)[0]
+    months = 12
+    patient = np.repeat(who, months)
+    m = np.tile(np.arange(months), len(who))
+    day = p.death[patient] - (m + 1) * 30
+    rows.add(
+        patient,
+        "nursing_home_day",
+        "carer",
+        None,
+        "nursing_home",
+        p.providers["nursing_home"][patient],
+        day,
+        np.full(len(patient), 30),
+        "days",
+    )
+
+
+def _acp_marking_bereavement(
+    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: float
+) -> None:
+    rng = _stream(seed, "acp")
+    acp = params.acp
+    share = np.array([acp.share[t] for t in TRAJECTORIES])[p.traj]
+    u = rng.random(p.n)
+    u_when = rng.random(p.n)
+    u_by = rng.random(p.n)
+    has = u < np.minimum(share * multiplier, 1.0)
+    window_start = np.where(p.marked, np.maximum(p.marking, p.death - 365), p.death - 180)
+    span = np.maximum(p.death - 7 - window_start, 0)
+    day = window_start + np.floor(u_when * span).astype(np.int64)
+    by_names = list(acp.by)
+    by = _choice(u_by, np.array([acp.by[k] for k in by_names]))
+    for j, prof in enumerate(by_names):
+        who = np.nonzero(has & (by == j))[0]
+        if prof == "medical_specialist":
+            kind, setting, spec = "hospital", "hospital", "internal_medicine"
+        elif prof == "gp":
+            kind, setting, spec = "gp_practice", "home", None
+        else:
+            kind, setting, spec = "district_nursing_org", "home", None
+        rows.add(
+            who,
+            "advance_care_planning",
+            prof,
+            spec,
+            setting,
+            p.providers[kind][who],
+            day[who],
+            np.full(len(who), 45),
+            "minutes",
+        )
+    mk = np.nonzero(p.marked)[0]
+    rows.add(
+        mk,
+        "palliative_marking",
+        "gp",
+        None,
+        "home",
+        p.providers["gp_practice"][mk],
+        p.marking[mk],
+        np.full(len(mk), 20),
+        "minutes",
+    )
+    b = params.bereavement
+    rng_b = _stream(seed, "bereavement")
+    who = np.nonzero(rng_b.random(p.n) < b.share)[0]
+    rows.add(
+        who,
+        "bereavement_care",
+        "gp",
+        None,
+        "home",
+        p.providers["gp_practice"][who],
+        p.death[who] + b.days_after_death,
+        np.full(len(who), 20),
+        "minutes",
+    )
+
+
+def _team_work(
+    rows: _Rows, params: Parameters, first: dict[str, int], count: dict[str, int], year: int
+) -> None:
+    months = np.array(
+        [(dt.date(year, m, 1) - dt.date(1970, 1, 1)).days for m in range(1, 13)], dtype=np.int64
+    )
+    for task in params.team_work.per_team_per_month:
+        teams = first[task.provider_kind] + np.arange(count[task.provider_kind])
+        prov = np.repeat(teams, len(months))
+        day = np.tile(months, len(teams))
+        rows.add(
+            np.full(len(prov), -1),
+            task.activity,
+            task.professional,
+            None,
+            "home",
+            prov,
+            day,
+            np.full(len(prov), task.minutes),
+            "minutes",
+            patient_bound=False,
+        )
+
+
+def _added(rows: _Rows, p: _People, added: AddedActivity, seed: int, k: int) -> None:
+    rng = _stream(seed, f"added:{k}:{added.activity}:{added.professional}")
+    has = (rng.random(p.n) < added.share) & _who(p, added.who)
+    n_events = 1 + rng.poisson(max(added.per_patient - 1, 0), p.n)
+    patient = np.repeat(np.nonzero(has)[0], n_events[has])
+    start = p.death[patient] - added.window_days
+    if added.who == "marked":
+        start = np.maximum(start, p.marking[patient])
+    span = np.maximum(p.death[patient] - start, 1)
+    day = start + np.floor(rng.random(len(patient)) * span).astype(np.int64)
+    rows.add(
+        patient,
+        added.activity,
+        added.professional,
+        added.specialty,
+        added.setting,
+        p.providers[added.provider_kind][patient],
+        day,
+        np.full(len(patient), added.quantity),
+        added.unit,
+    )
+
+
+def iter_tables(pop: Population) -> Iterable[tuple[str, pa.Table]]:
+    yield from pop.tables().items()

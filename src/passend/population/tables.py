@@ -1,0 +1,120 @@
+"""The population's tables: Arrow schemas, with every column documented next to it, and a
+deterministic Parquet writer (same table, same bytes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def _schema(columns: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field(name, typ, nullable=nullable, metadata={"doc": doc})
+            for name, typ, nullable, doc in columns
+        ]
+    )
+
+
+PATIENTS = _schema(
+    [
+        ("patient_id", pa.string(), False, "Pseudonymous id, unique in the population."),
+        ("age", pa.int16(), False, "Age in years at death."),
+        ("sex", pa.string(), False, "'female' or 'male'."),
+        ("region", pa.string(), False, "Region id (population/data/regions)."),
+        ("insurer_id", pa.string(), False, "Health insurer (concern) of the patient."),
+        ("care_office_id", pa.string(), False, "Care office (zorgkantoor) for Wlz care."),
+        ("municipality_id", pa.string(), False, "Municipality (gemeente) for Wmo support."),
+        ("trajectory", pa.string(), False, "cancer, organ_failure, frailty_dementia or other."),
+        ("wlz", pa.bool_(), False, "Has a Wlz indication."),
+        ("wlz_resident", pa.bool_(), False, "Lives in a nursing home under the Wlz."),
+        (
+            "palliative_marking_date",
+            pa.date32(),
+            True,
+            "Date the palliative phase was marked; null if never marked.",
+        ),
+        ("death_date", pa.date32(), False, "Date of death (within the population's year)."),
+        ("place_of_death", pa.string(), False, "Setting id where the patient died."),
+        (
+            "preferred_place_of_death",
+            pa.string(),
+            False,
+            "Setting id where the patient wished to die.",
+        ),
+        ("gp_practice_id", pa.string(), False, "Provider id of the patient's GP practice."),
+        ("hospital_id", pa.string(), False, "Provider id of the patient's main hospital."),
+    ]
+)
+
+ACTIVITIES = _schema(
+    [
+        ("activity_id", pa.string(), False, "Unique id of the care event."),
+        ("patient_id", pa.string(), True, "Patient; null for non-patient-bound work."),
+        ("activity", pa.string(), False, "Activity id of the catalogue (DESIGN section 4)."),
+        ("professional", pa.string(), False, "Professional id who performed it."),
+        ("specialty", pa.string(), True, "Specialty of a medical specialist, else null."),
+        ("setting", pa.string(), False, "Setting id where it took place."),
+        ("provider_id", pa.string(), False, "Provider id (providers table)."),
+        ("date", pa.date32(), False, "Date of the event (start date for stays)."),
+        ("quantity", pa.int64(), False, "Amount in `unit`: minutes, days or a count."),
+        ("unit", pa.string(), False, "'minutes', 'days' or 'count'."),
+        ("patient_bound", pa.bool_(), False, "True when attributable to one patient."),
+    ]
+)
+
+PROVIDERS = _schema(
+    [
+        ("provider_id", pa.string(), False, "Unique provider id."),
+        ("provider_kind", pa.string(), False, "Provider kind id of the catalogue."),
+        ("name", pa.string(), False, "Synthetic name."),
+        ("region", pa.string(), False, "Region id."),
+    ]
+)
+
+FINANCERS = _schema(
+    [
+        ("financer_id", pa.string(), False, "Unique financer id."),
+        (
+            "financer_kind",
+            pa.string(),
+            False,
+            "health_insurer, care_office, municipality, government or patient.",
+        ),
+        ("name", pa.string(), False, "Name."),
+        ("region", pa.string(), False, "Region id the financer row belongs to."),
+        (
+            "share",
+            pa.float64(),
+            True,
+            "Share of the region's patients (insurers, care offices, municipalities).",
+        ),
+    ]
+)
+
+SCHEMAS = {
+    "patients": PATIENTS,
+    "activities": ACTIVITIES,
+    "providers": PROVIDERS,
+    "financers": FINANCERS,
+}
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Write with fixed options so that the same table gives the same bytes."""
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        compression_level=3,
+        use_dictionary=True,
+        write_statistics=True,
+        row_group_size=1 << 20,
+    )
+
+
+def columns_doc(schema: pa.Schema) -> list[tuple[str, str, str]]:
+    """(name, type, doc) of each column, for the README and --help."""
+    return [(f.name, str(f.type), f.metadata[b"doc"].decode()) for f in schema]
