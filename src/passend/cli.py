@@ -33,9 +33,11 @@ app.add_typer(catalogue_app, name="catalogue")
 
 
 def _register_population() -> None:
+    from passend.claims.commands import app as claims_app
     from passend.population.commands import app as population_app
 
     app.add_typer(population_app, name="population")
+    app.add_typer(claims_app, name="claims")
 
 
 out = Console(soft_wrap=False)

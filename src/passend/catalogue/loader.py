@@ -88,8 +88,13 @@ class Catalogue:
     files: list[str] = field(default_factory=list)
 
     def titles_for(self, activity: str, year: int) -> list[Title]:
-        """Titles valid in ``year`` that cover ``activity``, in catalogue order."""
-        return [t for t in self.titles.values() if activity in t.activities and t.valid_in(year)]
+        """Titles valid in ``year`` that cover ``activity`` (or include it in their line), in
+        catalogue order."""
+        return [
+            t
+            for t in self.titles.values()
+            if (activity in t.activities or activity in t.includes) and t.valid_in(year)
+        ]
 
 
 # -- reading YAML with positions ------------------------------------------------------------
@@ -401,8 +406,9 @@ def _check_title(chk: _Checker, file: str, doc: Any, loc: Loc, t: Title, m: dict
             )
         elif t.segment is not None:
             chk.ref(file, doc, (*loc, "segment"), t.segment, segments, f"segment of {t.sector}")
-    for j, a in enumerate(t.activities):
-        chk.ref(file, doc, (*loc, "activities", j), a, m["activities"], "activity")
+    for fld in ("activities", "includes"):
+        for j, a in enumerate(getattr(t, fld)):
+            chk.ref(file, doc, (*loc, fld, j), a, m["activities"], "activity")
     for j, s in enumerate(t.settings):
         chk.ref(file, doc, (*loc, "settings", j), s, m["settings"], "setting")
     for j, cf in enumerate(t.typical_contract_forms):

@@ -282,6 +282,9 @@ class Title(Dated):
     gate_rule: Text | None = None
     """The rule on who may open or claim, in words (e.g. the gate-specialist rule of a DBC)."""
     activities: list[str] = Field(min_length=1)
+    includes: list[str] = []
+    """Activities paid within this title's line and not claimed separately (e.g. the inpatient
+    days of an admission DBC)."""
     settings: list[str] = Field(min_length=1)
     setting_windows: dict[str, Window] = {}
     """Restricts a setting to a period (e.g. hourly district nursing in a hospice until 2024)."""
@@ -290,6 +293,10 @@ class Title(Dated):
     status: Status
     conditions: list[Text] = []
     typical_contract_forms: list[str] = []
+    patient_wlz: bool | None = None
+    """Declared only for patients with (true) or without (false) a Wlz indication; null: any."""
+    priority: int = 100
+    """When several titles fit one activity, the claims stage declares the lowest priority."""
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")

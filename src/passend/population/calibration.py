@@ -23,9 +23,13 @@ def _days(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
 
 
 def measures(
-    patients: pa.Table, activities: pa.Table, providers: pa.Table, scale: float = 1.0
+    patients: pa.Table,
+    activities: pa.Table,
+    providers: pa.Table,
+    scale: float = 1.0,
+    claims: pa.Table | None = None,
 ) -> dict[str, float]:
-    """The calibration measures of one population."""
+    """The calibration measures of one population; the cost per patient needs its claims."""
     n = patients.num_rows
     traj = patients["trajectory"]
     place = patients["place_of_death"]
@@ -85,6 +89,11 @@ def measures(
         "icu_last_month": patients_with(is_["icu_day"]),
         "gp_contacts_last_month": float((gp_mask & last_month).sum()) / n,
         "gp_out_of_hours_last_month": patients_with(ooh),
+        "cost_last_year_per_patient": (
+            float(pc.sum(claims["amount_cents"]).as_py() or 0) / 100 / n
+            if claims is not None
+            else float("nan")
+        ),
     }
 
 
@@ -92,7 +101,9 @@ def compare(params: Parameters, values: dict[str, float]) -> list[dict[str, Any]
     """Each target with the generated value and whether it is within tolerance."""
     out = []
     for t in params.targets:
-        v = values[t.id]
+        v = values.get(t.id, float("nan"))
+        if v != v:  # not measured (e.g. cost without claims)
+            continue
         out.append(
             {
                 "id": t.id,

@@ -161,7 +161,14 @@ def calibration_cmd(
     Exit code 1 als een waarde buiten de tolerantie valt."""
     pop = make(region, year, seed, scale, None, regions_path, params_path)
     _, params, regions, _ = _context(regions_path, params_path)
-    values = measures(pop.patients, pop.activities, pop.providers, scale)
+    import tempfile
+
+    from passend.claims.declare import declare
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_population(pop, Path(tmp))
+        claims = declare(_context(regions_path, params_path)[0], Path(tmp)).claims
+    values = measures(pop.patients, pop.activities, pop.providers, scale, claims)
     if region != "national":
         # targets are national: compare the count with the region's own expected deaths
         r = regions[region]

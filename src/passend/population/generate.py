@@ -699,21 +699,28 @@ def _hospital(
 def _terminal_stays(rows: _Rows, p: _People, params: Parameters, seed: int) -> None:
     ts = params.terminal_stays
     rng = _stream(seed, "terminal_stays")
-    for place, stay, activity, kind in (
-        ("hospice", ts.hospice, "hospice_day", None),
-        ("elv", ts.elv, "elv_day", "nursing_home"),
-        ("palliative_unit", ts.palliative_unit, "nursing_home_day", "nursing_home"),
+    elv = rows.code("activity", "elv_day")
+    wlz_day = rows.code("activity", "nursing_home_day")
+    for place, stay, kind in (
+        ("hospice", ts.hospice, None),
+        ("elv", ts.elv, "nursing_home"),
+        ("palliative_unit", ts.palliative_unit, "nursing_home"),
     ):
         days = _gamma_days(rng, p.n, stay.mean_days, stay.shape)
         u = rng.random(p.n)
         who = np.nonzero(p.place == PLACES.index(place))[0]
+        activity: str | np.ndarray
         if kind is None:
             high = u[who] < (stay.high_care_share or 0)
             prov = np.where(
                 high, p.providers["hospice_high_care"][who], p.providers["hospice_low_care"][who]
             )
+            activity = "hospice_day"
         else:
             prov = p.providers[kind][who]
+            # a palliative unit is a Wlz stay for residents and a short primary-care stay (ELV)
+            # for everyone else
+            activity = np.where((place == "palliative_unit") & p.resident[who], wlz_day, elv)
         rows.add(
             who, activity, "carer", None, place, prov, p.death[who] - days[who], days[who], "days"
         )

@@ -54,17 +54,24 @@ class Query:
 
 
 def claimant_for(
-    cat: Catalogue, title: Title, professional: str, specialty: str | None
+    cat: Catalogue,
+    title: Title,
+    professional: str,
+    specialty: str | None,
+    provider_kind: str | None = None,
 ) -> Claimant | None:
     """The first claimant rule of ``title`` that lets ``professional`` (with ``specialty``)
     claim it, or None. The professional must be listed (or the list empty) and work for one of
-    the rule's provider kinds; a rule with ``specialties`` needs one of them; a rule with
+    the rule's provider kinds (and, when given, ``provider_kind`` must be one of them); a rule
+    with ``specialties`` needs one of them; a rule with
     ``in_name_of`` accepts no specialty or one of those (the specialty claimed in the name of)."""
     works_for = set(cat.professionals[professional].provider_kinds)
     for c in title.claimants:
         if c.professionals and professional not in c.professionals:
             continue
         if not works_for & set(c.provider_kinds):
+            continue
+        if provider_kind is not None and provider_kind not in c.provider_kinds:
             continue
         if c.specialties and specialty not in c.specialties:
             continue
@@ -166,6 +173,27 @@ def _option(
         conditions.append(claimant.note.get(lang))
     if t.gate_rule is not None:
         conditions.append(t.gate_rule.get(lang))
+    if q.activity in t.includes:
+        conditions.append(
+            f"Included in the {t.code} line; not claimed separately."
+            if lang == "en"
+            else f"Inbegrepen in de declaratie van {t.code}; niet apart te declareren."
+        )
+    if t.patient_wlz is not None:
+        conditions.append(
+            {
+                (True, "en"): "Only for patients with a Wlz indication.",
+                (
+                    False,
+                    "en",
+                ): "Only for patients without a Wlz indication (with one, the Wlz pays).",
+                (True, "nl"): "Alleen voor patiënten met een Wlz-indicatie.",
+                (
+                    False,
+                    "nl",
+                ): "Alleen voor patiënten zonder Wlz-indicatie (met indicatie betaalt de Wlz).",
+            }[(t.patient_wlz, "en" if lang == "en" else "nl")]
+        )
     caveats = [
         _caveat(b, year, cat, lang)
         for b in cat.bottlenecks.values()

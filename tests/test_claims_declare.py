@@ -1,0 +1,307 @@
+"""Declaring activities as claims: worked examples computed by hand, reconciliation,
+determinism, and the unfunded table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from passend.claims.declare import declare
+from passend.population.tables import ACTIVITIES, PATIENTS, PROVIDERS
+
+D = dt.date
+
+
+def _population(tmp: Path, year: int, acts: list[dict]) -> Path:
+    patients = [
+        # p1 lives at home without Wlz (insurer cz); p2 is a Wlz resident (care office zk1)
+        dict(
+            patient_id="p1",
+            age=80,
+            sex="female",
+            region="r",
+            insurer_id="cz",
+            care_office_id="zk1",
+            municipality_id="gm1",
+            trajectory="cancer",
+            wlz=False,
+            wlz_resident=False,
+            palliative_marking_date=None,
+            death_date=D(year, 6, 30),
+            place_of_death="home",
+            preferred_place_of_death="home",
+            gp_practice_id="gp1",
+            hospital_id="h1",
+        ),
+        dict(
+            patient_id="p2",
+            age=90,
+            sex="male",
+            region="r",
+            insurer_id="vgz",
+            care_office_id="zk1",
+            municipality_id="gm1",
+            trajectory="frailty_dementia",
+            wlz=True,
+            wlz_resident=True,
+            palliative_marking_date=None,
+            death_date=D(year, 6, 30),
+            place_of_death="nursing_home",
+            preferred_place_of_death="nursing_home",
+            gp_practice_id="gp1",
+            hospital_id="h1",
+        ),
+    ]
+    providers = [
+        dict(provider_id=pid, provider_kind=kind, name=pid, region="r")
+        for pid, kind in [
+            ("gp1", "gp_practice"),
+            ("wv1", "district_nursing_org"),
+            ("h1", "hospital"),
+            ("nh1", "nursing_home"),
+            ("ct1", "consultation_team"),
+            ("wmo1", "wmo_provider"),
+        ]
+    ]
+    rows = []
+    for i, a in enumerate(acts, start=1):
+        rows.append(
+            dict(
+                activity_id=f"a{i:02d}",
+                patient_bound=a.get("patient_id") is not None,
+                date=D(year, 3, 1),
+                **a,
+            )
+        )
+    tmp.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(patients, schema=PATIENTS), tmp / "patients.parquet")
+    pq.write_table(pa.Table.from_pylist(providers, schema=PROVIDERS), tmp / "providers.parquet")
+    pq.write_table(pa.Table.from_pylist(rows, schema=ACTIVITIES), tmp / "activities.parquet")
+    (tmp / "meta.json").write_text(json.dumps({"year": str(year)}))
+    return tmp
+
+
+def act(
+    activity, professional, provider, quantity, unit, setting="home", patient="p1", specialty=None
+):
+    return dict(
+        activity=activity,
+        professional=professional,
+        provider_id=provider,
+        quantity=quantity,
+        unit=unit,
+        setting=setting,
+        patient_id=patient,
+        specialty=specialty,
+    )
+
+
+def by_activity(dec) -> dict[str, dict]:
+    return {r["source_activity_id"]: r for r in dec.claims.to_pylist()}
+
+
+def test_worked_examples_2025(cat, tmp_path: Path) -> None:
+    pop = _population(
+        tmp_path,
+        2025,
+        [
+            act("consult", "gp", "gp1", 15, "minutes"),  # a01 12011: 1243
+            act("consult", "gp", "gp1", 25, "minutes"),  # a02 12001: 2485
+            act("home_visit", "gp", "gp1", 10, "minutes"),  # a03 12002: 1864
+            act(
+                "personal_care", "carer", "wv1", 45, "minutes"
+            ),  # a04 1032: 6794*45/60 = 5095.5 -> 5096
+            act(
+                "specialised_nursing", "palliative_nurse", "wv1", 7, "minutes"
+            ),  # a05 1036: 8500*7/60 = 991.67 -> 992
+            act(
+                "nursing_home_day", "carer", "nh1", 30, "days", setting="nursing_home", patient="p2"
+            ),  # a06 WLZ-VV 25000*30
+            act(
+                "hospital_admission",
+                "medical_specialist",
+                "h1",
+                1,
+                "count",
+                setting="hospital",
+                specialty="cardiology",
+            ),  # a07 450000
+            act(
+                "hospital_day",
+                "medical_specialist",
+                "h1",
+                6,
+                "days",
+                setting="hospital",
+                specialty="cardiology",
+            ),  # a08 included
+            act(
+                "team_availability", "palliative_nurse", "ct1", 43800, "minutes", patient=None
+            ),  # a09 lump (PZNL subsidy)
+            act(
+                "household_help", "carer", "wmo1", 120, "minutes"
+            ),  # a10 no tariff in 2025 -> no_amount
+            act(
+                "personal_care", "carer", "wv1", 60, "minutes", patient="p2"
+            ),  # a11 Wlz resident at home? VPT per day 20000
+        ],
+    )
+    dec = declare(cat, pop)
+    c = by_activity(dec)
+    expect = {
+        "a01": ("12011", 1243),
+        "a02": ("12001", 2485),
+        "a03": ("12002", 1864),
+        "a04": ("1032", 5096),
+        "a05": ("1036", 992),
+        "a06": ("WLZ-VV", 750000),
+        "a07": ("MSZ-DBC-KLINISCH", 450000),
+        "a11": ("WLZ-VPT", 20000),
+    }
+    assert {k: (v["title_code"], v["amount_cents"]) for k, v in c.items()} == expect
+    assert (c["a01"]["law"], c["a01"]["financer_id"], c["a01"]["financer_kind"]) == (
+        "zvw",
+        "cz",
+        "health_insurer",
+    )
+    assert (c["a06"]["law"], c["a06"]["financer_id"]) == ("wlz", "zk1")
+    assert c["a01"]["tariff_placeholder"] is False and c["a04"]["tariff_placeholder"] is True
+    unf = {r["activity_id"]: r for r in dec.unfunded.to_pylist()}
+    assert {k: v["reason_code"] for k, v in unf.items()} == {
+        "a08": "included",
+        "a09": "lump_funded",
+        "a10": "no_amount",
+    }
+    # cost at the stated cost price: 43,800 minutes of a palliative nurse at EUR 75/h
+    assert unf["a09"]["cost_cents"] == 43800 * 7500 // 60
+    assert unf["a08"]["cost_cents"] == 6 * 65000
+    assert "iza_transformation_funds" in unf["a09"]["routes"]
+    s = dec.summary
+    assert s["reconciles"] and s["claims"]["amount_cents"] == sum(v for _, v in expect.values())
+    assert s["not_claimed"] == {
+        "rows": 3,
+        "gap_rows": 1,
+        "gap_cost_cents": unf["a10"]["cost_cents"],
+    }
+
+
+def test_dated_rules_price_by_year(cat, tmp_path: Path) -> None:
+    rows = [
+        act("consult", "gp", "gp1", 15, "minutes"),
+        act(
+            "advance_care_planning",
+            "medical_specialist",
+            "h1",
+            45,
+            "minutes",
+            setting="hospital",
+            specialty="internal_medicine",
+        ),
+        act("team_availability", "palliative_nurse", "ct1", 100, "minutes", patient=None),
+    ]
+    d23 = declare(cat, _population(tmp_path / "y23", 2023, rows))
+    d27 = declare(cat, _population(tmp_path / "y27", 2027, rows))
+    assert by_activity(d23)["a01"]["amount_cents"] == 1151  # 12011 in 2023
+    assert "a02" not in by_activity(d23)  # no ACP product in hospital care before 2025
+    assert {r["activity_id"]: r["reason_code"] for r in d23.unfunded.to_pylist()}[
+        "a02"
+    ] == "no_title"
+    reasons_27 = {r["activity_id"]: r["reason_code"] for r in d27.unfunded.to_pylist()}
+    assert reasons_27["a03"] == "no_title"  # the PZNL subsidy ends with 2026
+    assert reasons_27["a01"] == "no_amount"  # no reviewed GP tariff for 2027 yet
+
+
+def test_declared_population_reconciles_and_is_deterministic(tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        r = subprocess.run(
+            [sys.executable, "-m", "passend.cli", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert r.returncode == 0, r.stderr
+        return r
+
+    run(
+        "population",
+        "generate",
+        "--region",
+        "salland",
+        "--year",
+        "2026",
+        "--seed",
+        "4",
+        "--scale",
+        "0.3",
+        "--out",
+        str(tmp_path / "pop"),
+    )
+    run("claims", "declare", "--population", str(tmp_path / "pop"), "--out", str(tmp_path / "c1"))
+    r = run(
+        "claims",
+        "declare",
+        "--population",
+        str(tmp_path / "pop"),
+        "--out",
+        str(tmp_path / "c2"),
+        "--json",
+    )
+    summary = json.loads(r.stdout)
+    for name in ("claims.parquet", "unfunded.parquet", "summary.json"):
+        assert (tmp_path / "c1" / name).read_bytes() == (tmp_path / "c2" / name).read_bytes()
+    claims = pq.read_table(tmp_path / "c1" / "claims.parquet")
+    unfunded = pq.read_table(tmp_path / "c1" / "unfunded.parquet")
+    acts = pq.read_table(tmp_path / "pop" / "activities.parquet")
+    assert claims.num_rows + unfunded.num_rows == acts.num_rows == summary["activities"]
+    assert summary["reconciles"] is True
+    # every activity is in exactly one of the two tables
+    used = pa.concat_arrays(
+        [claims["source_activity_id"].combine_chunks(), unfunded["activity_id"].combine_chunks()]
+    )
+    assert pc.count_distinct(used).as_py() == acts.num_rows
+    # amounts reconcile with quantity x tariff per line, rounded half away from zero once
+    hourly = claims.filter(pc.equal(claims["title_code"], "1034"))
+    q, t, a = (hourly[k].to_numpy() for k in ("quantity", "tariff_cents", "amount_cents"))
+    assert ((q * t * 2 + 60) // 120 == a).all()
+    assert sum(r["amount_cents"] for r in summary["by_law"]) == summary["claims"]["amount_cents"]
+    assert pc.max(pc.utf8_length(claims["claim_id"])).as_py() <= 20
+    assert len(summary["unfunded_by_reason"]) >= 3
+
+
+def test_declare_without_population_files_exits_2(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "passend.cli",
+            "claims",
+            "declare",
+            "--population",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2 and "activities.parquet" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "minutes,code",
+    [(0, "12010"), (4, "12010"), (5, "12011"), (19, "12011"), (20, "12001"), (90, "12001")],
+)
+def test_time_bands_choose_the_consult_title(cat, tmp_path: Path, minutes: int, code: str) -> None:
+    dec = declare(
+        cat, _population(tmp_path, 2025, [act("consult", "gp", "gp1", minutes, "minutes")])
+    )
+    assert by_activity(dec)["a01"]["title_code"] == code
