@@ -267,6 +267,9 @@ class Title(Dated):
     official_code: bool
     """True when ``code`` is the official NZa/Vektis code; False for a stable passend id."""
     code_note: str | None = None
+    vektis_code: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,5}$")
+    """Prestatiecode in Vektis claim files (AW319 field 0417, at most 5 characters): the
+    official code, or a passend placeholder (P9xxx) where the official one is not at hand."""
     name: str = Field(min_length=1)
     """Official Dutch name of the title."""
     description: Text

@@ -110,3 +110,105 @@ def declare_cmd(
         f"{s['not_claimed']['rows']:,}".replace(",", ".")
     )
     out.print(f"Geschreven naar: {out_dir.resolve()}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="Claims file: .parquet, .csv or a Vektis AW319 file.")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="parquet, csv or aw319.")],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for claims.parquet and rejects.csv.")
+    ],
+    year: Annotated[
+        int | None, typer.Option(help="Claims period: service dates outside this year are refused.")
+    ] = None,
+) -> None:
+    """Importeer een declaratiebestand met controles; geweigerde regels naar rejects.csv."""
+    from passend.claims.importer import import_claims
+    from passend.cli import _load
+    from passend.privacy import PrivacyError
+    from passend.validation import ImportError_
+
+    if fmt not in ("parquet", "csv", "aw319"):
+        raise _fail(f"--format must be parquet, csv or aw319, not {fmt!r}")
+    cat = _load(None)
+    try:
+        r = import_claims(cat, file, fmt, out_dir, year)
+    except (ImportError_, PrivacyError) as e:
+        raise _fail(str(e)) from None
+    except Exception as e:  # AW319 structural errors and the like: one line, no traceback
+        if type(e).__name__ in {"Aw319Error"}:
+            raise _fail(str(e)) from None
+        raise
+    table = Table(title=f"Import {file.name}")
+    for c in ("", "regels", "bedrag"):
+        table.add_column(c, justify="right")
+    table.add_row("gelezen", str(r.read), euros(r.total_cents, "nl"))
+    table.add_row("geaccepteerd", str(r.accepted), euros(r.accepted_cents, "nl"))
+    table.add_row("geweigerd", str(r.rejected), euros(r.rejected_cents, "nl"))
+    out.print(table)
+    if r.unreadable_amounts:
+        out.print(
+            f"{r.unreadable_amounts} regel(s) met een onleesbaar bedrag (niet in de totalen)."
+        )
+    if r.flagged_above_max:
+        out.print(
+            f"{r.flagged_above_max} regel(s) boven het maximumtarief: geaccepteerd en gemarkeerd (above_max_tariff)."
+        )
+    for note in r.notes:
+        out.print(f"privacy: {note}")
+    for issue in r.issues:
+        out.print(f"[yellow]let op:[/] {issue}")
+    if r.rejected:
+        out.print(f"Geweigerde regels: {(out_dir / 'rejects.csv').resolve()}")
+    out.print(f"Geschreven naar: {(out_dir / 'claims.parquet').resolve()}")
+
+
+@app.command("export")
+def export_cmd(
+    claims: Annotated[
+        Path, typer.Option(help="Folder with claims.parquet (from declare or import).")
+    ],
+    population: Annotated[
+        Path, typer.Option(help="Folder with the population (patients, providers, financers).")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the AW319 files.")],
+    fmt: Annotated[str, typer.Option("--format", help="aw319.")] = "aw319",
+) -> None:
+    """Schrijf declaraties als Vektis AW319-bestanden (één per aanbieder x financier x maand)."""
+    import pyarrow.parquet as pq
+
+    from passend.claims.vektis import export_aw319
+    from passend.cli import _load
+
+    if fmt != "aw319":
+        raise _fail(f"--format must be aw319, not {fmt!r}")
+    for f in (
+        claims / "claims.parquet",
+        population / "patients.parquet",
+        population / "providers.parquet",
+        population / "financers.parquet",
+    ):
+        if not f.exists():
+            raise _fail(f"{f}: no such file")
+    cat = _load(None)
+    try:
+        paths, written, left_out = export_aw319(
+            cat, pq.read_table(claims / "claims.parquet"), population, out_dir
+        )
+    except ValueError as e:
+        raise _fail(str(e).splitlines()[0]) from None
+    for name in ("providers.parquet", "financers.parquet"):
+        (out_dir / name).write_bytes(
+            (population / name).read_bytes()
+        )  # code lists to read them back
+    out.print(
+        f"{len(paths)} AW319-bestand(en), {written} prestatieregels; {left_out} regel(s) buiten AW319 "
+        "(huisarts, ziekenhuis, Wmo, subsidie of zonder patiënt)."
+    )
+    out.print(
+        "Let op: het BSN-veld bevat synthetische nummers (11-proef), geen BSN's van patiënten."
+    )
+    out.print(f"Geschreven naar: {out_dir.resolve()}")

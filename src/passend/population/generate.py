@@ -284,6 +284,7 @@ def generate(
             "provider_kind": prov_kind,
             "name": prov_names,
             "region": [region_id] * len(prov_ids),
+            "agb_code": [f"30{i + 1:06d}" for i in range(len(prov_ids))],
         },
         schema=PROVIDERS,
     )
@@ -301,14 +302,14 @@ def generate(
     gm = region.municipalities.entries
     fin_rows = (
         [
-            (i.id, "health_insurer", i.name, s)
+            (i.id, "health_insurer", i.name, s, i.uzovi)
             for i, s in zip(insurers.insurers, ins_share, strict=True)
         ]
-        + [(e.id, "care_office", e.name, e.share) for e in co]
-        + [(e.id, "municipality", e.name, e.share) for e in gm]
+        + [(e.id, "care_office", e.name, e.share, f"5{k + 1:03d}") for k, e in enumerate(co)]
+        + [(e.id, "municipality", e.name, e.share, None) for e in gm]
         + [
-            ("vws", "government", "Ministerie van VWS", None),
-            ("patient", "patient", "Patiënt (eigen bijdrage)", None),
+            ("vws", "government", "Ministerie van VWS", None, None),
+            ("patient", "patient", "Patiënt (eigen bijdrage)", None, None),
         ]
     )
     financers = pa.table(
@@ -318,6 +319,7 @@ def generate(
             "name": [r[2] for r in fin_rows],
             "region": [region_id] * len(fin_rows),
             "share": [None if r[3] is None else round(float(r[3]), 6) for r in fin_rows],
+            "uzovi": [r[4] for r in fin_rows],
         },
         schema=FINANCERS,
     )

@@ -93,6 +93,8 @@ class Insurer(Model):
     id: str
     name: str
     share: float = Field(gt=0, le=1)
+    uzovi: str = Field(pattern=r"^[0-9]{4}$")
+    """UZOVI number in Vektis files (synthetic in the shipped data)."""
 
 
 class InsurersFile(Model):

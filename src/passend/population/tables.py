@@ -71,6 +71,12 @@ PROVIDERS = _schema(
         ("provider_kind", pa.string(), False, "Provider kind id of the catalogue."),
         ("name", pa.string(), False, "Synthetic name."),
         ("region", pa.string(), False, "Region id."),
+        (
+            "agb_code",
+            pa.string(),
+            False,
+            "8-digit AGB-like code used in Vektis files (synthetic: '30' + number).",
+        ),
     ]
 )
 
@@ -90,6 +96,12 @@ FINANCERS = _schema(
             pa.float64(),
             True,
             "Share of the region's patients (insurers, care offices, municipalities).",
+        ),
+        (
+            "uzovi",
+            pa.string(),
+            True,
+            "4-digit UZOVI number in Vektis files (insurers and care offices; synthetic).",
         ),
     ]
 )
