@@ -61,15 +61,18 @@ def _population(tmp: Path, year: int, acts: list[dict]) -> Path:
         ),
     ]
     providers = [
-        dict(provider_id=pid, provider_kind=kind, name=pid, region="r")
-        for pid, kind in [
-            ("gp1", "gp_practice"),
-            ("wv1", "district_nursing_org"),
-            ("h1", "hospital"),
-            ("nh1", "nursing_home"),
-            ("ct1", "consultation_team"),
-            ("wmo1", "wmo_provider"),
-        ]
+        dict(provider_id=pid, provider_kind=kind, name=pid, region="r", agb_code=f"3000000{n}")
+        for n, (pid, kind) in enumerate(
+            [
+                ("gp1", "gp_practice"),
+                ("wv1", "district_nursing_org"),
+                ("h1", "hospital"),
+                ("nh1", "nursing_home"),
+                ("ct1", "consultation_team"),
+                ("wmo1", "wmo_provider"),
+            ],
+            start=1,
+        )
     ]
     rows = []
     for i, a in enumerate(acts, start=1):

@@ -305,3 +305,32 @@ def test_no_python_loop_per_patient_scales_linearly(ctx) -> None:
     ratio = large.activities.num_rows / small.activities.num_rows
     assert 1.8 < ratio < 2.2
     assert np.isclose(large.patients.num_rows / small.patients.num_rows, 2, atol=0.01)
+
+
+def test_calibration_command_prices_the_last_year_with_the_claims() -> None:
+    import json
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "passend.cli",
+            "population",
+            "calibration",
+            "--region",
+            "national",
+            "--scale",
+            "0.3",
+            "--seed",
+            "2",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr  # exit 1 would mean a target outside tolerance
+    rows = {row["id"]: row for row in json.loads(r.stdout)}
+    cost = rows["cost_last_year_per_patient"]
+    assert cost["within"] and 28_250 <= cost["value"] <= 84_750
+    assert rows["palliative_deaths"]["within"]
