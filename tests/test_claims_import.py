@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+# fmt: off
 HEADER = [
     "claim_id",
     "patient_id",
@@ -27,152 +28,20 @@ HEADER = [
     "amount_cents",
     "patient_bound",
 ]
+# fmt: on
+# fmt: off
 ROWS = [
-    [
-        "c1",
-        "p1",
-        "gp1",
-        "cz",
-        "zvw",
-        "12011",
-        "consult",
-        "gp",
-        "home",
-        "2025-03-01",
-        "15",
-        "minutes",
-        "1243",
-        "true",
-    ],
-    [
-        "c2",
-        "p1",
-        "wv1",
-        "cz",
-        "zvw",
-        "1034",
-        "nursing",
-        "district_nurse",
-        "home",
-        "2025-03-02",
-        "90",
-        "minutes",
-        "10914",
-        "true",
-    ],
-    [
-        "c3",
-        "p1",
-        "gp1",
-        "cz",
-        "zvw",
-        "12011",
-        "consult",
-        "gp",
-        "home",
-        "2025-03-03",
-        "15",
-        "minutes",
-        "1500",
-        "true",
-    ],  # above max 1243: flagged
-    [
-        "c4",
-        "p1",
-        "gp1",
-        "cz",
-        "zvw",
-        "12011",
-        "consult",
-        "gp",
-        "home",
-        "2025-03-03",
-        "15",
-        "minutes",
-        "-1243",
-        "true",
-    ],  # credit line
-    [
-        "c1",
-        "p1",
-        "gp1",
-        "cz",
-        "zvw",
-        "12011",
-        "consult",
-        "gp",
-        "home",
-        "2025-03-04",
-        "15",
-        "minutes",
-        "1243",
-        "true",
-    ],  # duplicate id
-    [
-        "c6",
-        "p1",
-        "h1",
-        "cz",
-        "zvw",
-        "MSZ-OZP-PZP",
-        "advance_care_planning",
-        "medical_specialist",
-        "hospital",
-        "2024-05-01",
-        "1",
-        "count",
-        "25000",
-        "true",
-    ],  # not valid in 2024
-    [
-        "c7",
-        "",
-        "gp1",
-        "cz",
-        "zvw",
-        "12011",
-        "consult",
-        "gp",
-        "home",
-        "2025-03-05",
-        "15",
-        "minutes",
-        "1243",
-        "true",
-    ],  # no patient
-    [
-        "c8",
-        "p1",
-        "gp1",
-        "cz",
-        "wlz",
-        "12011",
-        "consult",
-        "gp",
-        "home",
-        "2025-03-06",
-        "15",
-        "minutes",
-        "1243",
-        "true",
-    ],  # wrong law
-    [
-        "c9",
-        "p1",
-        "gp1",
-        "cz",
-        "zvw",
-        "99999",
-        "consult",
-        "gp",
-        "home",
-        "2025-13-01",
-        "x",
-        "minutes",
-        "12,43",
-        "true",
-    ],  # code, date, qty, amount
+    ["c1", "p1", "gp1", "cz", "zvw", "12011", "consult", "gp", "home", "2025-03-01", "15", "minutes", "1243", "true"],
+    ["c2", "p1", "wv1", "cz", "zvw", "1034", "nursing", "district_nurse", "home", "2025-03-02", "90", "minutes", "10914", "true"],
+    ["c3", "p1", "gp1", "cz", "zvw", "12011", "consult", "gp", "home", "2025-03-03", "15", "minutes", "1500", "true"],  # above max 1243: flagged
+    ["c4", "p1", "gp1", "cz", "zvw", "12011", "consult", "gp", "home", "2025-03-03", "15", "minutes", "-1243", "true"],  # credit line
+    ["c1", "p1", "gp1", "cz", "zvw", "12011", "consult", "gp", "home", "2025-03-04", "15", "minutes", "1243", "true"],  # duplicate id
+    ["c6", "p1", "h1", "cz", "zvw", "MSZ-OZP-PZP", "advance_care_planning", "medical_specialist", "hospital", "2024-05-01", "1", "count", "25000", "true"],  # not valid in 2024
+    ["c7", "", "gp1", "cz", "zvw", "12011", "consult", "gp", "home", "2025-03-05", "15", "minutes", "1243", "true"],  # no patient
+    ["c8", "p1", "gp1", "cz", "wlz", "12011", "consult", "gp", "home", "2025-03-06", "15", "minutes", "1243", "true"],  # wrong law
+    ["c9", "p1", "gp1", "cz", "zvw", "99999", "consult", "gp", "home", "2025-13-01", "x", "minutes", "12,43", "true"],  # code, date, qty, amount
 ]
+# fmt: on
 
 
 def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:

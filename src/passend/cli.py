@@ -32,7 +32,8 @@ catalogue_app = typer.Typer(
 app.add_typer(catalogue_app, name="catalogue")
 
 
-def _register_population() -> None:
+def _register_stages() -> None:
+    """The pipeline stages' commands (imported here to keep `passend --help` quick to load)."""
     from passend.claims.commands import app as claims_app
     from passend.population.commands import app as population_app
 
@@ -265,7 +266,7 @@ def demo(
     out.print(f"\n[bold]{'Result' if lang == 'en' else 'Resultaat'}:[/] {report}")
 
 
-_register_population()
+_register_stages()
 
 
 def main() -> None:

@@ -137,15 +137,15 @@ class Checker:
         self.bad |= mask
 
     def present(self, name: str) -> np.ndarray:
+        """Rows with a value (not null, not empty)."""
         if self.is_dictionary(name):
             return self.codes(name)[0] >= 0
         if not self.is_text(name):
             return as_np(pc.is_valid(self.t[name]))
-        return (
-            as_np(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(self.col(name))), 0))
-            if self._short(name)
-            else as_np(pc.greater(pc.utf8_length(self.col(name)), 0))
-        )
+        text = self.col(name)
+        if self._short(name):
+            text = pc.utf8_trim_whitespace(text)
+        return as_np(pc.greater(pc.utf8_length(text), 0))
 
     def required(self, name: str) -> np.ndarray:
         ok = self.present(name)

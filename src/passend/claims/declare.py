@@ -138,33 +138,38 @@ def _rule_for(
     return family, None
 
 
+KEY_COLS = ["k_activity", "k_professional", "k_specialty", "k_setting", "k_provider_kind", "k_wlz"]
+RULES = pa.schema(
+    [
+        ("k_activity", pa.string()),
+        ("k_professional", pa.string()),
+        ("k_specialty", pa.string()),
+        ("k_setting", pa.string()),
+        ("k_provider_kind", pa.string()),
+        ("k_wlz", pa.int8()),
+        ("title_code", pa.string()),
+        ("band_min", pa.int64()),
+        ("band_max", pa.int64()),
+        ("tariff_cents", pa.int64()),
+        ("placeholder", pa.bool_()),
+        ("law", pa.string()),
+        ("financer_kind", pa.string()),
+        ("sector", pa.string()),
+        ("title_unit", pa.string()),
+        ("reason_code", pa.string()),
+        ("reason", pa.string()),
+        ("routes", pa.string()),
+        ("hourly_cents", pa.int64()),
+        ("day_cents", pa.int64()),
+        ("minutes_per_event", pa.int64()),
+    ]
+)
+"""The rules table: one row per combination of the key columns and title (a time-banded
+family has a row per band), or one row with the reason when no title pays."""
+
+
 def _rules_table(cat: Catalogue, year: int, keys: pa.Table, prices: CostPrices) -> pa.Table:
-    rows: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "k_activity",
-            "k_professional",
-            "k_specialty",
-            "k_setting",
-            "k_provider_kind",
-            "k_wlz",
-            "title_code",
-            "band_min",
-            "band_max",
-            "tariff_cents",
-            "placeholder",
-            "law",
-            "financer_kind",
-            "sector",
-            "title_unit",
-            "reason_code",
-            "reason",
-            "routes",
-            "hourly_cents",
-            "day_cents",
-            "minutes_per_event",
-        )
-    }
+    rows: dict[str, list[Any]] = {name: [] for name in RULES.names}
     for key in keys.to_pylist():  # distinct combinations, not rows
         wlz = None if key["k_wlz"] < 0 else bool(key["k_wlz"])
         titles, reason = _rule_for(
@@ -209,32 +214,7 @@ def _rules_table(cat: Catalogue, year: int, keys: pa.Table, prices: CostPrices) 
             }
             for name in rows:
                 rows[name].append(entry[name])
-    schema = pa.schema(
-        [
-            ("k_activity", pa.string()),
-            ("k_professional", pa.string()),
-            ("k_specialty", pa.string()),
-            ("k_setting", pa.string()),
-            ("k_provider_kind", pa.string()),
-            ("k_wlz", pa.int8()),
-            ("title_code", pa.string()),
-            ("band_min", pa.int64()),
-            ("band_max", pa.int64()),
-            ("tariff_cents", pa.int64()),
-            ("placeholder", pa.bool_()),
-            ("law", pa.string()),
-            ("financer_kind", pa.string()),
-            ("sector", pa.string()),
-            ("title_unit", pa.string()),
-            ("reason_code", pa.string()),
-            ("reason", pa.string()),
-            ("routes", pa.string()),
-            ("hourly_cents", pa.int64()),
-            ("day_cents", pa.int64()),
-            ("minutes_per_event", pa.int64()),
-        ]
-    )
-    table = pa.table(rows, schema=schema)
+    table = pa.table(rows, schema=RULES)
     return table.append_column("rule_id", pa.array(np.arange(table.num_rows, dtype=np.int32)))
 
 
@@ -275,19 +255,11 @@ def declare(
         k_wlz=a.wlz.cast("int8").fill_null(-1),
         eff_minutes=ibis.ifelse(a.unit == "minutes", a.quantity, REGULAR_CONSULT_MINUTES),
     )
-    key_cols = [
-        "k_activity",
-        "k_professional",
-        "k_specialty",
-        "k_setting",
-        "k_provider_kind",
-        "k_wlz",
-    ]
-    keys = a.select(*key_cols).distinct().order_by(key_cols).to_pyarrow()
+    keys = a.select(*KEY_COLS).distinct().order_by(KEY_COLS).to_pyarrow()
     rules_arrow = _rules_table(cat, year, keys, prices)
     rules = ibis.memtable(rules_arrow)
 
-    j = a.inner_join(rules, [a[k] == rules[k] for k in key_cols])
+    j = a.inner_join(rules, [a[k] == rules[k] for k in KEY_COLS])
     j = j.filter(
         j.band_min.isnull()
         | ((j.eff_minutes >= j.band_min) & (j.band_max.isnull() | (j.eff_minutes < j.band_max)))

@@ -71,8 +71,9 @@ def make(
     effects: Effects | None = None,
     regions_path: Path | None = None,
     params_path: Path | None = None,
+    context: tuple | None = None,
 ) -> Population:
-    cat, params, regions, insurers = _context(regions_path, params_path)
+    cat, params, regions, insurers = context or _context(regions_path, params_path)
     if region not in regions:
         from difflib import get_close_matches
 
@@ -159,15 +160,16 @@ def calibration_cmd(
 ) -> None:
     """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md).
     Exit code 1 als een waarde buiten de tolerantie valt."""
-    pop = make(region, year, seed, scale, None, regions_path, params_path)
-    _, params, regions, _ = _context(regions_path, params_path)
+    context = _context(regions_path, params_path)
+    cat, params, regions, _ = context
+    pop = make(region, year, seed, scale, None, context=context)
     import tempfile
 
     from passend.claims.declare import declare
 
     with tempfile.TemporaryDirectory() as tmp:
         write_population(pop, Path(tmp))
-        claims = declare(_context(regions_path, params_path)[0], Path(tmp)).claims
+        claims = declare(cat, Path(tmp)).claims
     values = measures(pop.patients, pop.activities, pop.providers, scale, claims)
     if region != "national":
         # targets are national: compare the count with the region's own expected deaths
