@@ -183,42 +183,41 @@ def validate_claims(
         if "specialty" in raw.column_names
         else pa.nulls(n, pa.string())
     )
-    claims = (
-        pa.table(
-            {
-                "claim_id": ck.col("claim_id"),
-                "patient_id": (
-                    ck.col("patient_id")
-                    if has_patient.all()
-                    else pc.if_else(
-                        pa.array(has_patient), ck.col("patient_id"), pa.scalar(None, pa.string())
-                    )
-                ),
-                "provider_id": ck.col("provider_id"),
-                "financer_id": ck.col("financer_id"),
-                "financer_kind": pa.array(fin_kind),
-                "law": ck.col("law"),
-                "title_code": ck.col("title_code"),
-                "sector": pa.array(sectors),
-                "activity": ck.col("activity"),
-                "professional": ck.col("professional"),
-                "specialty": specialty,
-                "setting": ck.col("setting"),
-                "service_date": service,
-                "quantity": quantity,
-                "unit": ck.col("unit"),
-                "tariff_cents": pa.array(t_cents),
-                "amount_cents": amount,
-                "patient_bound": bound,
-                "year": pa.array(years.astype(np.int16)),
-                "tariff_placeholder": pa.array(ph),
-                "above_max_tariff": pa.array(above),
-                "source_activity_id": pa.nulls(n, pa.string()),
-            }
-        )
-        .filter(keep)
-        .cast(CLAIMS)
+    claims = pa.table(
+        {
+            "claim_id": ck.col("claim_id"),
+            "patient_id": (
+                ck.col("patient_id")
+                if has_patient.all()
+                else pc.if_else(
+                    pa.array(has_patient), ck.col("patient_id"), pa.scalar(None, pa.string())
+                )
+            ),
+            "provider_id": ck.col("provider_id"),
+            "financer_id": ck.col("financer_id"),
+            "financer_kind": pa.array(fin_kind),
+            "law": ck.col("law"),
+            "title_code": ck.col("title_code"),
+            "sector": pa.array(sectors),
+            "activity": ck.col("activity"),
+            "professional": ck.col("professional"),
+            "specialty": specialty,
+            "setting": ck.col("setting"),
+            "service_date": service,
+            "quantity": quantity,
+            "unit": ck.col("unit"),
+            "tariff_cents": pa.array(t_cents),
+            "amount_cents": amount,
+            "patient_bound": bound,
+            "year": pa.array(years.astype(np.int16)),
+            "tariff_placeholder": pa.array(ph),
+            "above_max_tariff": pa.array(above),
+            "source_activity_id": pa.nulls(n, pa.string()),
+        }
     )
+    if not ok.all():  # filtering copies every column: only when a row was refused
+        claims = claims.filter(keep)
+    claims = claims.cast(CLAIMS)
     rejects = pa.concat_tables(ck.rejects) if ck.rejects else _empty_rejects()
     result = ClaimsImport(
         read=n,
