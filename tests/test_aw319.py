@@ -17,14 +17,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from passend.claims import aw319
 from passend.claims.aw319 import (
     HIDDEN,
     LAYOUT,
     RECORD_COLUMNS,
     RECORD_LENGTH,
     WRITE_COLUMNS,
+    Aw319Batch,
     Aw319Error,
     read_aw319,
+    read_aw319_many,
     write_aw319,
 )
 
@@ -685,3 +688,189 @@ def test_200_000_prestaties_write_and_read(tmp_path):
     got = got.take(pc.sort_indices(got, [("reference", "ascending")]))
     want = t.take(pc.sort_indices(t, [("reference", "ascending")]))
     assert got.equals(want.select(INPUT_COLUMNS[:-1]))
+
+
+# ---------------------------------------------------------------------------------------------
+# many files at once
+
+
+def mixed_files(tmp_path: Path) -> list[Path]:
+    """Good files (CRLF and LF), a file with bad records, a closing mismatch, a comment, a
+    non-ASCII (ISO-8859-1) file and a file without sluitrecord."""
+    paths = write_aw319(sample(), tmp_path / "good")
+    out = list(paths)
+    lf = tmp_path / "lf.asc"
+    lf.write_bytes("".join(line + "\n" for line in lines_of(paths[1])).encode("ascii"))
+    out.append(lf)
+
+    bad, _ = three_persons(tmp_path / "bad")
+    lines = lines_of(bad)
+    lines[3] = put(lines[3], 106, 113, "20260230")
+    lines[7] = put(lines[7], 181, 181, "X")
+    lines[8] = lines[8][:-1]
+    lines[9] = put(lines[9], 1, 2, "05")
+    lines[11] = put(lines[11], 54, 61, "19511331")
+    lines[12] = put(lines[12], 15, 23, BSN[9])  # a 04 of P3 with another BSN
+    lines.insert(1, lines[0])  # a second 01
+    lines.append(lines[5])  # after the sluitrecord
+    out.append(write_lines(tmp_path / "bad.asc", lines, eol="\n"))
+
+    lines = lines_of(paths[0])
+    closing = put(lines[-1], 3, 8, "000004")
+    closing = put(closing, 34, 45, "00000028081D")
+    comment = "98" + "9".zfill(12) + "0001" + "Opmerking één".ljust(140) + " " * 152
+    out.append(write_lines(tmp_path / "mismatch.asc", [*lines[:-1], comment, closing]))
+    out.append(write_lines(tmp_path / "no-closing.asc", lines_of(paths[2])[:-1]))
+    latin = [put(line, 195, 202, "RÉF-ÀÇ-1") if line[:2] == "04" else line for line in lines]
+    out.append(write_lines(tmp_path / "latin.asc", latin))
+    out.append(paths[0])  # the same file twice
+    return out
+
+
+def test_read_many_is_the_concatenation_of_read_per_file(tmp_path):
+    paths = mixed_files(tmp_path)
+    one = [read_aw319(p) for p in paths]
+    assert all(f.rejects.num_rows for f in one[4:5]) and one[5].closing_issues
+    assert one[7].records["reference"][0].as_py() == "RÉF-ÀÇ-1"
+    many = read_aw319_many(paths)
+    assert isinstance(many, Aw319Batch) and many.paths == paths
+
+    assert many.records.column_names == list(RECORD_COLUMNS)
+    assert many.records.equals(pa.concat_tables([f.records for f in one]))
+    rejects = [
+        f.rejects.add_column(0, "file_key", pa.array([p.stem] * f.rejects.num_rows, pa.string()))
+        for p, f in zip(paths, one, strict=True)
+    ]
+    assert many.rejects.column_names == ["file_key", *one[0].rejects.column_names]
+    assert many.rejects.equals(pa.concat_tables(rejects))
+    assert many.rejects.num_rows > 10
+    comments = [
+        f.comments.add_column(0, "file_key", pa.array([p.stem] * f.comments.num_rows, pa.string()))
+        for p, f in zip(paths, one, strict=True)
+    ]
+    assert many.comments.equals(pa.concat_tables(comments)) and many.comments.num_rows == 1
+    assert many.closing_issues == [
+        f"{p.name}: {issue}" for p, f in zip(paths, one, strict=True) for issue in f.closing_issues
+    ]
+    assert len(many.closing_issues) >= 6
+    assert many.file_closing_issues == [f.closing_issues for f in one]
+    assert many.counts == {code: sum(f.counts[code] for f in one) for code in one[0].counts}
+    assert many.file_counts == [f.counts for f in one]
+    assert many.headers == [f.header for f in one]
+    assert many.closings == [f.closing for f in one]
+
+
+def test_read_many_in_groups_and_of_nothing(tmp_path, monkeypatch):
+    paths = mixed_files(tmp_path)
+    whole = read_aw319_many(paths)
+    monkeypatch.setattr(aw319, "_GROUP_BYTES", 5_000)  # a group per file or two
+    parts = read_aw319_many(paths)
+    for name in ("records", "rejects", "comments"):
+        assert getattr(parts, name).equals(getattr(whole, name)), name
+    for name in ("closing_issues", "counts", "headers", "closings", "file_counts"):
+        assert getattr(parts, name) == getattr(whole, name), name
+    empty = read_aw319_many([])
+    assert empty.records.num_rows == 0 and empty.records.column_names == list(RECORD_COLUMNS)
+    assert empty.closing_issues == [] and empty.counts["04"] == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (b"", 1),
+        (b"\r\n\r\n", 1),
+        (b"01" + b" " * 308 + b"\r\n\x00\x01\x02PK\x03\x04", 2),
+        (b"99" + b"0" * 43 + b"D" + b" " * 264 + b"\r\n", 1),
+        (b"01428" + b" " * 100 + b"\r\n", 1),
+        (None, 1),  # missing
+    ],
+)
+def test_read_many_raises_naming_the_unreadable_file(tmp_path, content, line):
+    good = write_aw319(sample(), tmp_path)
+    broken = tmp_path / "broken.asc"
+    if content is not None:
+        broken.write_bytes(content)
+    with pytest.raises(Aw319Error) as e:
+        read_aw319_many([good[0], good[1], broken, good[2]])
+    assert str(broken) in str(e.value) and f"line {line}:" in str(e.value)
+    with pytest.raises(Aw319Error) as single:
+        read_aw319(broken)
+    assert str(e.value) == str(single.value)
+
+
+def test_read_many_names_the_first_unreadable_file(tmp_path):
+    good = write_aw319(sample(), tmp_path)
+    no_header = write_lines(tmp_path / "no-header.asc", lines_of(good[0])[1:])
+    binary = tmp_path / "binary.asc"
+    binary.write_bytes(good[1].read_bytes() + b"\x00")
+    missing = tmp_path / "missing.asc"
+    for paths, first in [
+        ([good[0], no_header, binary, missing], no_header),
+        ([good[0], binary, no_header, missing], binary),
+        ([good[0], missing, binary, no_header], missing),
+    ]:
+        with pytest.raises(Aw319Error) as e:
+            read_aw319_many(paths)
+        assert str(e.value).startswith(f"{first}: line ")
+
+
+def test_read_many_keeps_identifiers_out_of_rejects_and_issues(tmp_path):
+    paths = mixed_files(tmp_path)
+    many = read_aw319_many(paths)
+    shown = " ".join(
+        [*(str(v) for r in many.rejects.to_pylist() for v in r.values()), *many.closing_issues]
+    )
+    for secret in [*BSN, "19511331", "ONBEKEND"]:
+        assert secret not in shown
+
+
+def test_2_000_small_files_at_once(tmp_path):
+    """Many small files as real exports come (one per provider x financer x month); no timing."""
+    files, per_file = 2_000, 25
+    n = files * per_file
+    bsn = pa.array(make_bsns(50, seed=7))
+    k = np.arange(n)
+    file_of = k // per_file
+    cents = (k * 7919) % 30_000 - 5_000
+    t = pa.table(
+        {
+            "file_key": pc.binary_join_element_wise(
+                "p", pc.cast(pa.array(file_of), pa.string()), ""
+            ),
+            "invoice_number": pc.binary_join_element_wise(
+                "F", pc.cast(pa.array(file_of), pa.string()), ""
+            ),
+            "period_start": pa.array([D(2026, 1, 1)] * n, pa.date32()),
+            "period_end": pa.array([D(2026, 1, 31)] * n, pa.date32()),
+            "invoice_date": pa.array([D(2026, 2, 2)] * n, pa.date32()),
+            "message_code": pa.array(["428"] * n),
+            "uzovi": pa.array(["3311"] * n),
+            "instelling_agb": pa.array(["75750001"] * n),
+            "bsn": bsn.take(pa.array(k % 50)),
+            "birth_date": pa.array([D(1940, 1, 1)] * n, pa.date32()),
+            "sex": pa.array(["1"] * n),
+            "deceased": pa.array([False] * n),
+            "prestatiecode": pa.array(["1004"] * n),
+            "codelist": pa.array(["065"] * n),
+            "begin_date": pa.array([D(2026, 1, 5)] * n, pa.date32()),
+            "end_date": pa.array([D(2026, 1, 5)] * n, pa.date32()),
+            "quantity": pa.array(k % 600),
+            "time_unit": pa.array(["01"] * n),
+            "zorgverlener_agb": pa.array(["90001234"] * n),
+            "tariff_cents": pa.array(np.full(n, 8640)),
+            "calculated_cents": pa.array(cents),
+            "declared_cents": pa.array(cents),
+            "reference": pc.binary_join_element_wise("R", pc.cast(pa.array(k), pa.string()), ""),
+        }
+    )
+    paths = write_aw319(t, tmp_path)
+    assert len(paths) == files
+    many = read_aw319_many(paths)
+    assert many.records.num_rows == n and many.rejects.num_rows == 0
+    assert many.closing_issues == [] and many.counts["04"] == n
+    got = many.records.select(INPUT_COLUMNS[:-1])
+    got = got.take(pc.sort_indices(got, [("reference", "ascending")]))
+    want = t.take(pc.sort_indices(t, [("reference", "ascending")]))
+    assert got.equals(want.select(INPUT_COLUMNS[:-1]))
+    # line numbers within each file: 01, then a 02 and a 04 per prestatie (25 persons a file)
+    assert many.records["record_number"].to_pylist() == list(range(3, 2 * per_file + 2, 2)) * files

@@ -57,6 +57,21 @@ API
     A structurally unreadable file (cannot be opened, empty, not text, first record not a
     voorlooprecord of 310 characters) raises :class:`Aw319Error` naming the file and line.
 
+``read_aw319_many(paths: list[Path]) -> Aw319Batch``
+    Many files at once, with (nearly) no cost per file: the bytes of all files are split into
+    lines once, every line is tagged with its file and its line number in that file, and the
+    fields of all files are parsed and checked together; the order of the records within a
+    file (01 first, 02 before its 04 records, 99 last) and the closing counts and total are
+    checked per file with group operations over the file index. The result is exactly what
+    ``read_aw319`` gives per file, concatenated in the order of ``paths``: ``records`` (same
+    columns; ``record_number`` is the line number within its own file), ``rejects`` (with
+    ``file_key`` first), ``comments`` (with ``file_key`` first), ``closing_issues`` (each
+    prefixed with the file name, "name.asc: ..."), ``counts`` (summed), and per file, in the
+    order of ``paths``: ``headers``, ``closings``, ``file_closing_issues`` (unprefixed) and
+    ``file_counts``. An unreadable file raises :class:`Aw319Error` as ``read_aw319`` would, for
+    the first such file in ``paths``. Files are parsed in groups of about ``_GROUP_BYTES``
+    (256 MiB) to bound memory; ``read_aw319(path)`` is the batch of one file.
+
 ``bsn_valid(values) -> pa.BooleanArray``
     True where a value is 9 digits passing the BSN 11-test.
 
@@ -100,7 +115,8 @@ never put in ``rejects`` (their value is ``HIDDEN``, "<verborgen>"), in ``closin
 an exception message or in a log; this module logs nothing.
 
 Both directions are vectorised with pyarrow.compute: a loop runs per field, per record type or
-per file, never per record.
+per file, never per record; reading loops over files only to read their bytes and to word the
+closing issues of files that have one.
 """
 
 from __future__ import annotations
@@ -122,11 +138,13 @@ __all__ = [
     "RECORD_LENGTH",
     "RECORD_TYPES",
     "WRITE_COLUMNS",
+    "Aw319Batch",
     "Aw319Error",
     "Aw319File",
     "Field",
     "bsn_valid",
     "read_aw319",
+    "read_aw319_many",
     "write_aw319",
 ]
 
@@ -383,6 +401,8 @@ _RECORD_FIELDS_01 = {
 _RECORD_FIELDS_02 = {"0203": "bsn", "0207": "birth_date", "0208": "sex", "0223": "deceased"}
 # 04 key fields that must equal those of the 02 record they belong to
 _KEY_FIELDS = {"0403": "0203", "0404": "0204", "0405": "0205", "0408": "0224", "0409": "0225"}
+# 02 fields the reader uses
+_WANTED_02 = frozenset(_RECORD_FIELDS_02) | frozenset(_KEY_FIELDS.values())
 
 
 def _arrow_type(f: Field) -> pa.DataType:
@@ -425,6 +445,9 @@ _COMMENT_SCHEMA = pa.schema(
         ("text", pa.string()),
     ]
 )
+_FILE_REJECT_SCHEMA = pa.schema([("file", pa.int64()), *_REJECT_SCHEMA])
+_BATCH_REJECT_SCHEMA = pa.schema([("file_key", pa.string()), *_REJECT_SCHEMA])
+_BATCH_COMMENT_SCHEMA = pa.schema([("file_key", pa.string()), *_COMMENT_SCHEMA])
 
 
 class Aw319Error(ValueError):
@@ -447,6 +470,22 @@ class Aw319File:
     @property
     def rejected_record_numbers(self) -> set[int]:
         return set(self.rejects["record_number"].to_pylist())
+
+
+@dataclass
+class Aw319Batch:
+    """What :func:`read_aw319_many` read from many files (lists are in the order of the paths)."""
+
+    paths: list[Path]
+    headers: list[dict[str, object]]
+    records: pa.Table
+    comments: pa.Table
+    rejects: pa.Table
+    closings: list[dict[str, object]] = field(default_factory=list)
+    closing_issues: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    file_closing_issues: list[list[str]] = field(default_factory=list)
+    file_counts: list[dict[str, int]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -804,9 +843,12 @@ _CONTROL[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
 _BOM = b"\xef\xbb\xbf"
 
 
-def _read_lines(path: Path) -> pa.Array:
+def _file_bytes(path: Path) -> bytes:
+    """The bytes of one file without byte order mark, DOS end-of-file bytes and final line
+    ends."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb", buffering=0) as fh:
+            data = fh.readall()
     except OSError as e:
         raise Aw319Error(
             f"{path}: line 1: cannot be read ({e.strerror or type(e).__name__})"
@@ -814,21 +856,104 @@ def _read_lines(path: Path) -> pa.Array:
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     data = data.rstrip(b"\x1a")
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without a copy
         raise Aw319Error(f"{path}: line 1: the file is empty")
-    control = _CONTROL[np.frombuffer(data, dtype=np.uint8)]
-    if control.any():
-        at = int(control.argmax())
-        line = data.count(b"\n", 0, at) + 1
-        raise Aw319Error(f"{path}: line {line}: not a text file (control byte 0x{data[at]:02x})")
+    return data.rstrip(b"\r\n")  # trailing empty lines are ignored
+
+
+def _utf8(data: bytes) -> bytes:
+    """UTF-8 bytes of a file that is UTF-8, else ISO-8859-1."""
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("iso-8859-1")
-    lines = pc.list_flatten(pc.split_pattern(pa.array([text], pa.large_string()), "\n"))
-    lines = pc.utf8_rtrim(lines, characters="\r")
-    filled = np.flatnonzero(_np(pc.utf8_length(lines)) > 0)
-    return lines.slice(0, int(filled[-1]) + 1).cast(pa.string())
+        return data.decode("iso-8859-1").encode("utf-8")
+    return data
+
+
+def _one_string(data: bytes) -> pa.Array:
+    """A large_binary array of one value, without copying ``data``."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    return pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)]
+    )
+
+
+@dataclass
+class _Lines:
+    """The lines of several files, file after file (trailing empty lines dropped)."""
+
+    paths: list[Path]
+    lines: pa.Array  # string
+    file_of: np.ndarray  # file index of every line
+    local: np.ndarray  # 0-based line index within its file
+    start: np.ndarray  # index of the first line of every file
+    size: np.ndarray  # number of lines of every file
+
+
+def _split(paths: list[Path], datas: list[bytes]) -> _Lines:
+    """Split the bytes of all files into lines at once. Raises :class:`Aw319Error` for the first
+    file (in the given order) that is not a text file or does not start with a voorlooprecord."""
+    sizes = np.fromiter(map(len, datas), dtype=np.int64, count=len(datas))
+    begin = np.r_[0, np.cumsum(sizes + 1)[:-1]]  # byte offset of every file in the blob
+    blob = b"\n".join(datas)
+    raw = np.frombuffer(blob, dtype=np.uint8)
+    error = None
+    low = np.flatnonzero(raw < 0x20)  # mostly line ends
+    bad = low[_CONTROL[raw[low]]]
+    if (raw == 0x7F).any():
+        bad = np.union1d(bad, np.flatnonzero(raw == 0x7F))
+    if len(bad):
+        at = int(bad[0])
+        i = int(np.searchsorted(begin, at, side="right")) - 1
+        data, pos = datas[i], at - int(begin[i])
+        line = data.count(b"\n", 0, pos) + 1
+        error = Aw319Error(
+            f"{paths[i]}: line {line}: not a text file (control byte 0x{data[pos]:02x})"
+        )
+        if i == 0:
+            raise error
+        paths, datas, begin = paths[:i], datas[:i], begin[:i]
+        blob = blob[: int(begin[-1] + sizes[i - 1])]
+        raw = raw[: len(blob)]
+        low = low[low < len(blob)]
+    nfiles = len(datas)
+    line_begin = np.r_[0, low[raw[low] == 10] + 1]
+    file_of = np.searchsorted(begin, line_begin, side="right") - 1
+    try:
+        _one_string(blob).cast(pa.large_string())  # checks that it is UTF-8
+        data, bounds = blob, line_begin
+    except pa.ArrowInvalid:  # a file that is not UTF-8: read as ISO-8859-1
+        data = b"\n".join(map(_utf8, datas))
+        bounds = np.r_[0, np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + 1]
+    offsets = pa.py_buffer(np.r_[bounds, len(data)].astype(np.int64))
+    # every line with its line end; "\n" only at the end, so trimming CR and LF is splitting
+    lines = pa.LargeStringArray.from_buffers(len(bounds), offsets, pa.py_buffer(data))
+    lines = pc.utf8_rtrim(lines, characters="\r\n")
+    k = np.arange(len(lines))
+    first = np.searchsorted(file_of, np.arange(nfiles))
+    length = _np(pc.utf8_length(lines))
+    last = np.maximum.reduceat(np.where(length > 0, k, -1), first)  # >= first: data.strip()
+    keep = k <= last[file_of]
+    if not keep.all():
+        lines, file_of, length = lines.filter(pa.array(keep)), file_of[keep], length[keep]
+    size = last - first + 1
+    start = np.r_[0, np.cumsum(size)[:-1]]
+    lines = lines.cast(pa.string())
+    is01 = _np(pc.equal(pc.utf8_slice_codeunits(lines.take(pa.array(start)), 0, 2), "01"))
+    head_length = length[start]
+    bad = ~is01 | (head_length != RECORD_LENGTH)
+    if bad.any():
+        j = int(bad.argmax())
+        if not is01[j]:
+            raise Aw319Error(f"{paths[j]}: line 1: the first record is not a voorlooprecord (01)")
+        raise Aw319Error(
+            f"{paths[j]}: line 1: the voorlooprecord is {head_length[j]} characters long, "
+            f"not {RECORD_LENGTH}"
+        )
+    if error is not None:
+        raise error
+    local = np.arange(len(lines)) - start[file_of]
+    return _Lines(list(paths), lines, file_of, local, start, size)
 
 
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
@@ -848,54 +973,74 @@ def _parse_dates(v: np.ndarray, digits: np.ndarray) -> tuple[pa.Array, np.ndarra
 
 class _Slicer:
     """Fields of records that are all 310 characters long. When the records are ASCII, every
-    record is 310 bytes: fields are then columns of an (n, 310) byte matrix and numbers are
-    read with numpy; otherwise fields are sliced by code point with Arrow."""
+    record is 310 bytes: a field is then a strided copy out of the records' bytes and numbers
+    are read with numpy; otherwise fields are sliced by code point with Arrow."""
 
     def __init__(self, lines: pa.Array):
         self.lines = lines
         self.n = len(lines)
-        self.matrix = None
+        self.data = None
+        self._text: dict[str, pa.Array] = {}
+        self._block: dict[str, np.ndarray] = {}
         if self.n and pc.all(pc.string_is_ascii(lines)).as_py():
             offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
             first = int(offsets[lines.offset])
             data = np.frombuffer(lines.buffers()[2], dtype=np.uint8)
-            self.matrix = data[first : first + self.n * RECORD_LENGTH].reshape(
-                self.n, RECORD_LENGTH
+            self.data = data[first : first + self.n * RECORD_LENGTH]
+
+    def block(self, f: Field) -> np.ndarray:
+        """(n, length) uint8 matrix of the field's bytes (ASCII records only)."""
+        if f.number not in self._block:
+            strided = np.ndarray(
+                (self.n,),
+                dtype=f"S{f.length}",
+                buffer=self.data,
+                offset=f.start - 1,
+                strides=(RECORD_LENGTH,),
             )
+            self._block[f.number] = strided.copy().view(np.uint8).reshape(self.n, f.length)
+        return self._block[f.number]
 
     def text(self, f: Field) -> pa.Array:
-        if self.matrix is None:
-            return pc.utf8_slice_codeunits(self.lines, f.start - 1, f.end)
-        block = np.ascontiguousarray(self.matrix[:, f.start - 1 : f.end])
-        offsets = np.arange(0, (self.n + 1) * f.length, f.length, dtype=np.int32)
-        return pa.StringArray.from_buffers(self.n, pa.py_buffer(offsets), pa.py_buffer(block))
+        if f.number not in self._text:
+            if self.data is None:
+                raw = pc.utf8_slice_codeunits(self.lines, f.start - 1, f.end)
+            else:
+                block = self.block(f)
+                offsets = np.arange(0, (self.n + 1) * f.length, f.length, dtype=np.int32)
+                raw = pa.StringArray.from_buffers(
+                    self.n, pa.py_buffer(offsets), pa.py_buffer(block)
+                )
+            self._text[f.number] = raw
+        return self._text[f.number]
 
-    def numeric(self, f: Field, raw: pa.Array) -> np.ndarray:
+    def numeric(self, f: Field) -> np.ndarray:
         """Mask of the rows whose field is all ASCII digits."""
-        if self.matrix is None:
-            return _np(pc.ascii_is_decimal(raw))
-        return ((self.matrix[:, f.start - 1 : f.end] - np.uint8(48)) <= 9).all(axis=1)
+        return _np(pc.ascii_is_decimal(self.text(f)))
 
-    def number(self, f: Field, raw: pa.Array, ok: np.ndarray) -> np.ndarray:
+    def number(self, f: Field, ok: np.ndarray) -> np.ndarray:
         """The field as int64 where ``ok``, else 0."""
-        if self.matrix is None:
+        if self.data is None:
+            raw = self.text(f)
             return _np(pc.cast(pc.if_else(pa.array(ok), raw, pa.scalar("0")), pa.int64()))
         powers = 10 ** np.arange(f.length - 1, -1, -1, dtype=np.int64)
-        value = (self.matrix[:, f.start - 1 : f.end] - np.uint8(48)).astype(np.int64) @ powers
+        value = (self.block(f) - np.uint8(48)).astype(np.int64) @ powers
         return np.where(ok, value, 0)
 
-    def digits(self, f: Field, raw: pa.Array, ok: np.ndarray) -> np.ndarray:
+    def digits(self, f: Field, ok: np.ndarray) -> np.ndarray:
         """(n, length) matrix of the field's digits where ``ok``, else zeros."""
-        if self.matrix is None:
-            return _fixed_digits(pc.if_else(pa.array(ok), raw, pa.scalar("0" * f.length)), f.length)
-        block = (self.matrix[:, f.start - 1 : f.end] - np.uint8(48)).astype(np.int64)
+        if self.data is None:
+            raw = pc.if_else(pa.array(ok), self.text(f), pa.scalar("0" * f.length))
+            return _fixed_digits(raw, f.length)
+        block = (self.block(f) - np.uint8(48)).astype(np.int64)
         return np.where(ok[:, None], block, 0)
 
 
 class _Rejects:
-    def __init__(self, record_numbers: np.ndarray, record_types: pa.Array):
+    def __init__(self, record_numbers: np.ndarray, record_types: pa.Array, file_of: np.ndarray):
         self.numbers = record_numbers
         self.types = record_types
+        self.file_of = file_of
         self.parts: list[pa.Table] = []
 
     def add(
@@ -914,25 +1059,31 @@ class _Rejects:
         self.parts.append(
             pa.table(
                 [
+                    pa.array(self.file_of[lines], pa.int64()),
                     pa.array(self.numbers[lines]),
                     self.types.take(pa.array(lines)),
                     _repeat(label, pa.string(), k),
                     pc.cast(value, pa.string()),
                     _repeat(reason, pa.string(), k),
                 ],
-                schema=_REJECT_SCHEMA,
+                schema=_FILE_REJECT_SCHEMA,
             )
         )
 
     def table(self) -> pa.Table:
+        """All rejects by file and line number (a line's rejects in the order found)."""
         if not self.parts:
-            return _REJECT_SCHEMA.empty_table()
+            return _FILE_REJECT_SCHEMA.empty_table()
         t = pa.concat_tables(self.parts)
-        return t.take(pc.sort_indices(t, sort_keys=[("record_number", "ascending")]))
+        order = np.lexsort((_np(t["record_number"]), _np(t["file"])))  # stable
+        return t.take(pa.array(order))
 
 
-def _parse(code: str, lines: pa.Array, rows: np.ndarray, rej: _Rejects) -> tuple[dict, np.ndarray]:
-    """Slice and check every field of records ``code``; returns parsed fields and a bad mask."""
+def _parse(
+    code: str, lines: pa.Array, rows: np.ndarray, rej: _Rejects, wanted: frozenset | None = None
+) -> tuple[dict, np.ndarray]:
+    """Slice and check every field of records ``code``; returns parsed fields and a bad mask.
+    Alphanumeric fields (never checked) not in ``wanted`` are skipped (default: none is)."""
     n = len(lines)
     bad = np.zeros(n, dtype=bool)
     out: dict[str, pa.Array] = {}
@@ -941,36 +1092,39 @@ def _parse(code: str, lines: pa.Array, rows: np.ndarray, rej: _Rejects) -> tuple
         kind = _KIND[f.number]
         if kind in ("record_type", "reserve"):
             continue
-        raw = field_of.text(f)
         if kind == "text":
-            out[f.number] = pc.utf8_rtrim(raw, characters=" ")
+            if wanted is None or f.number in wanted:
+                out[f.number] = pc.utf8_rtrim(field_of.text(f), characters=" ")
             continue
         checks: list[tuple[np.ndarray, str]] = []
         if kind == "dc":
-            ok = _np(pc.is_in(raw, pa.array(["D", "C"])))
+            ok = _np(pc.is_in(field_of.text(f), pa.array(["D", "C"])))
             checks.append((ok, "debit/credit indicator is not D or C"))
         else:
-            ok = field_of.numeric(f, raw)
+            ok = field_of.numeric(f)
             if kind in ("int", "date"):
-                number = field_of.number(f, raw, ok)
+                number = field_of.number(f, ok)
             if kind == "date":
                 parsed, real = _parse_dates(number, ok)
                 checks.append((real, "not a valid date (EEJJMMDD)"))
             else:
                 checks.append((ok, "not numeric"))
             if f.number in _BSN_FIELDS:
-                digits = field_of.digits(f, raw, ok)
+                digits = field_of.digits(f, ok)
                 elf = ((digits @ _BSN_WEIGHTS) % 11 == 0) & digits.any(axis=1)
                 checks.append((elf, "BSN fails the 11-test"))
             if f.number == "0223":
                 checks.append(
-                    (_np(pc.is_in(raw, pa.array(["1", "2"]))), "not 1 (deceased) or 2 (alive)")
+                    (
+                        _np(pc.is_in(field_of.text(f), pa.array(["1", "2"]))),
+                        "not 1 (deceased) or 2 (alive)",
+                    )
                 )
         ok = np.ones(n, dtype=bool)
         for passed, reason in checks:
             fail = ok & ~passed
             if fail.any():
-                value = HIDDEN if f.number in _HIDDEN_FIELDS else raw
+                value = HIDDEN if f.number in _HIDDEN_FIELDS else field_of.text(f)
                 rej.add(fail, f.label, value, reason, rows)
                 ok &= passed
         bad |= ~ok
@@ -979,9 +1133,9 @@ def _parse(code: str, lines: pa.Array, rows: np.ndarray, rej: _Rejects) -> tuple
         elif kind == "int":
             out[f.number] = pa.array(number, pa.int64(), mask=None if ok.all() else ~ok)
         elif ok.all():
-            out[f.number] = raw
+            out[f.number] = field_of.text(f)
         else:
-            out[f.number] = pc.if_else(pa.array(ok), raw, pa.scalar(None, pa.string()))
+            out[f.number] = pc.if_else(pa.array(ok), field_of.text(f), pa.scalar(None, pa.string()))
     return out, bad
 
 
@@ -989,32 +1143,39 @@ def _signed(cents: pa.Array, dc: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(dc, "C"), pc.negate(cents), cents)
 
 
-def read_aw319(path: Path) -> Aw319File:
-    """Read one AW319 file; see the module doc for what is checked and returned."""
-    path = Path(path)
-    lines = _read_lines(path)
-    n = len(lines)
+def _per_file(mask: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Number of lines per file where ``mask`` (every file has at least one line)."""
+    return np.add.reduceat(mask.astype(np.int64), start)
+
+
+def _dicts(fields: dict[str, pa.Array]) -> list[dict[str, object]]:
+    """One dict label -> value per row of parsed fields."""
+    labels = [_FIELDS[num].label for num in fields]
+    columns = [v.to_pylist() for v in fields.values()]
+    return [dict(zip(labels, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _read_lines(ls: _Lines) -> Aw319Batch:
+    """Parse and check the lines of several files at once; see the module doc."""
+    lines, file_of, local, start, size = ls.lines, ls.file_of, ls.local, ls.start, ls.size
+    nfiles, n = len(start), len(lines)
+    stems = pa.array([p.stem for p in ls.paths], pa.string())
     rtype = pc.utf8_slice_codeunits(lines, 0, 2)
     length = _np(pc.utf8_length(lines))
     is_ = {code: _np(pc.equal(rtype, code)) for code in RECORD_TYPES}
-    if not is_["01"][0]:
-        raise Aw319Error(f"{path}: line 1: the first record is not a voorlooprecord (01)")
-    if length[0] != RECORD_LENGTH:
-        raise Aw319Error(
-            f"{path}: line 1: the voorlooprecord is {length[0]} characters long, not {RECORD_LENGTH}"
-        )
-    numbers = np.arange(1, n + 1, dtype=np.int64)
+    numbers = local + 1
     index = np.arange(n)
-    rej = _Rejects(numbers, rtype)
+    rej = _Rejects(numbers, rtype, file_of)
 
-    # whole-record problems
+    # whole-record problems; end: line index (within its file) of the file's first sluitrecord
     known = np.logical_or.reduce(list(is_.values()))
-    closing_at = np.flatnonzero(is_["99"])
-    end = int(closing_at[0]) if len(closing_at) else n  # index of the (first) sluitrecord
+    end = np.minimum(np.minimum.reduceat(np.where(is_["99"], local, n), start), size)
+    has99 = end < size
+    end_of = end[file_of]
     unknown = ~known
     wrong = known & (length != RECORD_LENGTH)
-    second = is_["01"] & (index > 0) & ~wrong
-    late = known & ~wrong & ~second & (index > end)
+    second = is_["01"] & (local > 0) & ~wrong
+    late = known & ~wrong & ~second & (local > end_of)
     rej.add(unknown, "KENMERK RECORD", rtype, "unknown record type")
     rej.add(
         wrong,
@@ -1030,26 +1191,27 @@ def read_aw319(path: Path) -> Aw319File:
         rows = np.flatnonzero(is_[code] & usable)
         return rows, lines.take(pa.array(rows))
 
-    # 01
-    f01, _ = _parse("01", lines.slice(0, 1), np.array([0]), rej)
-    header = {_FIELDS[num].label: v[0].as_py() for num, v in f01.items()}
+    # 01: the first line of every file
+    f01, _ = _parse("01", lines.take(pa.array(start)), start, rej)
+    headers = _dicts(f01)
 
     # 02
     rows02, l02 = of("02")
-    f02, bad02 = _parse("02", l02, rows02, rej)
+    f02, bad02 = _parse("02", l02, rows02, rej, _WANTED_02)
     row02_of_line = np.full(n, -1, dtype=np.int64)
     row02_of_line[rows02] = np.arange(len(rows02))
     ok02_line = np.zeros(n, dtype=bool)
     ok02_line[rows02[~bad02]] = True
 
-    # 04
+    # 04: its 02 is the last 02 line before it in the same file
     rows04, l04 = of("04")
     f04, bad04 = _parse("04", l04, rows04, rej)
     last02 = np.maximum.accumulate(np.where(is_["02"], index, -1))
     parent = last02[rows04]
-    orphan = parent < 0
+    own_start = start[file_of[rows04]]
+    orphan = parent < own_start
     parent_bad = ~orphan & ~ok02_line[np.maximum(parent, 0)]
-    parent_numbers = pc.cast(pa.array(np.maximum(parent, 0) + 1), pa.string())
+    parent_numbers = pc.cast(pa.array(np.maximum(parent - own_start, 0) + 1), pa.string())
     rej.add(orphan, "verzekerdenrecord", "", "no verzekerdenrecord (02) before this record", rows04)
     rej.add(
         parent_bad,
@@ -1069,104 +1231,144 @@ def read_aw319(path: Path) -> Aw319File:
             rej.add(differ, _FIELDS[num04].label, value, reason, rows04)
             bad04 |= differ
 
-    records = _records(path, header, f02, f04, rows04, take02, ~bad04)
+    accepted = ~bad04
+    records = _records(stems, f01, f02, f04, rows04, file_of, numbers, take02, accepted)
 
     # 98
     rows98, l98 = of("98")
     f98, bad98 = _parse("98", l98, rows98, rej)
     keep = pa.array(~bad98)
+    kept98 = rows98[~bad98]
     comments = pa.table(
         [
-            pa.array(numbers[rows98][~bad98]),
+            stems.take(pa.array(file_of[kept98])),
+            pa.array(numbers[kept98]),
             f98["9802"].filter(keep),
             f98["9803"].filter(keep),
             f98["9804"].filter(keep),
         ],
-        schema=_COMMENT_SCHEMA,
+        schema=_BATCH_COMMENT_SCHEMA,
     )
 
-    # 99
-    closing: dict[str, object] = {}
-    issues: list[str] = []
-    before = index < end
-    count = {code: int((is_[code] & before).sum()) for code in ("02", "04", "98")}
-    count["03"] = int((_np(pc.equal(rtype, "03")) & before).sum())
-    if not len(closing_at):
-        issues.append("no sluitrecord (99): counts and total not checked")
-    elif not usable[end]:
-        issues.append(
-            f"the sluitrecord (line {end + 1}) is not {RECORD_LENGTH} characters long: counts and total not checked"
+    # 99: per file, the counts and the total against what was read
+    issues: list[list[str]] = [[] for _ in range(nfiles)]
+    closings: list[dict[str, object]] = [{} for _ in range(nfiles)]
+    before = local < end_of
+    count = {code: _per_file(is_[code] & before, start) for code in ("02", "04", "98")}
+    count["03"] = _per_file(_np(pc.equal(rtype, "03")) & before, start)
+    end_line = start + np.minimum(end, size - 1)  # the (first) sluitrecord, if any
+    for j in np.flatnonzero(~has99):
+        issues[j].append("no sluitrecord (99): counts and total not checked")
+    readable99 = has99 & usable[end_line]
+    for j in np.flatnonzero(has99 & ~readable99):
+        issues[j].append(
+            f"the sluitrecord (line {end[j] + 1}) is not {RECORD_LENGTH} characters long: "
+            "counts and total not checked"
         )
-    else:
-        f99, _ = _parse("99", lines.slice(end, 1), np.array([end]), rej)
-        closing = {_FIELDS[num].label: v[0].as_py() for num, v in f99.items()}
-        expected = {
-            "9902": count["02"],
-            "9903": count["03"],
-            "9904": count["04"],
-            "9905": count["98"],
-            "9906": count["02"] + count["03"] + count["04"] + count["98"],
-        }
-        for num, have in expected.items():
-            said = f99[num][0].as_py()
-            if said is None:
-                issues.append(f"{_FIELDS[num].label}: unreadable in the sluitrecord")
-            elif said != have:
-                issues.append(
-                    f"{_FIELDS[num].label}: the sluitrecord says {said}, the file has {have}"
+    files99 = np.flatnonzero(readable99)
+    rows99 = end_line[files99]
+    f99, _ = _parse("99", lines.take(pa.array(rows99)), rows99, rej)
+    for j, closing in zip(files99, _dicts(f99), strict=True):
+        closings[j] = closing
+    expected = {
+        "9902": count["02"],
+        "9903": count["03"],
+        "9904": count["04"],
+        "9905": count["98"],
+        "9906": count["02"] + count["03"] + count["04"] + count["98"],
+    }
+    for num, have_all in expected.items():
+        said, unreadable = _np(pc.fill_null(f99[num], 0)), _np(pc.is_null(f99[num]))
+        have = have_all[files99]
+        for i in np.flatnonzero(unreadable | (said != have)):
+            j = files99[i]
+            if unreadable[i]:
+                issues[j].append(f"{_FIELDS[num].label}: unreadable in the sluitrecord")
+            else:
+                issues[j].append(
+                    f"{_FIELDS[num].label}: the sluitrecord says {said[i]}, the file has {have[i]}"
                 )
-        issues.extend(_total_issue(lines, is_["04"] & before, wrong, f99))
-    if end < n - 1:
-        issues.append(
-            f"{int((index > end).sum())} line(s) after the sluitrecord (99) were rejected"
-        )
+    _total_issues(lines, is_["04"] & before, wrong, start, files99, f99, issues)
+    after = size - 1 - end
+    for j in np.flatnonzero(has99 & (after > 0)):
+        issues[j].append(f"{after[j]} line(s) after the sluitrecord (99) were rejected")
 
-    counts = {code: int(is_[code].sum()) for code in RECORD_TYPES}
-    counts["??"] = int(unknown.sum())
-    return Aw319File(
-        path=path,
-        header=header,
+    per_code = {code: _per_file(is_[code], start) for code in RECORD_TYPES}
+    per_code["??"] = _per_file(unknown, start)
+    file_counts = [
+        dict(zip(per_code, map(int, values), strict=True))
+        for values in zip(*per_code.values(), strict=True)
+    ]
+    rejects = rej.table()
+    rejects = pa.table(
+        [stems.take(rejects["file"]), *rejects.columns[1:]], schema=_BATCH_REJECT_SCHEMA
+    )
+    names = [p.name for p in ls.paths]
+    return Aw319Batch(
+        paths=list(ls.paths),
+        headers=headers,
         records=records,
         comments=comments,
-        rejects=rej.table(),
-        closing=closing,
-        closing_issues=issues,
-        counts=counts,
+        rejects=rejects,
+        closings=closings,
+        closing_issues=[f"{names[j]}: {issue}" for j in range(nfiles) for issue in issues[j]],
+        counts={code: int(v.sum()) for code, v in per_code.items()},
+        file_closing_issues=issues,
+        file_counts=file_counts,
     )
 
 
-def _total_issue(lines: pa.Array, mask04: np.ndarray, wrong: np.ndarray, f99: dict) -> list[str]:
+def _total_issues(
+    lines: pa.Array,
+    mask04: np.ndarray,
+    wrong: np.ndarray,
+    start: np.ndarray,
+    files99: np.ndarray,
+    f99: dict,
+    issues: list[list[str]],
+) -> None:
     """Compare 9907/9908 with the sum of the declared amounts of every 04 line that has one."""
-    said, sign = f99["9907"][0].as_py(), f99["9908"][0].as_py()
     label = _FIELDS["9907"].label
-    if said is None or sign is None:
-        return [f"{label}: unreadable in the sluitrecord"]
-    field_of = _Slicer(lines.filter(pa.array(mask04 & ~wrong)))
+    good = mask04 & ~wrong
+    rows = np.flatnonzero(good)
+    field_of = _Slicer(lines.take(pa.array(rows)))
     amount, dc = field_of.text(_FIELDS["0429"]), field_of.text(_FIELDS["0430"])
     readable = _np(pc.and_(pc.ascii_is_decimal(amount), pc.is_in(dc, pa.array(["D", "C"]))))
-    good = pa.array(readable)
-    cents = pc.cast(amount.filter(good), pa.int64())
-    total = int(pc.sum(_signed(cents, dc.filter(good))).as_py() or 0)
-    said = -said if sign == "C" else said
-    if said == total:
-        return []
-    missing = int(mask04.sum()) - int(readable.sum())
-    note = f" ({missing} prestatierecord(s) without a readable amount)" if missing else ""
-    return [
-        f"{label}: the sluitrecord says {_cents_text(said)}, "
-        f"the prestatierecords add up to {_cents_text(total)}{note}"
-    ]
+    cents = pc.cast(pc.if_else(pa.array(readable), amount, pa.scalar("0")), pa.int64())
+    signed = np.zeros(len(lines), dtype=np.int64)
+    signed[rows] = _np(_signed(cents, dc))
+    has = np.zeros(len(lines), dtype=bool)
+    has[rows] = readable
+    total = np.add.reduceat(signed, start)[files99]
+    missing = (_per_file(mask04, start) - _per_file(has, start))[files99]
+    said, sign = _np(pc.fill_null(f99["9907"], 0)), f99["9908"]
+    unreadable = _np(pc.or_(pc.is_null(f99["9907"]), pc.is_null(sign)))
+    said = np.where(_np(pc.equal(sign, "C")), -said, said)
+    for i in np.flatnonzero(unreadable | (said != total)):
+        j = files99[i]
+        if unreadable[i]:
+            issues[j].append(f"{label}: unreadable in the sluitrecord")
+            continue
+        note = f" ({missing[i]} prestatierecord(s) without a readable amount)" if missing[i] else ""
+        issues[j].append(
+            f"{label}: the sluitrecord says {_cents_text(int(said[i]))}, "
+            f"the prestatierecords add up to {_cents_text(int(total[i]))}{note}"
+        )
 
 
-def _records(path, header, f02, f04, rows04, take02, accepted: np.ndarray) -> pa.Table:
+def _records(
+    stems, f01, f02, f04, rows04, file_of, numbers, take02, accepted: np.ndarray
+) -> pa.Table:
     keep = pa.array(accepted)
     k = int(accepted.sum())
+    lines = rows04[accepted]
+    file_idx = pa.array(file_of[lines])
     cols: dict[str, pa.Array] = {
-        "file_key": _repeat(path.stem, pa.string(), k),
-        "record_number": pa.array(rows04[accepted] + 1, pa.int64()),
+        "file_key": stems.take(file_idx),
+        "record_number": pa.array(numbers[lines], pa.int64()),
     }
     for num, name in _RECORD_FIELDS_01.items():
-        cols[name] = _repeat(header[_FIELDS[num].label], _RECORD_SCHEMA.field(name).type, k)
+        cols[name] = f01[num].take(file_idx)
     idx02 = take02.filter(keep)
     for num, name in _RECORD_FIELDS_02.items():
         cols[name] = f02[num].take(idx02) if len(f02[num]) else pa.nulls(k, pa.string())
@@ -1182,4 +1384,74 @@ def _records(path, header, f02, f04, rows04, take02, accepted: np.ndarray) -> pa
     return pa.table(
         [pc.cast(cols[c], _RECORD_SCHEMA.field(c).type) for c in RECORD_COLUMNS],
         schema=_RECORD_SCHEMA,
+    )
+
+
+_GROUP_BYTES = 256 << 20  # files are parsed in groups of about this many bytes
+
+
+def read_aw319_many(paths: list[Path]) -> Aw319Batch:
+    """Read many AW319 files at once, without a cost per file; see the module doc."""
+    paths = [Path(p) for p in paths]
+    parts: list[Aw319Batch] = []
+    group: list[Path] = []
+    datas: list[bytes] = []
+    size = 0
+    for path in paths:
+        try:
+            data = _file_bytes(path)
+        except Aw319Error:
+            if group:
+                _split(group, datas)  # an earlier file may be unreadable too
+            raise
+        group.append(path)
+        datas.append(data)
+        size += len(data)
+        if size >= _GROUP_BYTES:
+            parts.append(_read_lines(_split(group, datas)))
+            group, datas, size = [], [], 0
+    if group or not parts:
+        parts.append(_read_lines(_split(group, datas)) if group else _empty_batch())
+    return parts[0] if len(parts) == 1 else _concat(parts)
+
+
+def _empty_batch() -> Aw319Batch:
+    return Aw319Batch(
+        paths=[],
+        headers=[],
+        records=_RECORD_SCHEMA.empty_table(),
+        comments=_BATCH_COMMENT_SCHEMA.empty_table(),
+        rejects=_BATCH_REJECT_SCHEMA.empty_table(),
+        counts={code: 0 for code in [*RECORD_TYPES, "??"]},
+    )
+
+
+def _concat(parts: list[Aw319Batch]) -> Aw319Batch:
+    return Aw319Batch(
+        paths=[p for b in parts for p in b.paths],
+        headers=[h for b in parts for h in b.headers],
+        records=pa.concat_tables([b.records for b in parts]),
+        comments=pa.concat_tables([b.comments for b in parts]),
+        rejects=pa.concat_tables([b.rejects for b in parts]),
+        closings=[c for b in parts for c in b.closings],
+        closing_issues=[i for b in parts for i in b.closing_issues],
+        counts={code: sum(b.counts[code] for b in parts) for code in parts[0].counts},
+        file_closing_issues=[i for b in parts for i in b.file_closing_issues],
+        file_counts=[c for b in parts for c in b.file_counts],
+    )
+
+
+def read_aw319(path: Path) -> Aw319File:
+    """Read one AW319 file; see the module doc for what is checked and returned."""
+    path = Path(path)
+    batch = _read_lines(_split([path], [_file_bytes(path)]))
+    return Aw319File(
+        path=path,
+        header=batch.headers[0],
+        records=batch.records,
+        comments=batch.comments.drop_columns(["file_key"]),
+        rejects=batch.rejects.drop_columns(["file_key"]),
+        closing=batch.closings[0],
+        closing_issues=batch.file_closing_issues[0],
+        counts=batch.file_counts[0],
     )

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from passend.catalogue.loader import Catalogue
-from passend.claims.aw319 import bsn_valid, read_aw319, write_aw319
+from passend.claims.aw319 import bsn_valid, read_aw319_many, write_aw319
 from passend.privacy import PrivacyError, load_key, pseudonym
 
 MESSAGE_CODE = {"wlz": "187", "zvw": "428"}
@@ -170,30 +170,31 @@ def read_aw319_claims(
             "to pseudonymise them on import"
         )
     codes = vektis_titles(cat)
-    parts, rej_parts, numbers, issues = [], [], [], []
-    offset = 0
-    for f in files:  # one read per file; the records of a file are handled as arrays
-        aw = read_aw319(f)
-        r = aw.records
-        issues += [f"{f.name}: {i}" for i in aw.closing_issues]
-        numbers.append(r["record_number"].to_numpy() + offset)
-        if aw.rejects.num_rows:
-            rej = aw.rejects
-            rej_parts.append(
-                pa.table(
-                    {
-                        "table": pa.array([f.name] * rej.num_rows),
-                        "row": pc.add(rej["record_number"], offset),
-                        "column": rej["field"],
-                        "value": pc.cast(rej["value"], pa.string()),
-                        "reason": rej["reason"],
-                    }
-                )
-            )
-        # in a folder, record numbers are numbered on: file k's records start at k * 1,000,000
-        offset += 1_000_000 if len(files) > 1 else 0
-        parts.append(r)
-    records = pa.concat_tables(parts)
+    batch = read_aw319_many(files)  # all files parsed and checked at once
+    records = batch.records
+    issues = list(batch.closing_issues)
+    # record numbers are per file; in a folder, file k's records are numbered from k * 1,000,000
+    stems = pa.array([f.stem for f in files])
+    step = 1_000_000 if len(files) > 1 else 0
+
+    def numbered(
+        keys: pa.ChunkedArray | pa.Array, numbers: pa.ChunkedArray | pa.Array
+    ) -> np.ndarray:
+        k = pc.index_in(keys, value_set=stems).to_numpy(zero_copy_only=False).astype(np.int64)
+        return k * step + numbers.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    rejects = None
+    if batch.rejects.num_rows:
+        rej = batch.rejects
+        rejects = pa.table(
+            {
+                "table": pc.binary_join_element_wise(rej["file_key"], ".asc", ""),
+                "row": pa.array(numbered(rej["file_key"], rej["record_number"])),
+                "column": rej["field"],
+                "value": pc.cast(rej["value"], pa.string()),
+                "reason": rej["reason"],
+            }
+        )
     enc = pc.dictionary_encode(records["bsn"]).combine_chunks()
     hashed = pa.array([pseudonym(key, v) for v in enc.dictionary.to_pylist()]).take(enc.indices)
     pcode = records["prestatiecode"]
@@ -251,11 +252,10 @@ def read_aw319_claims(
             "patient_bound": pa.array(np.ones(records.num_rows, dtype=bool)),
         }
     )
-    rejects = pa.concat_tables(rej_parts) if rej_parts else None
     notes = ["bsn: keyed hash -> patient_id (names, birth dates and addresses are not read)"]
     return (
         raw,
-        np.concatenate(numbers) if numbers else np.zeros(0, np.int64),
+        numbered(records["file_key"], records["record_number"]),
         rejects,
         notes,
         issues,
