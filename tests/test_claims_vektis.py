@@ -134,6 +134,14 @@ def test_bad_record_is_rejected_on_its_own(exported: Path, tmp_path: Path) -> No
     assert accepted == len(prestaties) - 1
     assert f"gelezen │ {len(prestaties):>6} │" in r.stdout
     assert f"geweigerd │ {1:>6} │" in r.stdout
+    # money: accepted + rejected = the file's own total (closing record 9907)
+    closing = next(line for line in lines if line.startswith("99"))
+    file_total = int(closing[33:44]) * (-1 if closing[44] == "C" else 1)
+    accepted_cents = sum(
+        pq.read_table(tmp_path / "imp" / "claims.parquet")["amount_cents"].to_pylist()
+    )
+    bad_amount = int(lines[bad][185:193]) * (-1 if lines[bad][193] == "C" else 1)  # 0429, 0430
+    assert accepted_cents + bad_amount == file_total
 
 
 def test_closing_record_mismatch_is_reported(exported: Path, tmp_path: Path) -> None:

@@ -266,7 +266,12 @@ def import_claims(
         raw = read_any(path, keep_types=True, dictionary=LOW_CARDINALITY)
         raw, notes = pseudonymise(raw, str(path))
         row_numbers, pre_rejects, issues = None, None, []
+    file_total = (raw.schema.metadata or {}).get(b"aw319_total_cents")
     claims, rejects, result = validate_claims(cat, raw, year, str(path), row_numbers)
+    if file_total is not None:
+        # AW319: the total is the closing records' own; what is not accepted is rejected
+        result.total_cents = int(file_total)
+        result.rejected_cents = result.total_cents - result.accepted_cents
     if pre_rejects is not None and pre_rejects.num_rows:
         rejects = pa.concat_tables([pre_rejects, rejects.cast(pre_rejects.schema)])
         n_pre = _distinct_rows(pre_rejects)  # records refused while reading the AW319 file

@@ -253,6 +253,13 @@ def read_aw319_claims(
         }
     )
     notes = ["bsn: keyed hash -> patient_id (names, birth dates and addresses are not read)"]
+    # the files' own totals (closing records), so that accepted + rejected = the file's total
+    file_total = 0
+    for closing in batch.closings:  # one small dict per file
+        amount = closing.get("9907 TOTAAL DECLARATIEBEDRAG")
+        if isinstance(amount, int):
+            file_total += -amount if closing.get("9908 INDICATIE DEBET/CREDIT") == "C" else amount
+    raw = raw.replace_schema_metadata({"aw319_total_cents": str(file_total)})
     return (
         raw,
         numbered(records["file_key"], records["record_number"]),
