@@ -36,9 +36,11 @@ def _register_stages() -> None:
     """The pipeline stages' commands (imported here to keep `passend --help` quick to load)."""
     from passend.claims.commands import app as claims_app
     from passend.population.commands import app as population_app
+    from passend.settlement.calc import app as calc_app
 
     app.add_typer(population_app, name="population")
     app.add_typer(claims_app, name="claims")
+    app.add_typer(calc_app, name="calc")
 
 
 out = Console(soft_wrap=False)

@@ -1,0 +1,1 @@
+"""Settlement: payment models applied to claims (the ledger comes with the settlement stage)."""

@@ -1,0 +1,165 @@
+"""``passend calc MODEL``: one contract computed from aggregate figures, for the quick what-if of
+a purchaser or a finance officer. Money in euros on input (decimal strings, '1234.56' or
+'1234,56'), integer cents in JSON output. Rates and shares are decimals (0.5 = 50%)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from passend.settlement.models.availability import availability
+from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
+from passend.settlement.models.revenue_cap import revenue_cap
+from passend.settlement.models.shared_savings import shared_savings
+from passend.settlement.money import euros_to_cents, to_decimal
+from passend.wegwijzer.render import euros
+
+app = typer.Typer(
+    help="Rekenhulp: één contract doorrekenen uit totalen (bedragen in euro's, JSON in centen).",
+    no_args_is_help=True,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+Euro = Annotated[str, typer.Option(help="Amount in euros, e.g. 1250000.00")]
+Rate = Annotated[str, typer.Option(help="A decimal between 0 and 1, e.g. 0.5")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (amounts in cents).")]
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as e:
+        err.print(f"[bold red]passend:[/] {e}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _show(title: str, result: dict[str, Any], json_: bool) -> None:
+    if json_:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=title)
+    table.add_column("")
+    table.add_column("", justify="right")
+    for k, v in result.items():
+        shown = euros(v, "nl") if k.endswith("_cents") and isinstance(v, int) else str(v)
+        table.add_row(k.removesuffix("_cents"), shown)
+    out.print(table)
+
+
+@app.command("shared-savings")
+def shared_savings_cmd(
+    benchmark: Euro,
+    actual: Euro,
+    msr: Rate = "0",
+    mlr: Rate = "0",
+    sharing_rate: Rate = "0.5",
+    loss_sharing_rate: Rate = "0",
+    quality_score: Rate = "1",
+    savings_cap: Rate = "1",
+    loss_cap: Rate = "1",
+    payment_factor: Annotated[
+        str, typer.Option(help="Final payment adjustment factor (1 = none).")
+    ] = "1",
+    one_sided: Annotated[bool, typer.Option(help="No loss sharing.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Shared savings: S = B - A; boven MSR*B een deel van S (kwaliteit, plafond); tweezijdig
+    bij verlies boven MLR*B een deel terug."""
+    d = lambda v, n: _run(to_decimal, v, n)  # noqa: E731
+    r = _run(
+        shared_savings,
+        _run(euros_to_cents, benchmark, "benchmark"),
+        _run(euros_to_cents, actual, "actual"),
+        d(msr, "msr"),
+        d(mlr, "mlr"),
+        d(sharing_rate, "sharing-rate"),
+        d(loss_sharing_rate, "loss-sharing-rate"),
+        d(quality_score, "quality-score"),
+        d(savings_cap, "savings-cap"),
+        d(loss_cap, "loss-cap"),
+        d(payment_factor, "payment-factor"),
+        two_sided=not one_sided,
+    )
+    _show("Shared savings", r.as_dict(), json_)
+
+
+@app.command("revenue-cap")
+def revenue_cap_cmd(
+    claimed: Euro,
+    cap: Euro,
+    above_cap_share: Rate = "0",
+    terminal: Annotated[
+        str, typer.Option(help="Part of the claims for terminal care, in euros.")
+    ] = "0",
+    exempt_terminal: Annotated[
+        bool, typer.Option(help="AZWA: terminal care is exempt from the cap.")
+    ] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """Omzetplafond: boven het plafond niet (of tegen een deel) betaald; terminale zorg vrijgesteld (AZWA)."""
+    r = _run(
+        revenue_cap,
+        _run(euros_to_cents, claimed, "claimed"),
+        _run(euros_to_cents, cap, "cap"),
+        _run(to_decimal, above_cap_share, "above-cap-share"),
+        _run(euros_to_cents, terminal, "terminal"),
+        exempt_terminal,
+    )
+    _show("Omzetplafond", r.as_dict(), json_)
+
+
+@app.command("efficiency")
+def efficiency_cmd(
+    rate: Euro,
+    hours: Annotated[str, typer.Option(help="Hours of district nursing (decimal).")],
+    client_months: Annotated[str, typer.Option(help="Clients x months in care (decimal).")],
+    norm: Annotated[str, typer.Option(help="Norm: average hours per client per month.")],
+    payback_share: Rate = "1",
+    terminal_hours: Annotated[str, typer.Option(help="Hours for terminal clients.")] = "0",
+    terminal_client_months: Annotated[
+        str, typer.Option(help="Client-months of terminal clients.")
+    ] = "0",
+    exclude_terminal: Annotated[
+        bool, typer.Option(help="AZWA: leave terminal clients out of the norm test.")
+    ] = True,
+    json_: JsonOpt = False,
+) -> None:
+    """Integraal uurtarief met doelmatigheidsafspraak: uren boven de norm worden (deels) terugbetaald."""
+    d = lambda v, n: _run(to_decimal, v, n)  # noqa: E731
+    r = _run(
+        integral_hourly_rate,
+        _run(euros_to_cents, rate, "rate"),
+        d(hours, "hours"),
+        d(client_months, "client-months"),
+        d(norm, "norm"),
+        d(payback_share, "payback-share"),
+        d(terminal_hours, "terminal-hours"),
+        d(terminal_client_months, "terminal-client-months"),
+        exclude_terminal,
+    )
+    _show("Integraal uurtarief en doelmatigheid", r.as_dict(), json_)
+
+
+@app.command("availability")
+def availability_cmd(
+    budget: Euro,
+    share: Annotated[
+        list[str], typer.Option(help="financer=share, repeatable, e.g. --share cz=0.4")
+    ],
+    json_: JsonOpt = False,
+) -> None:
+    """Beschikbaarheidsbekostiging: een vast budget, verdeeld over financiers naar aandeel."""
+    shares = {}
+    for item in share:
+        name, _, value = item.partition("=")
+        if not name or not value:
+            err.print(f"[bold red]passend:[/] --share expects financer=share, not {item!r}")
+            raise typer.Exit(2)
+        shares[name] = _run(to_decimal, value, f"share of {name}")
+    parts = _run(availability, _run(euros_to_cents, budget, "budget"), shares)
+    _show("Beschikbaarheidsbekostiging", {f"{k}_cents": v for k, v in parts.items()}, json_)

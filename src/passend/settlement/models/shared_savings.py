@@ -1,0 +1,108 @@
+"""Shared savings (add-on on a base model): the provider shares in savings against a benchmark,
+and in the two-sided variant pays back part of a loss.
+
+Formula (DESIGN section 6.7; seed 001 table 1 "shared savings"; the US Medicare Shared
+Savings Program is the best-documented instance):
+
+    S = B - A                                   savings: benchmark minus actual spending
+    earned = min(sharing_rate * quality_score * S, savings_cap * B) * payment_factor
+             when S >= MSR * B (minimum savings rate), else 0
+    owed   = min(loss_sharing_rate * (-S), loss_cap * B) * payment_factor
+             when -S >= MLR * B (minimum loss rate) and the contract is two-sided, else 0
+
+Each amount is rounded half away from zero to the cent once, at the end. The payment
+adjustment factor scales the final payment either way (1 = no adjustment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from passend.settlement.money import round_cents
+
+
+@dataclass(frozen=True)
+class SharedSavingsResult:
+    benchmark_cents: int
+    actual_cents: int
+    savings_cents: int
+    """B - A; negative is a loss."""
+    threshold_cents: int
+    """MSR * B for savings, MLR * B for losses (rounded, for display)."""
+    earned_cents: int
+    """Paid to the provider."""
+    owed_cents: int
+    """Paid back by the provider."""
+    capped: bool
+    outcome: str
+    """'shared_savings', 'below_msr', 'shared_loss', 'within_mlr' or 'one_sided_loss'."""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def shared_savings(
+    benchmark_cents: int,
+    actual_cents: int,
+    msr: Decimal,
+    mlr: Decimal,
+    sharing_rate: Decimal,
+    loss_sharing_rate: Decimal,
+    quality_score: Decimal,
+    savings_cap: Decimal,
+    loss_cap: Decimal,
+    payment_factor: Decimal = Decimal(1),
+    two_sided: bool = True,
+) -> SharedSavingsResult:
+    for name, v in (
+        ("msr", msr),
+        ("mlr", mlr),
+        ("sharing_rate", sharing_rate),
+        ("loss_sharing_rate", loss_sharing_rate),
+        ("quality_score", quality_score),
+        ("savings_cap", savings_cap),
+        ("loss_cap", loss_cap),
+    ):
+        if not Decimal(0) <= v <= Decimal(1):
+            raise ValueError(f"{name} must be between 0 and 1, not {v}")
+    if payment_factor < 0:
+        raise ValueError("payment_factor must not be negative")
+    if benchmark_cents <= 0:
+        raise ValueError("benchmark must be positive")
+    b, a = Decimal(benchmark_cents), Decimal(actual_cents)
+    s = b - a
+    earned = owed = Decimal(0)
+    capped = False
+    if s >= 0:
+        threshold = msr * b
+        if s >= threshold and s > 0:
+            share = sharing_rate * quality_score * s
+            cap = savings_cap * b
+            capped = share > cap
+            earned = min(share, cap) * payment_factor
+            outcome = "shared_savings"
+        else:
+            outcome = "below_msr"
+    else:
+        threshold = mlr * b
+        if not two_sided:
+            outcome = "one_sided_loss"
+        elif -s >= threshold:
+            share = loss_sharing_rate * (-s)
+            cap = loss_cap * b
+            capped = share > cap
+            owed = min(share, cap) * payment_factor
+            outcome = "shared_loss"
+        else:
+            outcome = "within_mlr"
+    return SharedSavingsResult(
+        benchmark_cents=benchmark_cents,
+        actual_cents=actual_cents,
+        savings_cents=benchmark_cents - actual_cents,
+        threshold_cents=round_cents(threshold),
+        earned_cents=round_cents(earned),
+        owed_cents=round_cents(owed),
+        capped=capped,
+        outcome=outcome,
+    )

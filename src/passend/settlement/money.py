@@ -1,0 +1,49 @@
+"""Exact money: euros given as decimal strings become integer cents; a computed amount is
+rounded half away from zero to the cent, once (DESIGN section 5)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+def to_decimal(value: str | int | float | Decimal, what: str) -> Decimal:
+    """A number from user input, exactly (a float goes through its shortest text)."""
+    try:
+        d = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"{what}: not a number: {value!r}") from None
+    if not d.is_finite():
+        raise ValueError(f"{what}: not a finite number: {value!r}")
+    return d
+
+
+def euros_to_cents(value: str | int | float | Decimal, what: str = "amount") -> int:
+    """'1234.56' -> 123456. More than two decimals is refused rather than rounded away."""
+    d = to_decimal(value, what) * 100
+    if d != d.to_integral_value():
+        raise ValueError(f"{what}: more than two decimals: {value!r}")
+    return int(d)
+
+
+def round_cents(amount: Decimal) -> int:
+    """Round an amount in cents half away from zero (ROUND_HALF_UP on the absolute value)."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def split_by_shares(total_cents: int, shares: dict[str, Decimal]) -> dict[str, int]:
+    """Split an amount over parties by shares so that the parts add up to the total exactly:
+    each part rounded down, the remaining cents to the largest remainders (ties by name)."""
+    if not shares:
+        raise ValueError("no shares to split over")
+    if any(s < 0 for s in shares.values()):
+        raise ValueError("shares must not be negative")
+    weight = sum(shares.values())
+    if weight <= 0:
+        raise ValueError("shares add up to zero")
+    sign = -1 if total_cents < 0 else 1
+    raw = {k: Decimal(abs(total_cents)) * s / weight for k, s in shares.items()}
+    parts = {k: int(v) for k, v in raw.items()}  # int() truncates towards zero
+    left = abs(total_cents) - sum(parts.values())
+    for k in sorted(raw, key=lambda k: (-(raw[k] - parts[k]), k))[:left]:
+        parts[k] += 1
+    return {k: sign * v for k, v in parts.items()}
