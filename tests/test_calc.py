@@ -211,3 +211,132 @@ def test_calc_cli_json_contract() -> None:
         check=False,
     )
     assert bad.returncode == 2 and "benchmark" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_bundle_with_corridor_and_outliers() -> None:
+    from passend.settlement.models.bundle import bundle
+
+    prices = {"cancer": 9_000 * EUR, "other": 6_000 * EUR}
+    patients = {"cancer": 100, "other": 50}  # payment 900,000 + 300,000 = 1,200,000
+    inside = bundle(prices, patients, 1_170_000 * EUR, corridor=D("0.05"), corridor_share=D("0.5"))
+    assert (inside.result_cents, inside.settlement_cents) == (30_000 * EUR, 0)  # 30,000 < 60,000
+    saving = bundle(prices, patients, 1_000_000 * EUR, corridor=D("0.05"), corridor_share=D("0.5"))
+    # result 200,000; beyond the band of 60,000 by 140,000; half goes back to the financer
+    assert (saving.settlement_cents, saving.consortium_result_cents) == (
+        70_000 * EUR,
+        130_000 * EUR,
+    )
+    assert saving.financer_pays_cents == 1_130_000 * EUR
+    loss = bundle(prices, patients, 1_400_000 * EUR, corridor=D("0.05"), corridor_share=D("0.5"))
+    assert (loss.result_cents, loss.settlement_cents) == (-200_000 * EUR, -70_000 * EUR)
+    out = bundle(prices, patients, 1_300_000 * EUR, outlier_cents=150_000 * EUR)
+    # outliers paid outside the bundle: in-bundle cost 1,150,000, result 50,000
+    assert (out.result_cents, out.financer_pays_cents) == (50_000 * EUR, 1_350_000 * EUR)
+
+
+def test_lump_sum_split_on_actual_market_shares_that_differ_from_the_contract() -> None:
+    from passend.settlement.models.lump_sum import lump_sum
+
+    # contract assumed 50/50; actual volume 60/40 -> the same lump sum is split 60/40
+    r = lump_sum(10_000_000 * EUR, {"cz": D("0.6"), "vgz": D("0.4")})
+    assert r.parts_cents == {"cz": 6_000_000 * EUR, "vgz": 4_000_000 * EUR}
+    # corridor 3%: realised PxQ 10.5m on a contract value of 10m: 500k above, band 300k, settle half of 200k
+    c = lump_sum(
+        10_000_000 * EUR,
+        {"cz": D("0.6"), "vgz": D("0.4")},
+        10_000_000 * EUR,
+        10_500_000 * EUR,
+        D("0.03"),
+        D("0.5"),
+    )
+    assert (c.settlement_cents, c.total_cents) == (100_000 * EUR, 10_100_000 * EUR)
+    assert sum(c.parts_cents.values()) == c.total_cents
+    within = lump_sum(10_000_000 * EUR, {"a": D(1)}, 10_000_000 * EUR, 9_800_000 * EUR, D("0.03"))
+    assert within.settlement_cents == 0
+
+
+def test_capitation_with_quality_bonus() -> None:
+    from passend.settlement.models.population import population
+
+    r = population(
+        {"f80": 120 * EUR, "m80": 110 * EUR}, {"f80": 1_000, "m80": 800}, D("0.05"), D("0.8")
+    )
+    # 120,000 + 88,000 = 208,000; bonus 0.05 * 0.8 * 208,000 = 8,320
+    assert (r.payment_cents, r.bonus_cents, r.total_cents) == (
+        208_000 * EUR,
+        8_320 * EUR,
+        216_320 * EUR,
+    )
+
+
+def test_pay_for_performance_bonus_and_malus() -> None:
+    from passend.settlement.models.pay_for_performance import Indicator, pay_for_performance
+
+    inds = [
+        Indicator("acp_3_months", D("0.40"), D("0.50"), D(2)),  # 0.8
+        Indicator("preferred_place", D("0.75"), D("0.70"), D(1)),  # capped at 1
+        Indicator("ed_last_30_days", D("0.25"), D("0.20"), D(1), lower_is_better=True),  # 0.8
+    ]
+    r = pay_for_performance(100_000 * EUR, inds)
+    # (2 * 0.8 + 1 + 0.8) / 4 = 0.85 -> EUR 85,000
+    assert (r.score, r.bonus_cents, r.malus_cents) == ("0.8500", 85_000 * EUR, 0)
+    strict = pay_for_performance(
+        100_000 * EUR, inds, threshold=D("0.9"), malus_rate=D("0.1"), malus_below=D("0.9")
+    )
+    assert (strict.bonus_cents, strict.malus_cents) == (0, 10_000 * EUR)
+
+
+def test_calc_cli_other_models() -> None:
+    def calc(*args: str) -> dict:
+        r = subprocess.run(
+            [sys.executable, "-m", "passend.cli", "calc", *args, "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    assert (
+        calc("bundle", "--price", "a=9000", "--patients", "a=100", "--actual", "850000")[
+            "result_cents"
+        ]
+        == 5_000_000
+    )
+    assert calc("lump-sum", "--amount", "100", "--share", "x=1", "--share", "y=2") == {
+        "amount_cents": 10_000,
+        "deviation_cents": 0,
+        "settlement_cents": 0,
+        "total_cents": 10_000,
+        "x_cents": 3_333,
+        "y_cents": 6_667,
+    }
+    assert (
+        calc("capitation", "--rate", "all=100", "--inhabitants", "all=10")["payment_cents"]
+        == 100_000
+    )
+    assert calc("p4p", "--pool", "1000", "--indicator", "acp=0.5:0.5:1")["bonus_cents"] == 100_000
+    assert (
+        calc("revenue-cap", "--claimed", "120", "--cap", "100", "--terminal", "15")["paid_cents"]
+        == 11_500
+    )
+    assert (
+        calc(
+            "efficiency",
+            "--rate",
+            "70",
+            "--hours",
+            "100",
+            "--client-months",
+            "10",
+            "--norm",
+            "9",
+            "--payback-share",
+            "0.5",
+            "--no-exclude-terminal",
+        )["payback_cents"]
+        == 35_000  # 0.5 * EUR 70 * 10 excess hours
+    )
+    assert calc(
+        "availability", "--budget", "1", "--share", "a=1", "--share", "b=1", "--share", "c=1"
+    ) == {"a_cents": 34, "b_cents": 33, "c_cents": 33}

@@ -163,3 +163,144 @@ def availability_cmd(
         shares[name] = _run(to_decimal, value, f"share of {name}")
     parts = _run(availability, _run(euros_to_cents, budget, "budget"), shares)
     _show("Beschikbaarheidsbekostiging", {f"{k}_cents": v for k, v in parts.items()}, json_)
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if not name or not value:
+            err.print(f"[bold red]passend:[/] {what} expects name=value, not {item!r}")
+            raise typer.Exit(2)
+        out[name.strip()] = value.strip()
+    return out
+
+
+@app.command("bundle")
+def bundle_cmd(
+    price: Annotated[
+        list[str], typer.Option(help="class=euros per patient, repeatable (e.g. cancer=9000)")
+    ],
+    patients: Annotated[list[str], typer.Option(help="class=number of patients, repeatable")],
+    actual: Euro,
+    corridor: Annotated[
+        str | None, typer.Option(help="Risk corridor as a share of the payment, e.g. 0.05")
+    ] = None,
+    corridor_share: Rate = "1",
+    outliers: Annotated[str, typer.Option(help="Costs of outliers carved out, in euros")] = "0",
+    json_: JsonOpt = False,
+) -> None:
+    """Bundelbekostiging: vaste prijs per patiënt; resultaat voor het consortium, met risicocorridor en uitschieters."""
+    from passend.settlement.models.bundle import bundle
+
+    prices = {k: _run(euros_to_cents, v, f"price {k}") for k, v in _pairs(price, "--price").items()}
+    counts = {k: _run(int, v) for k, v in _pairs(patients, "--patients").items()}
+    r = _run(
+        bundle,
+        prices,
+        counts,
+        _run(euros_to_cents, actual, "actual"),
+        None if corridor is None else _run(to_decimal, corridor, "corridor"),
+        _run(to_decimal, corridor_share, "corridor-share"),
+        _run(euros_to_cents, outliers, "outliers"),
+    )
+    _show("Bundel", r.as_dict(), json_)
+
+
+@app.command("lump-sum")
+def lump_sum_cmd(
+    amount: Euro,
+    share: Annotated[list[str], typer.Option(help="insurer=actual market share, repeatable")],
+    contract_value: Annotated[
+        str | None, typer.Option(help="PxQ value the lump sum was based on, euros")
+    ] = None,
+    actual_value: Annotated[str | None, typer.Option(help="Realised PxQ value, euros")] = None,
+    corridor: Annotated[
+        str | None, typer.Option(help="Corridor as a share of the contract value, e.g. 0.03")
+    ] = None,
+    corridor_share: Rate = "1",
+    json_: JsonOpt = False,
+) -> None:
+    """Aanneemsom: vast bedrag, verrekend op het feitelijke marktaandeel, met optionele corridor."""
+    from passend.settlement.models.lump_sum import lump_sum
+
+    shares = {k: _run(to_decimal, v, f"share {k}") for k, v in _pairs(share, "--share").items()}
+    r = _run(
+        lump_sum,
+        _run(euros_to_cents, amount, "amount"),
+        shares,
+        None if contract_value is None else _run(euros_to_cents, contract_value, "contract-value"),
+        None if actual_value is None else _run(euros_to_cents, actual_value, "actual-value"),
+        None if corridor is None else _run(to_decimal, corridor, "corridor"),
+        _run(to_decimal, corridor_share, "corridor-share"),
+    )
+    result = r.as_dict()
+    parts = result.pop("parts_cents")
+    _show("Aanneemsom", {**result, **{f"{k}_cents": v for k, v in parts.items()}}, json_)
+
+
+@app.command("capitation")
+def capitation_cmd(
+    rate: Annotated[list[str], typer.Option(help="band=euros per inhabitant per year, repeatable")],
+    inhabitants: Annotated[list[str], typer.Option(help="band=number of inhabitants, repeatable")],
+    bonus_rate: Rate = "0",
+    quality_score: Rate = "0",
+    json_: JsonOpt = False,
+) -> None:
+    """Populatiebekostiging: bedrag per inwoner per leeftijdsband, met kwaliteitsbonus."""
+    from passend.settlement.models.population import population
+
+    rates = {k: _run(euros_to_cents, v, f"rate {k}") for k, v in _pairs(rate, "--rate").items()}
+    counts = {k: _run(int, v) for k, v in _pairs(inhabitants, "--inhabitants").items()}
+    r = _run(
+        population,
+        rates,
+        counts,
+        _run(to_decimal, bonus_rate, "bonus-rate"),
+        _run(to_decimal, quality_score, "quality-score"),
+    )
+    _show("Populatiebekostiging", r.as_dict(), json_)
+
+
+@app.command("p4p")
+def p4p_cmd(
+    pool: Euro,
+    indicator: Annotated[
+        list[str],
+        typer.Option(
+            help="name=score:target:weight, repeatable; prefix the target with < when lower is better"
+        ),
+    ],
+    threshold: Rate = "0",
+    malus_rate: Rate = "0",
+    malus_below: Rate = "0",
+    json_: JsonOpt = False,
+) -> None:
+    """Pay for performance: bonus (en malus) uit de score op indicatoren met doel en gewicht."""
+    from passend.settlement.models.pay_for_performance import Indicator, pay_for_performance
+
+    inds = []
+    for name, spec in _pairs(indicator, "--indicator").items():
+        parts = spec.split(":")
+        if len(parts) != 3:
+            err.print(f"[bold red]passend:[/] --indicator {name}: expects score:target:weight")
+            raise typer.Exit(2)
+        lower = parts[1].startswith("<")
+        inds.append(
+            Indicator(
+                name,
+                _run(to_decimal, parts[0], f"{name} score"),
+                _run(to_decimal, parts[1].lstrip("<"), f"{name} target"),
+                _run(to_decimal, parts[2], f"{name} weight"),
+                lower,
+            )
+        )
+    r = _run(
+        pay_for_performance,
+        _run(euros_to_cents, pool, "pool"),
+        inds,
+        _run(to_decimal, threshold, "threshold"),
+        _run(to_decimal, malus_rate, "malus-rate"),
+        _run(to_decimal, malus_below, "malus-below"),
+    )
+    _show("Pay for performance", r.as_dict(), json_)
