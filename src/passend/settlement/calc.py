@@ -12,7 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from passend.settlement.models.availability import availability
+from passend.settlement.models.bundle import bundle
 from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
+from passend.settlement.models.lump_sum import lump_sum
+from passend.settlement.models.pay_for_performance import Indicator, pay_for_performance
+from passend.settlement.models.population import population
 from passend.settlement.models.revenue_cap import revenue_cap
 from passend.settlement.models.shared_savings import shared_savings
 from passend.settlement.money import euros_to_cents, to_decimal
@@ -49,6 +53,17 @@ def _show(title: str, result: dict[str, Any], json_: bool) -> None:
         shown = euros(v, "nl") if k.endswith("_cents") and isinstance(v, int) else str(v)
         table.add_row(k.removesuffix("_cents"), shown)
     out.print(table)
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if not name or not value:
+            err.print(f"[bold red]passend:[/] {what} expects name=value, not {item!r}")
+            raise typer.Exit(2)
+        out[name.strip()] = value.strip()
+    return out
 
 
 @app.command("shared-savings")
@@ -154,26 +169,9 @@ def availability_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Beschikbaarheidsbekostiging: een vast budget, verdeeld over financiers naar aandeel."""
-    shares = {}
-    for item in share:
-        name, _, value = item.partition("=")
-        if not name or not value:
-            err.print(f"[bold red]passend:[/] --share expects financer=share, not {item!r}")
-            raise typer.Exit(2)
-        shares[name] = _run(to_decimal, value, f"share of {name}")
+    shares = {k: _run(to_decimal, v, f"share of {k}") for k, v in _pairs(share, "--share").items()}
     parts = _run(availability, _run(euros_to_cents, budget, "budget"), shares)
     _show("Beschikbaarheidsbekostiging", {f"{k}_cents": v for k, v in parts.items()}, json_)
-
-
-def _pairs(items: list[str], what: str) -> dict[str, str]:
-    out = {}
-    for item in items:
-        name, _, value = item.partition("=")
-        if not name or not value:
-            err.print(f"[bold red]passend:[/] {what} expects name=value, not {item!r}")
-            raise typer.Exit(2)
-        out[name.strip()] = value.strip()
-    return out
 
 
 @app.command("bundle")
@@ -191,8 +189,6 @@ def bundle_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Bundelbekostiging: vaste prijs per patiënt; resultaat voor het consortium, met risicocorridor en uitschieters."""
-    from passend.settlement.models.bundle import bundle
-
     prices = {k: _run(euros_to_cents, v, f"price {k}") for k, v in _pairs(price, "--price").items()}
     counts = {k: _run(int, v) for k, v in _pairs(patients, "--patients").items()}
     r = _run(
@@ -222,8 +218,6 @@ def lump_sum_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Aanneemsom: vast bedrag, verrekend op het feitelijke marktaandeel, met optionele corridor."""
-    from passend.settlement.models.lump_sum import lump_sum
-
     shares = {k: _run(to_decimal, v, f"share {k}") for k, v in _pairs(share, "--share").items()}
     r = _run(
         lump_sum,
@@ -248,8 +242,6 @@ def capitation_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Populatiebekostiging: bedrag per inwoner per leeftijdsband, met kwaliteitsbonus."""
-    from passend.settlement.models.population import population
-
     rates = {k: _run(euros_to_cents, v, f"rate {k}") for k, v in _pairs(rate, "--rate").items()}
     counts = {k: _run(int, v) for k, v in _pairs(inhabitants, "--inhabitants").items()}
     r = _run(
@@ -277,8 +269,6 @@ def p4p_cmd(
     json_: JsonOpt = False,
 ) -> None:
     """Pay for performance: bonus (en malus) uit de score op indicatoren met doel en gewicht."""
-    from passend.settlement.models.pay_for_performance import Indicator, pay_for_performance
-
     inds = []
     for name, spec in _pairs(indicator, "--indicator").items():
         parts = spec.split(":")
