@@ -37,9 +37,12 @@ def _register_stages() -> None:
     from passend.claims.commands import app as claims_app
     from passend.population.commands import app as population_app
     from passend.settlement.calc import app as calc_app
+    from passend.settlement.commands import ledger_app, settle_cmd
 
     app.add_typer(population_app, name="population")
     app.add_typer(claims_app, name="claims")
+    app.command("settle")(settle_cmd)
+    app.add_typer(ledger_app, name="ledger")
     app.add_typer(calc_app, name="calc")
 
 

@@ -6,16 +6,75 @@ Formula (DESIGN section 6.9; seed 003, long term: availability payment for acute
 
     part_f = budget * share_f / sum(shares)     split exactly: the parts add up to the budget
                                                 (largest remainders get the odd cents)
+
+Settlement (a budget of the contract set, not tied to claim lines): ``amount_eur`` to the
+``payee`` (a provider id, or the first provider of ``payee_kind``), split over ``shares`` of
+financers, by default the health insurers on their share of the region's insured
+(``availability``). The current subsidy route is the same movement with the government as the
+only payer (``subsidy``; e.g. the PZNL and network subsidies of VWS, seed 002).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from passend.settlement.money import split_by_shares
+from pydantic import BaseModel, ConfigDict, Field
+
+from passend.settlement.frame import Ctx, Part, PrincipalParams, book, movement
+from passend.settlement.money import euros_to_cents, split_by_shares
+
+NAME = "availability"
 
 
 def availability(budget_cents: int, shares: dict[str, Decimal]) -> dict[str, int]:
     if budget_cents < 0:
         raise ValueError("budget must not be negative")
     return split_by_shares(budget_cents, shares)
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    amount_eur: Decimal = Field(ge=0)
+    payee: str | None = None
+    payee_kind: str | None = None
+    shares: dict[str, Decimal] | None = None
+    """financer_id -> share; default: the health insurers' shares of the insured."""
+
+
+def apply_budget(ctx: Ctx, budget_id: str, model: str, p: Params) -> Part:
+    payee = PrincipalParams(principal=p.payee, principal_kind=p.payee_kind).principal_id(
+        ctx, budget_id
+    )
+    fins = ctx.financers.to_pylist() if ctx.financers is not None else []  # a few dozen rows
+    kinds = {f["financer_id"]: f["financer_kind"] for f in fins}
+    kinds.setdefault("vws", "government")
+    if p.shares is not None:
+        shares = p.shares
+    elif model == "subsidy":
+        shares = {"vws": Decimal(1)}
+    else:
+        shares = {
+            f["financer_id"]: Decimal(str(f["share"] or 0))
+            for f in fins
+            if f["financer_kind"] == "health_insurer"
+        }
+    unknown = sorted(set(shares) - set(kinds))
+    if unknown:
+        raise ValueError(f"{budget_id}: unknown financer(s) {', '.join(unknown)}")
+    budget = euros_to_cents(p.amount_eur, f"{budget_id}.amount_eur")
+    part = Part()
+    for fid, cents in sorted(availability(budget, shares).items()):
+        book(
+            part,
+            movement(
+                contract_id=budget_id,
+                model=model,
+                reason=model,
+                payer=(fid, kinds[fid]),
+                payee=(payee, "provider"),
+                amount_cents=cents,
+                year=ctx.year,
+                basis={"budget_cents": budget, "shares": {k: str(v) for k, v in shares.items()}},
+            ),
+        )
+    return part

@@ -12,6 +12,15 @@ Formula (DESIGN section 6.5; seed 000 theme 8; seed 001 table 1):
                  (positive: the consortium pays back; negative: the financer pays extra)
     consortium result = result - settlement
     financer pays     = payment - settlement + outlier_costs
+
+Settlement: the risk class of a patient is the trajectory (cancer, organ failure, frailty and
+dementia, other). Each patient's insurer pays the principal the price of the class
+(``bundle``), and the part of the patient's claims above ``outlier_threshold_eur``
+(``bundle_outlier``); the principal pays the other providers their lines at the contract's
+price (``subcontract``) and keeps the rest; the corridor is settled per insurer
+(``bundle_corridor``). Prices are ``prices_eur`` per class (``default`` for the others) or
+``price_factor_of_reference`` x the class's average claims per patient in the reference run.
+The episode (e.g. palliative marking to death plus bereavement care) is the contract's scope.
 """
 
 from __future__ import annotations
@@ -19,7 +28,25 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from passend.settlement.money import round_cents
+import ibis
+import pyarrow as pa
+from pydantic import Field, model_validator
+
+from passend.settlement.frame import (
+    Ctx,
+    Part,
+    PrincipalParams,
+    adjustment,
+    book,
+    ledger_rows,
+    movement,
+    per_patient,
+    recon_rows,
+    subcontracts,
+)
+from passend.settlement.money import euros_to_cents, round_cents
+
+NAME = "bundle"
 
 
 @dataclass(frozen=True)
@@ -71,3 +98,130 @@ def bundle(
         consortium_result_cents=result - settlement,
         financer_pays_cents=payment - settlement + outlier_cents,
     )
+
+
+class Params(PrincipalParams):
+    prices_eur: dict[str, Decimal] | None = None
+    price_factor_of_reference: Decimal | None = Field(default=None, ge=0)
+    corridor: Decimal | None = Field(default=None, ge=0)
+    corridor_share: Decimal = Field(default=Decimal(1), ge=0, le=1)
+    outlier_threshold_eur: Decimal | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_price(self) -> Params:
+        if (self.prices_eur is None) == (self.price_factor_of_reference is None):
+            raise ValueError("give exactly one of prices_eur and price_factor_of_reference")
+        return self
+
+
+def class_prices(ctx: Ctx, contract_id: str, p: Params, classes: list[str]) -> dict[str, int]:
+    if p.prices_eur is not None:
+        out = {}
+        for c in classes:
+            eur = p.prices_eur.get(c, p.prices_eur.get("default"))
+            if eur is None:
+                raise ValueError(f"{contract_id}: prices_eur has no price for {c!r} nor 'default'")
+            out[c] = euros_to_cents(eur, f"prices_eur.{c}")
+        return out
+    assert p.price_factor_of_reference is not None
+    ref = {r["risk_class"]: r for r in ctx.reference_classes(contract_id).to_pylist()}
+    total = sum(r["claims_cents"] for r in ref.values())
+    n = sum(r["patients"] for r in ref.values())
+    out = {}
+    for c in classes:
+        r = ref.get(c)
+        claims, pats = (r["claims_cents"], r["patients"]) if r else (total, n)
+        out[c] = round_cents(p.price_factor_of_reference * Decimal(claims) / pats) if pats else 0
+    return out
+
+
+def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    pats = ibis.memtable(ctx.need_patients("bundle").select(["patient_id", "trajectory"]))
+    pats = pats.rename(c_id="patient_id")
+    principal = p.principal_id(ctx, contract_id)
+    pp = per_patient(lines)
+    pp = pp.left_join(pats, pp.patient_id == pats.c_id)
+    pp = pp.mutate(risk_class=pp.trajectory.fill_null("other"))
+    classes = sorted(pp.risk_class.name("c").as_table().distinct().to_pyarrow()["c"].to_pylist())
+    prices = class_prices(ctx, contract_id, p, classes)
+    price_t = ibis.memtable(
+        pa.table(
+            {"p_class": classes, "bundle_price": pa.array([prices[c] for c in classes], pa.int64())}
+        )
+    )
+    pp = pp.inner_join(price_t, pp.risk_class == price_t.p_class)
+    threshold = (
+        euros_to_cents(p.outlier_threshold_eur, "outlier_threshold_eur")
+        if p.outlier_threshold_eur is not None
+        else None
+    )
+    outlier = (
+        ibis.greatest(pp.price_cents - threshold, 0) if threshold is not None else ibis.literal(0)
+    )
+    pp = pp.mutate(outlier=outlier.cast("int64"))
+    part = Part()
+    common = dict(
+        contract_id=contract_id,
+        model=NAME,
+        payer_id=pp.payer_id,
+        payer_kind=pp.payer_kind,
+        payee_id=ibis.literal(principal),
+        payee_kind=ibis.literal("provider"),
+        patient_id=pp.patient_id,
+        year=ctx.year,
+    )
+    part.ledger.append(ledger_rows(pp, reason="bundle", amount=pp.bundle_price, **common))
+    part.ledger.append(ledger_rows(pp, reason="bundle_outlier", amount=pp.outlier, **common))
+    rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
+    part.ledger.append(rows)
+    part.adjustments.append(adj)
+    part.recon = recon_rows(
+        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
+    )
+    per_class = (
+        pp.group_by("payer_id", "payer_kind", "risk_class")
+        .aggregate(
+            n=pp.patient_id.count(),
+            actual=pp.price_cents.sum(),
+            outlier=pp.outlier.sum(),
+        )
+        .order_by(["payer_id", "risk_class"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    insurers: dict[tuple[str, str], list[dict]] = {}
+    for r in per_class:  # insurer x risk class
+        insurers.setdefault((r["payer_id"], r["payer_kind"]), []).append(r)
+    for (ins, kind), rows_ in sorted(insurers.items()):
+        r = bundle(
+            {x["risk_class"]: prices[x["risk_class"]] for x in rows_},
+            {x["risk_class"]: int(x["n"]) for x in rows_},
+            sum(int(x["actual"]) for x in rows_),
+            p.corridor,
+            p.corridor_share,
+            sum(int(x["outlier"]) for x in rows_),
+        )
+        basis = {**r.as_dict(), "financer_id": ins, "prices_cents": prices}
+        part.adjustments.append(
+            adjustment(contract_id, NAME, "bundle", ins, principal, r.payment_cents, basis)
+        )
+        if r.outlier_cents:
+            part.adjustments.append(
+                adjustment(
+                    contract_id, NAME, "bundle_outlier", ins, principal, r.outlier_cents, basis
+                )
+            )
+        book(
+            part,
+            movement(
+                contract_id=contract_id,
+                model=NAME,
+                reason="bundle_corridor",
+                payer=(principal, "provider"),
+                payee=(ins, kind),
+                amount_cents=r.settlement_cents,
+                year=ctx.year,
+                basis=basis,
+            ),
+        )
+    return part

@@ -10,6 +10,12 @@ Formula (DESIGN section 6.2; seed 000 themes 3 and 4; AZWA 2025 in seed 002):
 With the AZWA exclusion the hours and client-months of terminal clients (their last N days of
 life) are left out of the norm test (they are paid, never paid back). Hours may be fractional
 (minutes / 60); each amount is rounded half away from zero once.
+
+Settlement: the financer pays each patient's minutes at the rate (rounded once per patient and
+provider); lines not in minutes are paid at their price. The rate is ``rate_eur`` or, when
+absent, derived per provider x financer from the reference run's case mix: claims value / hours.
+The payback per provider x financer is booked as ``efficiency_payback`` (provider to financer).
+Terminal clients: lines within ``terminal_days`` before death (placeholder 90 days).
 """
 
 from __future__ import annotations
@@ -17,7 +23,22 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from passend.settlement.money import round_cents
+import ibis
+import pyarrow as pa
+from pydantic import Field
+
+from passend.settlement.frame import (
+    Ctx,
+    ModelParams,
+    Part,
+    book,
+    ledger_rows,
+    movement,
+    recon_rows,
+)
+from passend.settlement.money import euros_to_cents, round_cents
+
+NAME = "integral_hourly_rate"
 
 
 @dataclass(frozen=True)
@@ -66,3 +87,104 @@ def integral_hourly_rate(
         excess_hours=str(excess),
         average_hours_per_client_month=str(average.quantize(Decimal("0.01"))),
     )
+
+
+class Params(ModelParams):
+    rate_eur: Decimal | None = Field(default=None, ge=0)
+    norm_hours_per_client_month: Decimal = Field(ge=0)
+    payback_share: Decimal = Field(ge=0, le=1)
+    exclude_terminal: bool = True
+    terminal_days: int = Field(default=90, ge=0)
+
+
+def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table:
+    pairs = lines.select("provider_id", "financer_id").distinct().to_pyarrow()
+    if p.rate_eur is not None:
+        rate = euros_to_cents(p.rate_eur, "rate_eur")
+        return pairs.append_column("rate_cents", pa.array([rate] * pairs.num_rows, pa.int64()))
+    ref = ibis.memtable(ctx.reference_claims(contract_id))
+    derived = ref.filter(ref.minutes > 0).select(
+        r_provider=ref.provider_id,
+        r_financer=ref.financer_id,
+        # claims value per hour, rounded half up (non-negative amounts)
+        rate_cents=((ref.claims_cents * 60 * 2 + ref.minutes) // (ref.minutes * 2)).cast("int64"),
+    )
+    t = ibis.memtable(pairs)
+    j = t.left_join(
+        derived, (t.provider_id == derived.r_provider) & (t.financer_id == derived.r_financer)
+    )
+    return j.select("provider_id", "financer_id", rate_cents=j.rate_cents.fill_null(0)).to_pyarrow()
+
+
+def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    rates = ibis.memtable(_rates(ctx, lines, contract_id, p)).rename(
+        r_provider="provider_id", r_financer="financer_id"
+    )
+    t = lines.inner_join(
+        rates, (lines.provider_id == rates.r_provider) & (lines.financer_id == rates.r_financer)
+    )
+    hourly = (t.minutes * t.rate_cents * 2 + 60) // 120
+    t = t.mutate(paid=(hourly + t.price_cents - t.m_price_cents).cast("int64"))
+    part = Part()
+    part.ledger.append(
+        ledger_rows(
+            t,
+            contract_id=contract_id,
+            model=NAME,
+            reason="claims",
+            payer_id=t.financer_id,
+            payer_kind=t.financer_kind,
+            payee_id=t.provider_id,
+            payee_kind=ibis.literal("provider"),
+            patient_id=t.patient_id,
+            law=t.law,
+            amount=t.paid,
+            year=ctx.year,
+        )
+    )
+    part.recon = recon_rows(
+        t,
+        contract_id,
+        NAME,
+        financer=t.paid,
+        patient=0,
+        repriced=t.claims_cents - t.paid,
+        in_scope=0,
+    )
+    pairs = (
+        t.group_by("provider_id", "financer_id", "financer_kind", "rate_cents")
+        .aggregate(
+            minutes=t.minutes.sum(),
+            months=t.months.sum(),
+            t_minutes=t.t_minutes.sum(),
+            t_months=t.t_months.sum(),
+        )
+        .order_by(["provider_id", "financer_id"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    for pair in pairs:  # provider x financer pairs, not claim lines
+        r = integral_hourly_rate(
+            int(pair["rate_cents"]),
+            Decimal(int(pair["minutes"])) / 60,
+            Decimal(int(pair["months"])),
+            p.norm_hours_per_client_month,
+            p.payback_share,
+            Decimal(int(pair["t_minutes"])) / 60,
+            Decimal(int(pair["t_months"])),
+            p.exclude_terminal,
+        )
+        book(
+            part,
+            movement(
+                contract_id=contract_id,
+                model=NAME,
+                reason="efficiency_payback",
+                payer=(pair["provider_id"], "provider"),
+                payee=(pair["financer_id"], pair["financer_kind"]),
+                amount_cents=r.payback_cents,
+                year=ctx.year,
+                basis=r.as_dict(),
+            ),
+        )
+    return part

@@ -9,6 +9,12 @@ settled with insurers on the actual market share):
                  when a corridor is agreed and |deviation| exceeds it, else 0
     total      = amount + settlement
     part_i     = total split on actual shares (exactly: the parts add up to the total)
+
+Settlement: per provider in scope, the amount is ``amounts_eur[provider]`` or
+``share_of_reference`` x the provider's claims value in the reference run (the contract value);
+the actual shares are each financer's share of the provider's claims value this year (the
+reference's shares when the provider has no claims this year). The lines in scope are not paid
+one by one (``in_scope`` in the reconciliation); each financer pays its part (``lump_sum``).
 """
 
 from __future__ import annotations
@@ -16,7 +22,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from passend.settlement.money import round_cents, split_by_shares
+import ibis
+from pydantic import Field, model_validator
+
+from passend.settlement.frame import Ctx, ModelParams, Part, book, movement, recon_rows
+from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
+
+NAME = "lump_sum"
 
 
 @dataclass(frozen=True)
@@ -56,3 +68,84 @@ def lump_sum(
     return LumpSumResult(
         amount_cents, deviation, settlement, total, split_by_shares(total, actual_shares)
     )
+
+
+class Params(ModelParams):
+    amounts_eur: dict[str, Decimal] | None = None
+    """provider_id -> annual amount in euros."""
+    share_of_reference: Decimal | None = Field(default=None, ge=0)
+    corridor: Decimal | None = Field(default=None, ge=0)
+    corridor_share: Decimal = Field(default=Decimal(1), ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> Params:
+        if (self.amounts_eur is None) == (self.share_of_reference is None):
+            raise ValueError("give exactly one of amounts_eur and share_of_reference")
+        return self
+
+
+def _values(rows: list[dict]) -> dict[str, dict[tuple[str, str], int]]:
+    out: dict[str, dict[tuple[str, str], int]] = {}
+    for r in rows:  # provider x financer pairs
+        out.setdefault(r["provider_id"], {})[(r["financer_id"], r["financer_kind"])] = int(
+            r["claims_cents"]
+        )
+    return out
+
+
+def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    part = Part()
+    part.recon = recon_rows(
+        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
+    )
+    now = _values(
+        lines.group_by("provider_id", "financer_id", "financer_kind")
+        .aggregate(claims_cents=lines.claims_cents.sum())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    ref_rows = ctx.reference_claims(contract_id).to_pylist()
+    kinds = {
+        r["financer_id"]: r["financer_kind"]
+        for r in lines.select("financer_id", "financer_kind").distinct().to_pyarrow().to_pylist()
+    }
+    for r in ref_rows:
+        r["financer_kind"] = kinds.get(r["financer_id"], "health_insurer")
+    ref = _values(ref_rows)
+    providers = sorted(set(now) | set(ref) if p.amounts_eur is None else set(p.amounts_eur))
+    for prov in providers:
+        contract_value = sum(ref.get(prov, {}).values())
+        actual_value = sum(now.get(prov, {}).values())
+        if p.amounts_eur is not None:
+            amount = euros_to_cents(p.amounts_eur[prov], f"amounts_eur.{prov}")
+        else:
+            assert p.share_of_reference is not None
+            amount = round_cents(p.share_of_reference * contract_value)
+        shares_from = now.get(prov) if actual_value > 0 else ref.get(prov)
+        if not shares_from or amount == 0:
+            continue
+        shares = {f"{fid}|{kind}": Decimal(v) for (fid, kind), v in shares_from.items() if v > 0}
+        r = lump_sum(
+            amount,
+            shares,
+            contract_value if p.corridor is not None else None,
+            actual_value if p.corridor is not None else None,
+            p.corridor,
+            p.corridor_share,
+        )
+        for key, part_cents in sorted(r.parts_cents.items()):
+            fid, kind = key.split("|")
+            book(
+                part,
+                movement(
+                    contract_id=contract_id,
+                    model=NAME,
+                    reason="lump_sum",
+                    payer=(fid, kind),
+                    payee=(prov, "provider"),
+                    amount_cents=part_cents,
+                    year=ctx.year,
+                    basis={**r.as_dict(), "provider_id": prov, "financer_id": fid},
+                ),
+            )
+    return part

@@ -9,14 +9,49 @@ model):
     score         = sum_i weight_i * achievement_i / sum_i weight_i
     bonus         = pool * score                     when score >= threshold, else 0
     malus         = malus_rate * pool                when score < malus_below, else 0
+
+Settlement (add-on): the indicators are computed over the patients with lines under the
+contract, from the population (place of death, preferred place, date of death) and all care
+delivered (claims and unfunded activities):
+
+    acp_3m                   share with advance care planning >= 90 days before death
+    preferred_place          share dying at their preferred place
+    ed_last_30d              share with an ED visit in the last 30 days (lower is better)
+    hospital_death           share dying in hospital (lower is better)
+    specialist_consultation  share that received a palliative consultation (consultation team,
+                             SCEN, bedside, look-along or advice consultation)
+
+The pool is ``pool_eur`` or ``pool_share`` x the contract's base spend. The bonus is paid by
+the financers in proportion to their spend to the providers (or ``payee``): ``p4p_bonus``; a
+malus flows back (``p4p_malus``). ``budget_neutral``: the pool is first withheld from the base
+payments (``p4p_withhold``), so that only the score moves money between the parties.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Literal
 
-from passend.settlement.money import round_cents
+import ibis
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from passend.settlement.frame import Ctx, Part, book, movement, spread
+from passend.settlement.money import euros_to_cents, round_cents
+
+NAME = "pay_for_performance"
+CONSULTATIONS = (
+    "palliative_consultation",
+    "scen_consult",
+    "bedside_consult",
+    "look_along_consult",
+    "advice_consult",
+)
+LOWER_IS_BETTER = {"ed_last_30d", "hospital_death"}
+IndicatorId = Literal[
+    "acp_3m", "preferred_place", "ed_last_30d", "hospital_death", "specialist_consultation"
+]
 
 
 @dataclass(frozen=True)
@@ -72,3 +107,101 @@ def pay_for_performance(
         malus_cents=malus,
         achievements={k: str(v.quantize(Decimal("0.0001"))) for k, v in ach.items()},
     )
+
+
+class IndicatorSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: IndicatorId
+    target: Decimal = Field(gt=0, le=1)
+    weight: Decimal = Field(default=Decimal(1), ge=0)
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    indicators: list[IndicatorSpec] = Field(min_length=1)
+    pool_eur: Decimal | None = Field(default=None, ge=0)
+    pool_share: Decimal | None = Field(default=None, ge=0, le=1)
+    threshold: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    malus_rate: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    malus_below: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    budget_neutral: bool = False
+    payee: str | None = None
+
+
+def indicator_scores(ctx: Ctx, patient_ids: ibis.Table) -> dict[str, Decimal]:
+    """The five indicators over the given patients (exact fractions)."""
+    pats = ibis.memtable(
+        ctx.need_patients("pay for performance").select(
+            ["patient_id", "death_date", "place_of_death", "preferred_place_of_death"]
+        )
+    )
+    ids = patient_ids.select(c_id=patient_ids.patient_id).distinct()
+    p = pats.inner_join(ids, pats.patient_id == ids.c_id)
+    w = ctx.work
+    w = w.inner_join(p.select("patient_id", "death_date"), "patient_id")
+    flags = w.group_by("patient_id").aggregate(
+        acp=(
+            (w.activity == "advance_care_planning")
+            & (w.date <= w.death_date - ibis.interval(days=90))
+        ).any(),
+        ed=((w.activity == "ed_visit") & (w.date > w.death_date - ibis.interval(days=30))).any(),
+        cons=w.activity.isin(CONSULTATIONS).any(),
+    )
+    j = p.left_join(flags, p.patient_id == flags.patient_id)
+    agg = (
+        j.aggregate(
+            n=j.patient_id.count(),
+            acp_3m=j.acp.fill_null(False).cast("int64").sum(),
+            preferred_place=(j.place_of_death == j.preferred_place_of_death).cast("int64").sum(),
+            ed_last_30d=j.ed.fill_null(False).cast("int64").sum(),
+            hospital_death=(j.place_of_death == "hospital").cast("int64").sum(),
+            specialist_consultation=j.cons.fill_null(False).cast("int64").sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    n = int(agg.pop("n") or 0)
+    return {k: (Decimal(int(v or 0)) / n if n else Decimal(0)) for k, v in agg.items()}
+
+
+def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Table) -> Part:
+    base = sum(int(x) for x in spend["spend_cents"].to_pylist())
+    if p.pool_eur is not None:
+        pool = euros_to_cents(p.pool_eur, "pool_eur")
+    elif p.pool_share is not None:
+        pool = round_cents(p.pool_share * base)
+    else:
+        raise ValueError(f"{contract_id}: pay_for_performance needs pool_eur or pool_share")
+    scores = indicator_scores(ctx, lines.filter(lines.patient_id.notnull()).select("patient_id"))
+    r = pay_for_performance(
+        pool,
+        [
+            Indicator(i.id, scores[i.id], i.target, i.weight, i.id in LOWER_IS_BETTER)
+            for i in p.indicators
+        ],
+        p.threshold,
+        p.malus_rate,
+        p.malus_below,
+    )
+    basis = {**r.as_dict(), "pool_cents": pool, "scores": {k: str(v) for k, v in scores.items()}}
+    part = Part()
+    flows = [("p4p_bonus", r.bonus_cents, True), ("p4p_malus", r.malus_cents, False)]
+    if p.budget_neutral:
+        flows.insert(0, ("p4p_withhold", pool, False))
+    for reason, cents, to_provider in flows:
+        for fin, prov, c in spread(cents, spend, p.payee):
+            payer, payee = (fin, (prov, "provider")) if to_provider else ((prov, "provider"), fin)
+            book(
+                part,
+                movement(
+                    contract_id=contract_id,
+                    model=NAME,
+                    reason=reason,
+                    payer=payer,
+                    payee=payee,
+                    amount_cents=c,
+                    year=ctx.year,
+                    basis=basis,
+                ),
+            )
+    return part

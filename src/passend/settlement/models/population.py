@@ -6,6 +6,14 @@ quality bonus for chronic care):
 
     payment = sum over bands of rate_b * inhabitants_b
     bonus   = bonus_rate * quality_score * payment
+
+Settlement: the inhabitants are the population's region (regions data, times the population's
+scale); each insurer pays for its members (inhabitants x its share of the region's insured,
+the financers table) the rate per inhabitant to the principal (``capitation``), split over
+``bands`` of age and sex when given (each band a share of the inhabitants). The principal pays
+the other providers their lines in scope at the contract's price (``subcontract``) and keeps
+the rest. The rate is ``rate_eur`` or ``rate_factor_of_reference`` x the scope's claims value
+in the reference run per inhabitant. A quality bonus is the pay-for-performance add-on.
 """
 
 from __future__ import annotations
@@ -13,7 +21,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from passend.settlement.money import round_cents
+import ibis
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from passend.settlement.frame import (
+    Ctx,
+    Part,
+    PrincipalParams,
+    book,
+    movement,
+    recon_rows,
+    subcontracts,
+)
+from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
+
+NAME = "population"
 
 
 @dataclass(frozen=True)
@@ -42,3 +64,84 @@ def population(
     payment = sum(rates_cents[b] * inhabitants[b] for b in rates_cents)
     bonus = round_cents(bonus_rate * quality_score * payment)
     return PopulationResult(sum(inhabitants.values()), payment, bonus, payment + bonus)
+
+
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    band: str
+    """E.g. '0-64 female'."""
+    share: Decimal = Field(ge=0, le=1)
+    """Share of the inhabitants in the band."""
+    rate_eur: Decimal = Field(ge=0)
+
+
+class Params(PrincipalParams):
+    rate_eur: Decimal | None = Field(default=None, ge=0)
+    rate_factor_of_reference: Decimal | None = Field(default=None, ge=0)
+    bands: list[Band] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rates(self) -> Params:
+        given = sum(x is not None for x in (self.rate_eur, self.rate_factor_of_reference))
+        if self.bands:
+            if given or abs(sum(b.share for b in self.bands) - 1) > Decimal("0.000001"):
+                raise ValueError("with bands, give no other rate; the band shares add up to 1")
+        elif given != 1:
+            raise ValueError("give exactly one of rate_eur, rate_factor_of_reference, bands")
+        return self
+
+
+def _members(ctx: Ctx, contract_id: str) -> dict[tuple[str, str], int]:
+    if ctx.inhabitants is None or ctx.financers is None:
+        raise ValueError(f"{contract_id}: capitation needs the population (inhabitants, insurers)")
+    fin = ctx.financers.to_pylist()  # the financers table: a few dozen rows
+    shares = {
+        (f["financer_id"], f["financer_kind"]): Decimal(str(f["share"] or 0))
+        for f in fin
+        if f["financer_kind"] == "health_insurer"
+    }
+    split = split_by_shares(ctx.inhabitants, {f"{k[0]}|{k[1]}": v for k, v in shares.items()})
+    return {tuple(k.split("|")): v for k, v in split.items()}  # type: ignore[misc]
+
+
+def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    principal = p.principal_id(ctx, contract_id)
+    members = _members(ctx, contract_id)
+    part = Part()
+    rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
+    part.ledger.append(rows)
+    part.adjustments.append(adj)
+    part.recon = recon_rows(
+        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
+    )
+    if p.bands:
+        rates = {b.band: euros_to_cents(b.rate_eur, f"bands.{b.band}.rate_eur") for b in p.bands}
+        band_shares = {b.band: b.share for b in p.bands}
+    else:
+        if p.rate_eur is not None:
+            rate = euros_to_cents(p.rate_eur, "rate_eur")
+        else:
+            assert p.rate_factor_of_reference is not None
+            ref = sum(int(r["claims_cents"]) for r in ctx.reference_claims(contract_id).to_pylist())
+            inhabitants = ctx.inhabitants or 0
+            rate = round_cents(p.rate_factor_of_reference * ref / inhabitants) if inhabitants else 0
+        rates, band_shares = {"all": rate}, {"all": Decimal(1)}
+    for (ins, kind), n in sorted(members.items()):
+        if n == 0:
+            continue
+        per_band = split_by_shares(n, band_shares)
+        r = population(rates, per_band)
+        book(
+            part,
+            movement(
+                contract_id=contract_id,
+                model=NAME,
+                reason="capitation",
+                payer=(ins, kind),
+                payee=(principal, "provider"),
+                amount_cents=r.total_cents,
+                year=ctx.year,
+                basis={**r.as_dict(), "rates_cents": rates, "inhabitants": per_band},
+            ),
+        )
+    return part

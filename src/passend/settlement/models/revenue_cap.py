@@ -8,6 +8,13 @@ patients at home):
     not paid      = claimed - paid              (borne by the provider)
 
 Amounts in cents; the share of the excess is rounded half away from zero once.
+
+Settlement: the lines are paid at the contracted price (PxQ); per provider x financer the part
+not paid is paid back by the provider (reason ``above_cap``). The cap is given per pair
+(``caps_eur``) or as a share of the pair's claims value in the reference run
+(``cap_share_of_reference``: the baseline's volume, as insurers set caps on last year's
+turnover). Terminal care = lines within ``terminal_days`` before death (placeholder 90 days:
+the terminal phase is commonly a life expectancy under three months).
 """
 
 from __future__ import annotations
@@ -15,7 +22,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from passend.settlement.money import round_cents
+import ibis
+from pydantic import Field, model_validator
+
+from passend.settlement.frame import (
+    Ctx,
+    ModelParams,
+    Part,
+    book,
+    movement,
+    pay_lines,
+    recon_rows,
+)
+from passend.settlement.money import euros_to_cents, round_cents
+
+NAME = "revenue_cap"
 
 
 @dataclass(frozen=True)
@@ -47,3 +68,73 @@ def revenue_cap(
     over = max(0, capped - cap_cents)
     paid = min(capped, cap_cents) + round_cents(above_cap_share * over) + exempt
     return RevenueCapResult(claimed_cents, exempt, cap_cents, paid, claimed_cents - paid, over)
+
+
+class Params(ModelParams):
+    caps_eur: dict[str, dict[str, Decimal]] | None = None
+    """provider_id -> financer_id -> cap in euros."""
+    cap_share_of_reference: Decimal | None = Field(default=None, ge=0)
+    above_cap_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    exempt_terminal: bool = True
+    terminal_days: int = Field(default=90, ge=0)
+
+    @model_validator(mode="after")
+    def _one_cap(self) -> Params:
+        if (self.caps_eur is None) == (self.cap_share_of_reference is None):
+            raise ValueError("give exactly one of caps_eur and cap_share_of_reference")
+        return self
+
+
+def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    part = Part(ledger=pay_lines(lines, contract_id, NAME, ctx.year))
+    part.recon = recon_rows(
+        lines,
+        contract_id,
+        NAME,
+        financer=lines.financer_cents,
+        patient=lines.patient_cents,
+        repriced=lines.claims_cents - lines.price_cents,
+        in_scope=0,
+    )
+    pairs = (
+        lines.group_by("provider_id", "financer_id", "financer_kind")
+        .aggregate(claimed=lines.financer_cents.sum(), terminal=lines.t_financer_cents.sum())
+        .order_by(["provider_id", "financer_id"])
+        .to_pyarrow()
+        .to_pylist()
+    )
+    ref = {
+        (r["provider_id"], r["financer_id"]): r["claims_cents"]
+        for r in ctx.reference_claims(contract_id).to_pylist()
+    }
+    for pair in pairs:  # provider x financer pairs, not claim lines
+        key = (pair["provider_id"], pair["financer_id"])
+        if p.caps_eur is not None:
+            cap_eur = p.caps_eur.get(key[0], {}).get(key[1])
+            if cap_eur is None:
+                continue
+            cap = euros_to_cents(cap_eur, f"caps_eur.{key[0]}.{key[1]}")
+        else:
+            assert p.cap_share_of_reference is not None
+            cap = round_cents(p.cap_share_of_reference * ref.get(key, 0))
+        r = revenue_cap(
+            int(pair["claimed"]),
+            cap,
+            p.above_cap_share,
+            int(pair["terminal"]),
+            p.exempt_terminal,
+        )
+        book(
+            part,
+            movement(
+                contract_id=contract_id,
+                model=NAME,
+                reason="above_cap",
+                payer=(key[0], "provider"),
+                payee=(key[1], pair["financer_kind"]),
+                amount_cents=r.unpaid_cents,
+                year=ctx.year,
+                basis=r.as_dict(),
+            ),
+        )
+    return part

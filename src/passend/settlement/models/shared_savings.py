@@ -12,6 +12,13 @@ Savings Program is the best-documented instance):
 
 Each amount is rounded half away from zero to the cent once, at the end. The payment
 adjustment factor scales the final payment either way (1 = no adjustment).
+
+Settlement (add-on): A is the net money the contract's base model paid from financers to
+providers (its ledger); B is ``benchmark_eur`` or ``benchmark_factor`` x the same spend in the
+reference run (the baseline; without a reference the run is its own and S = 0 at factor 1).
+The earned amount is paid by the financers in proportion to their spend to the providers in
+proportion to theirs, or all to ``payee`` (``shared_savings``); an owed amount flows back
+(``shared_loss``).
 """
 
 from __future__ import annotations
@@ -19,7 +26,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from passend.settlement.money import round_cents
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from passend.settlement.frame import Ctx, Part, book, movement, spread
+from passend.settlement.money import euros_to_cents, round_cents
+
+NAME = "shared_savings"
 
 
 @dataclass(frozen=True)
@@ -106,3 +119,69 @@ def shared_savings(
         capped=capped,
         outcome=outcome,
     )
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    benchmark_eur: Decimal | None = Field(default=None, ge=0)
+    benchmark_factor: Decimal = Field(default=Decimal(1), ge=0)
+    msr: Decimal = Field(ge=0, le=1)
+    mlr: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    sharing_rate: Decimal = Field(ge=0, le=1)
+    loss_sharing_rate: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    quality_score: Decimal = Field(default=Decimal(1), ge=0, le=1)
+    savings_cap: Decimal = Field(ge=0, le=1)
+    loss_cap: Decimal = Field(default=Decimal(0), ge=0, le=1)
+    payment_factor: Decimal = Field(default=Decimal(1), ge=0)
+    two_sided: bool = False
+    payee: str | None = None
+
+
+def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
+    actual = sum(int(x) for x in spend["spend_cents"].to_pylist())
+    if p.benchmark_eur is not None:
+        benchmark = euros_to_cents(p.benchmark_eur, "benchmark_eur")
+    else:
+        ref = ctx.reference_spend(contract_id, spend)
+        if ref.num_rows == 0 and ctx.spend_reference is not None:
+            raise ValueError(
+                f"{contract_id}: the reference run has no spend under this contract; settle "
+                "the baseline with the same contract set, or give benchmark_eur"
+            )
+        benchmark = round_cents(
+            p.benchmark_factor * sum(int(x) for x in ref["spend_cents"].to_pylist())
+        )
+    r = shared_savings(
+        benchmark,
+        actual,
+        p.msr,
+        p.mlr,
+        p.sharing_rate,
+        p.loss_sharing_rate,
+        p.quality_score,
+        p.savings_cap,
+        p.loss_cap,
+        p.payment_factor,
+        p.two_sided,
+    )
+    part = Part()
+    for reason, cents, to_provider in (
+        ("shared_savings", r.earned_cents, True),
+        ("shared_loss", r.owed_cents, False),
+    ):
+        for fin, prov, c in spread(cents, spend, p.payee):
+            payer, payee = (fin, (prov, "provider")) if to_provider else ((prov, "provider"), fin)
+            book(
+                part,
+                movement(
+                    contract_id=contract_id,
+                    model=NAME,
+                    reason=reason,
+                    payer=payer,
+                    payee=payee,
+                    amount_cents=c,
+                    year=ctx.year,
+                    basis=r.as_dict(),
+                ),
+            )
+    return part

@@ -1,0 +1,162 @@
+"""``passend ledger check DIR``: prove that a settlement's money is conserved and reconciles.
+
+Checks, each a dataframe query (DuckDB through Ibis):
+
+1. every table has its schema; every ledger amount is positive; nobody pays themself; every
+   payer and payee kind is known;
+2. per reconciliation row: claims = financer + patient + repriced + in_scope;
+3. the reconciliation covers the claims: its lines and amounts equal the claims file's (read
+   again from the path in ``meta.json`` when it is still there) and the totals recorded;
+4. the ledger's claim payments (reasons ``claims`` and ``patient_share``) equal the
+   reconciliation's financer and patient columns per contract, provider and financer;
+5. every other ledger reason is backed by the contracts' computed amounts (``adjustments``):
+   per contract and reason the ledger adds up to them;
+6. the stakeholder summary equals the ledger: money in and out per party, margin = in - out -
+   cost, and the money paid by all parties equals the money received.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import ibis
+import pyarrow.parquet as pq
+
+from passend.settlement.engine import TABLES
+from passend.settlement.tables import KINDS
+
+CLAIM_REASONS = ("claims", "patient_share")
+
+
+def _scalar(expr: ibis.Value) -> int:
+    v = expr.name("v").as_table().to_pyarrow()["v"][0].as_py()
+    return int(v or 0)
+
+
+def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
+    """Problems found (empty = all checks pass) and the headline figures."""
+    problems: list[str] = []
+    tables = {}
+    for name, schema in TABLES.items():
+        f = folder / f"{name}.parquet"
+        if not f.exists():
+            problems.append(f"{f}: missing")
+            continue
+        t = pq.read_table(f)
+        if not t.schema.equals(schema, check_metadata=False):
+            problems.append(f"{f}: the columns differ from the {name} schema")
+            continue
+        tables[name] = ibis.memtable(t)
+    meta_file = folder / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+    if not meta:
+        problems.append(f"{meta_file}: missing")
+    if problems:
+        return problems, {}
+    led, rec, adj, st = (
+        tables[n] for n in ("ledger", "reconciliation", "adjustments", "stakeholders")
+    )
+
+    # 1
+    bad = _scalar(led.filter(led.amount_cents <= 0).count())
+    if bad:
+        problems.append(f"ledger: {bad} row(s) with an amount that is not positive")
+    same = _scalar(led.filter(led.payer_id == led.payee_id).count())
+    if same:
+        problems.append(f"ledger: {same} row(s) where the payer pays itself")
+    unknown = _scalar(led.filter(~led.payer_kind.isin(KINDS) | ~led.payee_kind.isin(KINDS)).count())
+    if unknown:
+        problems.append(f"ledger: {unknown} row(s) with an unknown payer or payee kind")
+
+    # 2
+    off = rec.filter(
+        rec.claims_cents
+        != rec.financer_cents + rec.patient_cents + rec.repriced_cents + rec.in_scope_cents
+    )
+    n_off = _scalar(off.count())
+    if n_off:
+        problems.append(
+            f"reconciliation: {n_off} row(s) where claims != financer + patient + repriced + "
+            "in_scope"
+        )
+
+    # 3
+    rec_lines, rec_cents = _scalar(rec.lines.sum()), _scalar(rec.claims_cents.sum())
+    if (rec_lines, rec_cents) != (meta.get("claims_lines"), meta.get("claims_cents")):
+        problems.append(
+            f"reconciliation covers {rec_lines} lines / {rec_cents} cents; the settlement read "
+            f"{meta.get('claims_lines')} / {meta.get('claims_cents')}"
+        )
+    claims_file = Path(meta.get("claims", ""))
+    if claims_file.is_file():
+        c = ibis.duckdb.connect().read_parquet(str(claims_file))
+        n, cents = _scalar(c.count()), _scalar(c.amount_cents.sum())
+        if (n, cents) != (rec_lines, rec_cents):
+            problems.append(
+                f"{claims_file}: {n} lines / {cents} cents, but the reconciliation covers "
+                f"{rec_lines} / {rec_cents}"
+            )
+
+    # 4
+    paid = led.filter(led.reason == "claims")
+    by_pair = paid.group_by(
+        "contract_id", provider_id=paid.payee_id, financer_id=paid.payer_id
+    ).aggregate(led_c=paid.amount_cents.sum())
+    want = rec.group_by("contract_id", "provider_id", "financer_id").aggregate(
+        rec_c=rec.financer_cents.sum()
+    )
+    j = want.outer_join(by_pair, ["contract_id", "provider_id", "financer_id"])
+    n_diff = _scalar(j.filter(j.rec_c.fill_null(0) != j.led_c.fill_null(0)).count())
+    if n_diff:
+        problems.append(
+            f"ledger: claim payments differ from the reconciliation for {n_diff} contract x "
+            "provider x financer pair(s)"
+        )
+    pat = led.filter(led.reason == "patient_share")
+    if _scalar(pat.amount_cents.sum()) != _scalar(rec.patient_cents.sum()):
+        problems.append("ledger: patient payments differ from the reconciliation")
+
+    # 5
+    other = led.filter(~led.reason.isin(CLAIM_REASONS))
+    lo = other.group_by("contract_id", "reason").aggregate(led_c=other.amount_cents.sum())
+    ao = adj.group_by("contract_id", "reason").aggregate(adj_c=adj.amount_cents.sum())
+    j = lo.outer_join(ao, ["contract_id", "reason"])
+    diff = j.filter(j.led_c.fill_null(0) != j.adj_c.fill_null(0)).to_pyarrow().to_pylist()
+    for r in diff:  # (contract, reason) pairs: a handful
+        problems.append(
+            f"ledger: {r['contract_id'] or r['contract_id_right']} / "
+            f"{r['reason'] or r['reason_right']}: ledger {r['led_c'] or 0} cents, computed "
+            f"{r['adj_c'] or 0} cents"
+        )
+
+    # 6
+    outs = led.group_by(o_id=led.payer_id).aggregate(o=led.amount_cents.sum())
+    ins = led.group_by(i_id=led.payee_id).aggregate(i=led.amount_cents.sum())
+    s = st.select(sid=st.stakeholder_id, so=st.money_out_cents, si=st.money_in_cents)
+    j = s.left_join(outs, s.sid == outs.o_id).left_join(ins, s.sid == ins.i_id)
+    n_bad = _scalar(j.filter((j.so != j.o.fill_null(0)) | (j.si != j.i.fill_null(0))).count())
+    if n_bad:
+        problems.append(f"stakeholders: {n_bad} row(s) differ from the ledger")
+    n_margin = _scalar(
+        st.filter(st.margin_cents != st.money_in_cents - st.money_out_cents - st.cost_cents).count()
+    )
+    if n_margin:
+        problems.append(f"stakeholders: {n_margin} margin(s) != in - out - cost")
+    total_in, total_out = _scalar(st.money_in_cents.sum()), _scalar(st.money_out_cents.sum())
+    ledger_total = _scalar(led.amount_cents.sum())
+    if not total_in == total_out == ledger_total:
+        problems.append(
+            f"money is not conserved: paid {total_out}, received {total_in}, ledger {ledger_total}"
+        )
+    figures = {
+        "ledger_rows": _scalar(led.count()),
+        "ledger_cents": ledger_total,
+        "claims_lines": rec_lines,
+        "claims_cents": rec_cents,
+        "claims_paid_cents": _scalar(rec.financer_cents.sum()) + _scalar(rec.patient_cents.sum()),
+        "in_scope_cents": _scalar(rec.in_scope_cents.sum()),
+        "repriced_cents": _scalar(rec.repriced_cents.sum()),
+        "adjustments_cents": _scalar(adj.amount_cents.sum()),
+    }
+    return problems, figures

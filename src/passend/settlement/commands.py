@@ -1,0 +1,191 @@
+"""``passend settle`` and ``passend ledger check``: apply a contract set to claims, write the
+ledger and prove that it reconciles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from passend.catalogue.loader import Catalogue, CatalogueError
+from passend.wegwijzer.render import euros
+
+ledger_app = typer.Typer(
+    help="Het grootboek van een afrekening: controleren dat het geld sluit.",
+    no_args_is_help=True,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+KIND_LABELS = {
+    "nl": {
+        "provider": "Zorgaanbieders",
+        "health_insurer": "Zorgverzekeraars",
+        "care_office": "Zorgkantoren",
+        "municipality": "Gemeenten",
+        "government": "Rijk (subsidie)",
+        "patient": "Patiënten",
+    },
+    "en": {
+        "provider": "Providers",
+        "health_insurer": "Health insurers",
+        "care_office": "Care offices",
+        "municipality": "Municipalities",
+        "government": "Government (subsidy)",
+        "patient": "Patients",
+    },
+}
+HEAD = {
+    "nl": ("Partij", "Ontvangen", "Betaald", "Kosten", "Marge"),
+    "en": ("Party", "Money in", "Money out", "Cost", "Margin"),
+}
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]passend:[/] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def _catalogue_fail(e: CatalogueError) -> typer.Exit:
+    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
+    for issue in e.issues:
+        err.print(f"  {issue}", highlight=False, markup=False)
+    return typer.Exit(2)
+
+
+def resolve_contract_set(value: str | Path) -> Path:
+    """A contract-set file, or the id of a shipped one (``pxq``, ``current``, ...)."""
+    from passend.settlement.contracts import DATA
+
+    p = Path(value)
+    if p.exists():
+        return p
+    shipped = DATA / f"{value}.yaml"
+    if shipped.exists():
+        return shipped
+    names = ", ".join(sorted(f.stem for f in DATA.glob("*.yaml")))
+    raise ValueError(f"{value}: no such file, nor a shipped contract set ({names})")
+
+
+def inhabitants_by_region(cat: Catalogue, regions: Path | None) -> dict[str, int]:
+    from passend.population.params import load_regions
+
+    return {rid: r.inhabitants.value for rid, r in load_regions(cat, regions).items()}
+
+
+def kind_totals(stakeholders: Any) -> list[dict[str, Any]]:
+    """Money in, out, cost and margin per kind of stakeholder (a handful of rows)."""
+    import ibis
+
+    st = ibis.memtable(stakeholders)
+    g = st.group_by("kind").aggregate(
+        money_in_cents=st.money_in_cents.sum(),
+        money_out_cents=st.money_out_cents.sum(),
+        cost_cents=st.cost_cents.sum(),
+        margin_cents=st.margin_cents.sum(),
+    )
+    rows = g.to_pyarrow().to_pylist()
+    order = list(KIND_LABELS["en"])
+    return sorted(rows, key=lambda r: order.index(r["kind"]) if r["kind"] in order else 99)
+
+
+def settle_cmd(
+    claims: Annotated[Path, typer.Option(help="Folder with claims.parquet (and unfunded).")],
+    contracts: Annotated[
+        str, typer.Option(help="Contract-set YAML file, or a shipped one: pxq, current, ...")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the ledger and summaries.")],
+    population: Annotated[
+        Path | None,
+        typer.Option(help="Population folder (patients, providers, financers), if any."),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(help="Settlement folder of the baseline: fixes caps, prices, benchmarks."),
+    ] = None,
+    costs: Annotated[Path | None, typer.Option(help="Your own provider costs YAML.")] = None,
+    cost_prices: Annotated[Path | None, typer.Option(help="Your own cost prices YAML.")] = None,
+    regions: Annotated[Path | None, typer.Option(help="Extra region file or folder.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON (cents).")] = False,
+) -> None:
+    """Reken declaraties af onder een contractset: grootboek, aansluiting en marges per partij."""
+    from passend.claims.declare import load_cost_prices
+    from passend.cli import _lang, _load
+    from passend.settlement.contracts import load_contract_set
+    from passend.settlement.costs import load_provider_costs
+    from passend.settlement.engine import load_reference, settle, write_settlement
+
+    lang = _lang(lang)
+    cat = _load(None)
+    try:
+        ls = load_contract_set(resolve_contract_set(contracts), cat)
+        ref = load_reference(reference) if reference else None
+        s = settle(
+            claims,
+            ls,
+            population,
+            ref,
+            inhabitants_by_region=inhabitants_by_region(cat, regions),
+            prices=load_cost_prices(cost_prices),
+            provider_costs=load_provider_costs(costs),
+        )
+    except CatalogueError as e:
+        raise _catalogue_fail(e) from None
+    except ValidationError as e:
+        raise _fail(f"{costs or cost_prices}: {e.errors()[0]['msg']}") from None
+    except (ValueError, OSError) as e:
+        raise _fail(str(e).splitlines()[0]) from None
+    write_settlement(s, out_dir)
+    totals = kind_totals(s.tables["stakeholders"])
+    if json_:
+        print(json.dumps({"meta": s.meta, "kinds": totals}, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{ls.cs.name.get(lang)} ({ls.cs.id})", box=box.SIMPLE)
+    for i, h in enumerate(HEAD[lang]):
+        table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True, min_width=12)
+    for r in totals:
+        table.add_row(
+            KIND_LABELS[lang].get(r["kind"], r["kind"]),
+            *(euros(int(r[k]), lang) for k in HEAD_KEYS),
+        )
+    out.print(table)
+    out.print(f"{'Geschreven naar' if lang == 'nl' else 'Written to'}: {out_dir}")
+
+
+HEAD_KEYS = ("money_in_cents", "money_out_cents", "cost_cents", "margin_cents")
+
+
+@ledger_app.command("check")
+def ledger_check(
+    folder: Annotated[Path, typer.Argument(help="Folder written by passend settle.")],
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Controleer een afrekening: geld sluit, grootboek = declaraties + aanvullingen.
+    Exit code 1 als een controle faalt."""
+    from passend.settlement.check import check_ledger
+
+    if not folder.is_dir():
+        raise _fail(f"{folder}: not a folder")
+    problems, figures = check_ledger(folder)
+    if json_:
+        print(json.dumps({"ok": not problems, "problems": problems, **figures}, indent=2))
+    else:
+        for p in problems:
+            err.print(f"[red]✗[/] {p}", highlight=False)
+        if not problems:
+            out.print(
+                f"[green]✓[/] {figures['ledger_rows']} ledger rows; claims "
+                f"{euros(figures['claims_cents'], 'nl')} = paid per line "
+                f"{euros(figures['claims_paid_cents'], 'nl')} + repriced "
+                f"{euros(figures['repriced_cents'], 'nl')} + in scope of other payments "
+                f"{euros(figures['in_scope_cents'], 'nl')}; money conserved."
+            )
+    if problems:
+        raise typer.Exit(1)

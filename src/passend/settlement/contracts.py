@@ -1,0 +1,232 @@
+"""Contract sets (contractering) as data: which payment model pays which claims.
+
+A contract set is one YAML file (examples in ``data/contracts/``):
+
+    id: pxq-shared-savings
+    name: {nl: ..., en: ...}
+    sources: [{document: ..., section: ...}]
+    default: {model: fee_for_service}          # claims no contract matches (DESIGN section 6.1)
+    contracts:                                 # the first contract whose scope matches a line
+      - id: hospitals                          # settles it; every field of the scope is a list,
+        scope: {provider_kinds: [hospital]}    # empty = any
+        model: revenue_cap
+        params: {cap_share_of_reference: 1.0}
+        addons: [{model: shared_savings, params: {msr: 0.02, sharing_rate: 0.5, ...}}]
+        sources: [...]
+    budgets:                                   # money not tied to claim lines
+      - {id: team, model: availability, params: {amount_eur: 250000, payee_kind: network}}
+
+Scope fields: provider_ids, provider_kinds, financer_ids, financer_kinds, laws, sectors,
+titles, activities, regions (the patient's region) and ``episode`` (the line's date from the
+palliative marking, or ``days_before_death``, up to ``after_death_days`` after death). Each
+model's ``params`` are validated by that model's ``Params`` (settlement/models). Errors name
+the file, line and field, as for the catalogue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from ruamel.yaml import YAML
+
+from passend.catalogue.loader import Catalogue, CatalogueError, CatalogueIssue, line_of
+from passend.catalogue.schema import Source, Text
+from passend.settlement.models import ADDONS, BASE, BUDGETS
+
+DATA = Path(__file__).parent / "data" / "contracts"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Episode(_Model):
+    start: Literal["palliative_marking", "days_before_death"] = "palliative_marking"
+    days_before_death: int | None = Field(default=None, ge=0)
+    """For start = days_before_death; also the fallback for patients never marked."""
+    after_death_days: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _days(self) -> Episode:
+        if self.start == "days_before_death" and self.days_before_death is None:
+            raise ValueError("start days_before_death needs days_before_death")
+        return self
+
+
+class Scope(_Model):
+    provider_ids: list[str] = []
+    provider_kinds: list[str] = []
+    financer_ids: list[str] = []
+    financer_kinds: list[str] = []
+    laws: list[str] = []
+    sectors: list[str] = []
+    titles: list[str] = []
+    activities: list[str] = []
+    regions: list[str] = []
+    episode: Episode | None = None
+
+
+class AddOn(_Model):
+    model: Literal["shared_savings", "pay_for_performance"]
+    params: dict[str, Any] = {}
+
+
+class Contract(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: Text | None = None
+    scope: Scope = Scope()
+    model: Literal[
+        "fee_for_service",
+        "integral_hourly_rate",
+        "revenue_cap",
+        "lump_sum",
+        "bundle",
+        "population",
+        "network",
+    ]
+    params: dict[str, Any] = {}
+    addons: list[AddOn] = []
+    sources: list[Source] = []
+    note: str | None = None
+
+
+class DefaultContract(_Model):
+    model: Literal["fee_for_service"] = "fee_for_service"
+    params: dict[str, Any] = {}
+
+
+class Budget(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: Text | None = None
+    model: Literal["availability", "subsidy"]
+    params: dict[str, Any]
+    sources: list[Source] = []
+    note: str | None = None
+
+
+class ContractSet(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: Text
+    description: Text | None = None
+    sources: list[Source] = Field(min_length=1)
+    default: DefaultContract = DefaultContract()
+    contracts: list[Contract] = []
+    budgets: list[Budget] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> ContractSet:
+        ids = [c.id for c in self.contracts] + [b.id for b in self.budgets] + ["default"]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"contract and budget ids must be unique (and not 'default'): {dup}")
+        return self
+
+
+class LoadedSet:
+    """A validated contract set with each model's parameters parsed."""
+
+    def __init__(self, cs: ContractSet, path: str, digest: str, params: dict[str, Any]):
+        self.cs = cs
+        self.path = path
+        self.sha256 = digest
+        self.params = params
+        """contract id (or 'id/addon-index', budget id, 'default') -> the model's Params."""
+
+
+def _issues(e: ValidationError, doc: Any, shown: str, prefix: tuple = ()) -> list[CatalogueIssue]:
+    out = []
+    for err in e.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        msg = (
+            "unknown field (not in the schema)" if err["type"] == "extra_forbidden" else err["msg"]
+        )
+        if err["type"] == "missing":
+            msg = "required field is missing"
+        field = ".".join(str(x) for x in loc)
+        out.append(CatalogueIssue(shown, line_of(doc, loc), field, msg))
+    return out
+
+
+def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
+    """Read and validate a contract set; all problems at once as a CatalogueError."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+        doc = YAML(typ="rt").load(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError([CatalogueIssue(shown, None, "", "file not found")]) from None
+    except Exception as e:  # ruamel raises several kinds; all mean "not readable YAML"
+        raise CatalogueError([CatalogueIssue(shown, None, "", f"YAML: {e}")]) from None
+    try:
+        cs = ContractSet.model_validate(doc)
+    except ValidationError as e:
+        raise CatalogueError(_issues(e, doc, shown)) from None
+    issues: list[CatalogueIssue] = []
+    params: dict[str, Any] = {}
+
+    def parse(key: str, model_cls: Any, data: dict, loc: tuple) -> None:
+        try:
+            params[key] = model_cls.model_validate(data)
+        except ValidationError as e:
+            issues.extend(_issues(e, doc, shown, loc))
+
+    def known(values: list[str], ids: Any, loc: tuple, what: str) -> None:
+        for i, v in enumerate(values):
+            if v not in ids:
+                issues.append(
+                    CatalogueIssue(
+                        shown,
+                        line_of(doc, (*loc, i)),
+                        ".".join(map(str, loc)),
+                        f"unknown {what} {v!r}",
+                    )
+                )
+
+    parse("default", BASE[cs.default.model].Params, cs.default.params, ("default", "params"))
+    for i, c in enumerate(cs.contracts):
+        parse(c.id, BASE[c.model].Params, c.params, ("contracts", i, "params"))
+        for j, a in enumerate(c.addons):
+            parse(
+                f"{c.id}/{j}",
+                ADDONS[a.model].Params,
+                a.params,
+                ("contracts", i, "addons", j, "params"),
+            )
+        s = ("contracts", i, "scope")
+        known(c.scope.provider_kinds, cat.provider_kinds, (*s, "provider_kinds"), "provider kind")
+        known(c.scope.laws, cat.laws, (*s, "laws"), "law")
+        known(c.scope.sectors, cat.sectors, (*s, "sectors"), "sector")
+        known(c.scope.titles, cat.titles, (*s, "titles"), "title")
+        known(c.scope.activities, cat.activities, (*s, "activities"), "activity")
+        kind = c.params.get("principal_kind")
+        if kind is not None and kind not in cat.provider_kinds:
+            issues.append(
+                CatalogueIssue(
+                    shown,
+                    line_of(doc, ("contracts", i, "params", "principal_kind")),
+                    f"contracts.{i}.params.principal_kind",
+                    f"unknown provider kind {kind!r}",
+                )
+            )
+    for i, b in enumerate(cs.budgets):
+        parse(b.id, BUDGETS[b.model].Params, b.params, ("budgets", i, "params"))
+    sources = (
+        list(cs.sources)
+        + [s for c in cs.contracts for s in c.sources]
+        + [s for b in cs.budgets for s in b.sources]
+    )
+    for s in sources:
+        if s.document not in cat.documents:
+            issues.append(
+                CatalogueIssue(shown, None, "sources", f"unknown document {s.document!r}")
+            )
+    if issues:
+        raise CatalogueError(issues)
+    return LoadedSet(cs, shown, hashlib.sha256(raw).hexdigest(), params)
+
+
+def shipped_sets() -> list[Path]:
+    return sorted(DATA.glob("*.yaml"))

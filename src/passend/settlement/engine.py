@@ -1,0 +1,507 @@
+"""``passend settle``: apply a contract set to claims and write the ledger (afrekening).
+
+Steps, all as Ibis expressions on DuckDB (DESIGN section 8), no Python loop over claim lines:
+
+1. assign every claim line to the first contract whose scope matches it (else ``default``);
+2. one pass over the lines: per contract, patient, provider and financer the sums each model
+   needs (``frame.py``: price at the contract's tariff share, rounded once per line; the
+   non-contracted split; minutes, months and the terminal phase);
+3. per contract its base model (``models/*.settle``), then its add-ons on the base's spend,
+   then the budgets;
+4. provider costs (``costs.py``) and the per-stakeholder summary (money in, out, cost, margin).
+
+A reference run (``--reference DIR``, the baseline's settlement) fixes what a contract sets
+from past volume: caps, lump sums, bundle prices, capitation rates, shared-savings benchmarks,
+the fixed part of the providers' costs. Without it the run is its own reference.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from passend import __version__
+from passend.claims.declare import CostPrices, load_cost_prices
+from passend.population.tables import write_parquet
+from passend.settlement.contracts import Contract, LoadedSet, Scope
+from passend.settlement.costs import ProviderCosts, full_cost, load_provider_costs
+from passend.settlement.frame import Ctx, Part, base_spend, ratio
+from passend.settlement.models import ADDONS, BASE, BUDGETS
+from passend.settlement.tables import (
+    ADJUSTMENTS,
+    BASIS,
+    CLASSES,
+    COSTS,
+    LEDGER,
+    RECONCILIATION,
+    SPEND,
+    STAKEHOLDERS,
+)
+
+DEFAULT_ID = "default"
+TABLES = {
+    "ledger": LEDGER,
+    "reconciliation": RECONCILIATION,
+    "adjustments": ADJUSTMENTS,
+    "stakeholders": STAKEHOLDERS,
+    "basis": BASIS,
+    "classes": CLASSES,
+    "spend": SPEND,
+    "costs": COSTS,
+}
+
+
+@dataclass
+class Settlement:
+    tables: dict[str, pa.Table]
+    meta: dict[str, Any]
+
+
+@dataclass
+class Reference:
+    basis: pa.Table
+    classes: pa.Table
+    spend: pa.Table
+    costs: pa.Table
+
+
+def load_reference(path: Path) -> Reference:
+    def read(name: str) -> pa.Table:
+        f = path / f"{name}.parquet"
+        if not f.exists():
+            raise ValueError(f"{f}: not found; --reference must be the folder of a settlement")
+        return pq.read_table(f)
+
+    return Reference(read("basis"), read("classes"), read("spend"), read("costs"))
+
+
+def _scope_predicate(t: ibis.Table, s: Scope) -> ibis.Value:
+    pred = ibis.literal(True)
+    for col, values in (
+        ("provider_id", s.provider_ids),
+        ("provider_kind", s.provider_kinds),
+        ("financer_id", s.financer_ids),
+        ("financer_kind", s.financer_kinds),
+        ("law", s.laws),
+        ("sector", s.sectors),
+        ("title_code", s.titles),
+        ("activity", s.activities),
+        ("p_region", s.regions),
+    ):
+        if values:
+            pred = pred & t[col].isin(values)
+    if s.episode is not None:
+        e = s.episode
+        fallback = (
+            t.death_date - ibis.interval(days=e.days_before_death)
+            if e.days_before_death is not None
+            else None
+        )
+        if e.start == "palliative_marking":
+            start = t.marking_date if fallback is None else t.marking_date.fill_null(fallback)
+        else:
+            start = fallback
+        end = t.death_date + ibis.interval(days=e.after_death_days)
+        pred = pred & start.notnull() & (t.service_date >= start) & (t.service_date <= end)
+    return pred
+
+
+def _contract_params_table(ls: LoadedSet) -> pa.Table:
+    rows = []
+    for cid in [c.id for c in ls.cs.contracts] + [DEFAULT_ID]:
+        p = ls.params[cid]
+        tn, td = ratio(Decimal(p.tariff_share))
+        contracted = getattr(p, "contracted", True)
+        nn, nd = ratio(Decimal(getattr(p, "non_contracted_share", 1)))
+        if contracted:
+            nn, nd = 1, 1
+        rows.append(
+            {
+                "k_contract": cid,
+                "t_num": tn,
+                "t_den": td,
+                "n_num": nn,
+                "n_den": nd,
+                "terminal_days": int(getattr(p, "terminal_days", 0)),
+            }
+        )
+    schema = pa.schema(
+        [("k_contract", pa.string())]
+        + [(n, pa.int64()) for n in ("t_num", "t_den", "n_num", "n_den", "terminal_days")]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _half_away(x: ibis.Value, num: ibis.Value, den: ibis.Value) -> ibis.Value:
+    r = (x.abs() * num * 2 + den) // (den * 2)
+    return ibis.ifelse(x < 0, -r, r)
+
+
+def _lines(
+    con: Any,
+    claims: ibis.Table,
+    ls: LoadedSet,
+    patients: pa.Table | None,
+    providers: pa.Table | None,
+) -> pa.Table:
+    """Steps 1 and 2: the per-patient aggregate of the lines of every contract."""
+    t = claims
+    if providers is not None:
+        pr = ibis.memtable(providers.select(["provider_id", "provider_kind"])).rename(
+            pr_id="provider_id"
+        )
+        t = t.left_join(pr, t.provider_id == pr.pr_id)
+    else:
+        t = t.mutate(provider_kind=ibis.null("string"))
+    if patients is not None:
+        pa_ = ibis.memtable(
+            patients.select(["patient_id", "region", "death_date", "palliative_marking_date"])
+        ).rename(pt_id="patient_id", p_region="region", marking_date="palliative_marking_date")
+        t = t.left_join(pa_, t.patient_id == pa_.pt_id)
+    else:
+        t = t.mutate(
+            p_region=ibis.null("string"),
+            death_date=ibis.null("date"),
+            marking_date=ibis.null("date"),
+        )
+    cases = [(_scope_predicate(t, c.scope), ibis.literal(c.id)) for c in ls.cs.contracts]
+    cid = ibis.cases(*cases, else_=ibis.literal(DEFAULT_ID)) if cases else ibis.literal(DEFAULT_ID)
+    t = t.mutate(contract_id=cid)
+    cp = ibis.memtable(_contract_params_table(ls))
+    t = t.inner_join(cp, t.contract_id == cp.k_contract)
+    price = _half_away(t.amount_cents, t.t_num, t.t_den)
+    t = t.mutate(price=price)
+    fin = _half_away(t.price, t.n_num, t.n_den)
+    terminal = (
+        (t.terminal_days > 0)
+        & t.death_date.notnull()
+        & (t.service_date > t.death_date - t.terminal_days.as_interval("D"))
+    ).fill_null(False)
+    minutes = ibis.ifelse(t.unit == "minutes", t.quantity, 0)
+    t = t.mutate(fin=fin, terminal=terminal, mins=minutes, month=t.service_date.truncate("M"))
+    needs_months = any(c.model == "integral_hourly_rate" for c in ls.cs.contracts)
+    aggs: dict[str, Any] = dict(
+        n_lines=t.count(),
+        claims_cents=t.amount_cents.sum(),
+        price_cents=t.price.sum(),
+        financer_cents=t.fin.sum(),
+        patient_cents=(t.price - t.fin).sum(),
+        minutes=t.mins.sum(),
+        m_price_cents=ibis.ifelse(t.unit == "minutes", t.price, 0).sum(),
+        t_financer_cents=ibis.ifelse(t.terminal, t.fin, 0).sum(),
+        t_minutes=ibis.ifelse(t.terminal, t.mins, 0).sum(),
+    )
+    if needs_months:
+        aggs["months"] = t.month.nunique()
+        aggs["t_months"] = t.month.nunique(where=t.terminal)
+    g = t.group_by(
+        "contract_id", "patient_id", "provider_id", "financer_id", "financer_kind", "law"
+    ).aggregate(**aggs)
+    if not needs_months:
+        g = g.mutate(months=ibis.literal(0, "int64"), t_months=ibis.literal(0, "int64"))
+    out = g.to_pyarrow()
+    ints = [
+        "n_lines",
+        "claims_cents",
+        "price_cents",
+        "financer_cents",
+        "patient_cents",
+        "minutes",
+        "m_price_cents",
+        "t_financer_cents",
+        "t_minutes",
+        "months",
+        "t_months",
+    ]
+    for name in ints:
+        i = out.schema.get_field_index(name)
+        out = out.set_column(i, name, out[name].cast(pa.int64()))
+    return out
+
+
+def _basis(lines: ibis.Table) -> pa.Table:
+    g = lines.group_by("contract_id", "provider_id", "financer_id").aggregate(
+        claims_cents=lines.claims_cents.sum().cast("int64"),
+        minutes=lines.minutes.sum().cast("int64"),
+        patients=lines.patient_id.count().cast("int64"),
+    )
+    return g.order_by(["contract_id", "provider_id", "financer_id"]).to_pyarrow().cast(BASIS)
+
+
+def _classes(lines: ibis.Table, patients: pa.Table | None) -> pa.Table:
+    if patients is None:
+        return CLASSES.empty_table()
+    p = ibis.memtable(patients.select(["patient_id", "trajectory"])).rename(c_id="patient_id")
+    t = lines.filter(lines.patient_id.notnull())
+    pp = t.group_by("contract_id", "patient_id").aggregate(claims=t.claims_cents.sum())
+    j = pp.inner_join(p, pp.patient_id == p.c_id)
+    g = j.group_by("contract_id", risk_class=j.trajectory).aggregate(
+        patients=j.patient_id.count().cast("int64"), claims_cents=j.claims.sum().cast("int64")
+    )
+    return g.order_by(["contract_id", "risk_class"]).to_pyarrow().cast(CLASSES)
+
+
+def _nullable(t: pa.Table) -> pa.Table:
+    return t.cast(pa.schema([pa.field(f.name, f.type, nullable=True) for f in t.schema]))
+
+
+def _costs(
+    work: ibis.Table,
+    providers: pa.Table | None,
+    prices: CostPrices,
+    pcosts: ProviderCosts,
+    reference: Reference | None,
+) -> pa.Table:
+    now = full_cost(work, prices).to_pyarrow()
+    ref = reference.costs.select(["provider_id", "full_cost_cents"]) if reference else now
+    kinds = {}
+    if providers is not None:
+        kinds = dict(
+            zip(
+                providers["provider_id"].to_pylist(),
+                providers["provider_kind"].to_pylist(),
+                strict=True,
+            )
+        )
+    params = pa.Table.from_pylist(
+        [
+            {
+                "c_id": pid,
+                "provider_kind": kind,
+                "v_num": ratio(Decimal(str(pcosts.for_kind(kind).variable_share)))[0],
+                "v_den": ratio(Decimal(str(pcosts.for_kind(kind).variable_share)))[1],
+                "fixed_annual": pcosts.for_kind(kind).fixed_annual_cents,
+            }
+            for pid, kind in sorted(kinds.items())  # the providers table, not claims
+        ],
+        schema=pa.schema(
+            [
+                ("c_id", pa.string()),
+                ("provider_kind", pa.string()),
+                ("v_num", pa.int64()),
+                ("v_den", pa.int64()),
+                ("fixed_annual", pa.int64()),
+            ]
+        ),
+    )
+    n = ibis.memtable(_nullable(now)).rename(n_id="provider_id", now_cost="full_cost_cents")
+    r = ibis.memtable(_nullable(ref)).rename(r_id="provider_id", ref_cost="full_cost_cents")
+    ids = n.select(pid=n.n_id).union(r.select(pid=r.r_id))
+    if params.num_rows:
+        pm = ibis.memtable(params)
+        ids = ids.union(pm.select(pid=pm.c_id))
+    ids = ids.distinct()
+    j = ids.left_join(n, ids.pid == n.n_id).left_join(r, ids.pid == r.r_id)
+    d = pcosts.default
+    dv = ratio(Decimal(str(d.variable_share)))
+    if params.num_rows:
+        pm = ibis.memtable(params)
+        j = j.left_join(pm, j.pid == pm.c_id)
+        v_num, v_den = j.v_num.fill_null(dv[0]), j.v_den.fill_null(dv[1])
+        fixed_annual, kind = j.fixed_annual.fill_null(d.fixed_annual_cents), j.provider_kind
+    else:
+        v_num, v_den = ibis.literal(dv[0]), ibis.literal(dv[1])
+        fixed_annual, kind = ibis.literal(d.fixed_annual_cents), ibis.null("string")
+    now_c, ref_c = j.now_cost.fill_null(0), j.ref_cost.fill_null(0)
+    variable = (now_c * v_num * 2 + v_den) // (v_den * 2)
+    fixed_ref = ref_c - (ref_c * v_num * 2 + v_den) // (v_den * 2)
+    out = j.select(
+        provider_id=j.pid,
+        provider_kind=kind,
+        full_cost_cents=now_c,
+        variable_cost_cents=variable,
+        fixed_cost_cents=fixed_annual + fixed_ref,
+        cost_cents=variable + fixed_annual + fixed_ref,
+    ).order_by("provider_id")
+    return out.to_pyarrow().cast(COSTS)
+
+
+def stakeholders(ledger: pa.Table, costs: pa.Table) -> pa.Table:
+    led = ibis.memtable(ledger)
+    led = led.mutate(
+        payer_kind=led.payer_kind.cast("string"), payee_kind=led.payee_kind.cast("string")
+    )
+    out_ = led.group_by(sid=led.payer_id, kind=led.payer_kind).aggregate(
+        out_c=led.amount_cents.sum()
+    )
+    in_ = led.group_by(sid=led.payee_id, kind=led.payee_kind).aggregate(in_c=led.amount_cents.sum())
+    c = ibis.memtable(costs).select(
+        sid="provider_id",
+        kind=ibis.literal("provider").cast("string"),
+        pk="provider_kind",
+        cost="cost_cents",
+    )
+    ids = (
+        out_.select("sid", "kind")
+        .union(in_.select("sid", "kind"))
+        .union(c.select("sid", "kind"))
+        .distinct()
+    )
+    j = (
+        ids.left_join(out_, ["sid", "kind"])
+        .left_join(in_, ["sid", "kind"])
+        .left_join(c.select("sid", "kind", "pk", "cost"), ["sid", "kind"])
+    )
+    money_in = j.in_c.fill_null(0).cast("int64")
+    money_out = j.out_c.fill_null(0).cast("int64")
+    cost = j.cost.fill_null(0).cast("int64")
+    res = j.select(
+        stakeholder_id=j.sid,
+        kind=j.kind,
+        provider_kind=j.pk,
+        money_in_cents=money_in,
+        money_out_cents=money_out,
+        cost_cents=cost,
+        margin_cents=money_in - money_out - cost,
+    ).order_by(["kind", "stakeholder_id"])
+    return res.to_pyarrow().cast(STAKEHOLDERS)
+
+
+def _read_population(pop_dir: Path | None) -> dict[str, Any]:
+    if pop_dir is None:
+        return {"patients": None, "providers": None, "financers": None, "meta": {}}
+    out: dict[str, Any] = {}
+    for name in ("patients", "providers", "financers"):
+        f = pop_dir / f"{name}.parquet"
+        out[name] = pq.read_table(f) if f.exists() else None
+    meta = pop_dir / "meta.json"
+    out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    return out
+
+
+def _inhabitants(meta: dict[str, Any], inhabitants_by_region: dict[str, int]) -> int | None:
+    region = meta.get("region")
+    if region is None or region not in inhabitants_by_region:
+        return None
+    return round(inhabitants_by_region[region] * float(meta.get("scale", 1)))
+
+
+def settle(
+    claims_dir: Path,
+    contracts: LoadedSet,
+    pop_dir: Path | None = None,
+    reference: Reference | None = None,
+    *,
+    year: int | None = None,
+    inhabitants_by_region: dict[str, int] | None = None,
+    prices: CostPrices | None = None,
+    provider_costs: ProviderCosts | None = None,
+) -> Settlement:
+    claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
+    if not claims_file.exists():
+        raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
+    pop = _read_population(pop_dir)
+    prices = prices or load_cost_prices()
+    provider_costs = provider_costs or load_provider_costs()
+    con = ibis.duckdb.connect()
+    claims = con.read_parquet(str(claims_file))
+    totals = (
+        claims.aggregate(n=claims.count(), cents=claims.amount_cents.sum(), y=claims.year.max())
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    year = int(year or totals["y"] or pop["meta"].get("year") or 0)
+    lines_arrow = _lines(con, claims, contracts, pop["patients"], pop["providers"])
+    lines_all = ibis.memtable(lines_arrow)
+    basis = _basis(lines_all)
+    classes = _classes(lines_all, pop["patients"])
+    unfunded_file = claims_file.parent / "unfunded.parquet"
+    work_cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
+    work = claims.select(*work_cols, date=claims.service_date)
+    if unfunded_file.exists():
+        unf = con.read_parquet(str(unfunded_file))
+        work = work.union(unf.select(*work_cols, date=unf.date))
+    ctx = Ctx(
+        year=year,
+        patients=pop["patients"],
+        providers=pop["providers"],
+        financers=pop["financers"],
+        inhabitants=_inhabitants(pop["meta"], inhabitants_by_region or {}),
+        work=work,
+        reference=reference.basis if reference else None,
+        basis=basis,
+        classes=classes,
+        reference_classes_table=reference.classes if reference else None,
+        spend_reference=reference.spend if reference else None,
+    )
+    ledger: list[pa.Table] = []
+    recon: list[pa.Table] = []
+    adjustments: list[dict[str, Any]] = []
+    spends: list[pa.Table] = []
+    settled: list[tuple[str, Contract | None]] = [(c.id, c) for c in contracts.cs.contracts]
+    settled.append((DEFAULT_ID, None))
+    for cid, c in settled:
+        model = c.model if c is not None else contracts.cs.default.model
+        lines = lines_all.filter(lines_all.contract_id == cid)
+        part: Part = BASE[model].settle(ctx, lines, cid, contracts.params[cid])
+        spend = base_spend(part.ledger, cid)
+        spends.append(spend)
+        for j, addon in enumerate(c.addons if c is not None else []):
+            p = contracts.params[f"{cid}/{j}"]
+            if addon.model == "pay_for_performance":
+                extra = ADDONS[addon.model].apply(ctx, cid, p, spend, lines)
+            else:
+                extra = ADDONS[addon.model].apply(ctx, cid, p, spend)
+            part.extend(extra)
+        ledger += part.ledger
+        adjustments += part.adjustments
+        if part.recon is not None:
+            recon.append(part.recon)
+    for b in contracts.cs.budgets:
+        part = BUDGETS[b.model].apply_budget(ctx, b.id, b.model, contracts.params[b.id])
+        ledger += part.ledger
+        adjustments += part.adjustments
+    sort = [
+        ("contract_id", "ascending"),
+        ("reason", "ascending"),
+        ("payer_id", "ascending"),
+        ("payee_id", "ascending"),
+        ("patient_id", "ascending"),
+        ("law", "ascending"),
+    ]
+    led = pa.concat_tables([t.cast(LEDGER) for t in ledger]) if ledger else LEDGER.empty_table()
+    led = led.sort_by(sort)
+    rec = pa.concat_tables(recon).sort_by(
+        [("contract_id", "ascending"), ("provider_id", "ascending"), ("financer_id", "ascending")]
+    )
+    adj = pa.Table.from_pylist(adjustments, schema=ADJUSTMENTS)
+    costs = _costs(work, pop["providers"], prices, provider_costs, reference)
+    meta = {
+        "software": f"passend {__version__}",
+        "contract_set": contracts.cs.id,
+        "contract_set_file": contracts.path,
+        "contract_set_sha256": contracts.sha256,
+        "claims": str(claims_file),
+        "claims_lines": int(totals["n"]),
+        "claims_cents": int(totals["cents"] or 0),
+        "population": str(pop_dir) if pop_dir else None,
+        "reference": reference is not None,
+        "year": year,
+    }
+    tables = {
+        "ledger": led,
+        "reconciliation": rec,
+        "adjustments": adj,
+        "stakeholders": stakeholders(led, costs),
+        "basis": basis,
+        "classes": classes,
+        "spend": pa.concat_tables(spends).cast(SPEND),
+        "costs": costs,
+    }
+    return Settlement(tables, meta)
+
+
+def write_settlement(s: Settlement, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, table in s.tables.items():
+        write_parquet(table.cast(TABLES[name]), out_dir / f"{name}.parquet")
+    (out_dir / "meta.json").write_text(
+        json.dumps(s.meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

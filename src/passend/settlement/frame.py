@@ -1,0 +1,454 @@
+"""What every payment model's settlement works on: the context of a run, the per-patient
+aggregate of the claim lines a contract settles (``lines``), and helpers that build ledger rows
+as Ibis expressions (DuckDB here, Spark later: DESIGN section 8).
+
+``lines`` is one row per contract, patient, provider and financer (patient null for
+non-patient-bound lines) with, summed over the claim lines: ``n_lines``, ``claims_cents`` (the
+claims' amounts), ``price_cents`` (each line at the contract's tariff share, rounded half away
+from zero once per line), ``financer_cents`` and ``patient_cents`` (the split of the price for
+non-contracted care), ``minutes`` (lines in minutes), ``months`` (distinct calendar months with a
+line), and the same for the terminal phase (``t_claims_cents``, ``t_minutes``, ``t_months``: lines
+within the contract's ``terminal_days`` before death).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import ibis
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict, Field
+
+from passend.settlement.money import split_by_shares
+from passend.settlement.tables import ADJUSTMENTS, BASIS, LEDGER, RECONCILIATION, SPEND
+
+
+@dataclass
+class Ctx:
+    """Everything a model may read besides its own lines."""
+
+    year: int
+    patients: pa.Table | None
+    """Population patients (patient_id, insurer_id, region, age, sex, trajectory, dates,
+    places); None when settling imported claims without a population."""
+    providers: pa.Table | None
+    """provider_id, provider_kind, region."""
+    financers: pa.Table | None
+    """financer_id, financer_kind, region, share."""
+    inhabitants: int | None
+    """Inhabitants of the population's region(s), times the population's scale."""
+    work: ibis.Table
+    """All care delivered: claim lines and unfunded activities (patient_id, provider_id,
+    activity, date), for the pay-for-performance indicators."""
+    reference: pa.Table | None
+    """BASIS of the reference run (the baseline), or None: then this run is its own reference."""
+    basis: pa.Table
+    """BASIS of this run."""
+    classes: pa.Table
+    """CLASSES of this run (claims per contract and risk class)."""
+    reference_classes_table: pa.Table | None = None
+    """CLASSES of the reference run."""
+
+    def reference_claims(self, contract_id: str) -> pa.Table:
+        """Claims value per provider and financer of a contract in the reference run."""
+        ref = self.reference if self.reference is not None else self.basis
+        t = ibis.memtable(ref)
+        return t.filter(t.contract_id == contract_id).to_pyarrow()
+
+    spend_reference: pa.Table | None = None
+    """SPEND of the reference run (net base money per contract, financer and provider)."""
+
+    def reference_spend(self, contract_id: str, own: pa.Table) -> pa.Table:
+        t = ibis.memtable(self.spend_reference if self.spend_reference is not None else own)
+        return t.filter(t.contract_id == contract_id).to_pyarrow()
+
+    def reference_classes(self, contract_id: str) -> pa.Table:
+        ref = self.reference_classes_table
+        t = ibis.memtable(ref if ref is not None else self.classes)
+        return t.filter(t.contract_id == contract_id).to_pyarrow()
+
+    def need_patients(self, what: str) -> pa.Table:
+        if self.patients is None:
+            raise ValueError(f"{what} needs the population (--population DIR) for the patients")
+        return self.patients
+
+
+@dataclass
+class Part:
+    """What one contract (or add-on) contributes to the settlement."""
+
+    ledger: list[pa.Table] = field(default_factory=list)
+    recon: pa.Table | None = None
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, other: Part) -> None:
+        self.ledger += other.ledger
+        self.adjustments += other.adjustments
+
+
+def ratio(share: Decimal) -> tuple[int, int]:
+    num, den = share.as_integer_ratio()
+    return int(num), int(den)
+
+
+def mul_share(expr: ibis.Value, share: Decimal) -> ibis.Value:
+    """``expr * share`` rounded half away from zero to the cent, in integer arithmetic."""
+    num, den = ratio(share)
+    if num == den:
+        return expr
+    r = (expr.abs() * num * 2 + den) // (2 * den)
+    return ibis.ifelse(expr < 0, -r, r).cast("int64")
+
+
+def ledger_rows(
+    t: ibis.Table,
+    *,
+    contract_id: str,
+    model: str,
+    reason: str,
+    payer_id: Any,
+    payer_kind: Any,
+    payee_id: Any,
+    payee_kind: Any,
+    amount: Any,
+    patient_id: Any = None,
+    law: Any = None,
+    year: int,
+) -> pa.Table:
+    """Ledger rows from an Ibis table: summed per payer, payee, patient and law; a negative
+    sum is turned into a positive movement the other way; zero sums are dropped."""
+    g = t.select(
+        payer_id=payer_id,
+        payer_kind=payer_kind,
+        payee_id=payee_id,
+        payee_kind=payee_kind,
+        patient_id=patient_id if patient_id is not None else ibis.null("string"),
+        law=law if law is not None else ibis.null("string"),
+        amount=amount,
+    )
+    g = g.group_by(
+        "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
+    ).aggregate(amount=g.amount.sum().cast("int64"))
+    g = g.filter(g.amount != 0)
+    neg = g.amount < 0
+    out = g.select(
+        contract_id=ibis.literal(contract_id),
+        model=ibis.literal(model),
+        reason=ibis.literal(reason),
+        payer_id=ibis.ifelse(neg, g.payee_id, g.payer_id),
+        payer_kind=ibis.ifelse(neg, g.payee_kind, g.payer_kind),
+        payee_id=ibis.ifelse(neg, g.payer_id, g.payee_id),
+        payee_kind=ibis.ifelse(neg, g.payer_kind, g.payee_kind),
+        patient_id=g.patient_id,
+        law=g.law,
+        year=ibis.literal(year, "int16"),
+        amount_cents=g.amount.abs(),
+    )
+    return out.to_pyarrow().cast(LEDGER)
+
+
+def movement(
+    *,
+    contract_id: str,
+    model: str,
+    reason: str,
+    payer: tuple[str, str],
+    payee: tuple[str, str],
+    amount_cents: int,
+    year: int,
+    basis: dict[str, Any],
+    patient_id: str | None = None,
+) -> tuple[pa.Table, dict[str, Any]]:
+    """One computed movement (an adjustment) as a ledger row and its adjustments record; a
+    negative amount is booked the other way. Returns an empty table for zero."""
+    if amount_cents < 0:
+        payer, payee, amount_cents = payee, payer, -amount_cents
+    adj = {
+        "contract_id": contract_id,
+        "model": model,
+        "reason": reason,
+        "payer_id": payer[0],
+        "payee_id": payee[0],
+        "amount_cents": amount_cents,
+        "basis": json.dumps(basis, sort_keys=True, default=str),
+    }
+    rows = [
+        {
+            "contract_id": contract_id,
+            "model": model,
+            "reason": reason,
+            "payer_id": payer[0],
+            "payer_kind": payer[1],
+            "payee_id": payee[0],
+            "payee_kind": payee[1],
+            "patient_id": patient_id,
+            "law": None,
+            "year": year,
+            "amount_cents": amount_cents,
+        }
+    ]
+    return pa.Table.from_pylist(rows if amount_cents else [], schema=LEDGER), adj
+
+
+def book(part: Part, row: tuple[pa.Table, dict[str, Any]]) -> None:
+    table, adj = row
+    if table.num_rows:
+        part.ledger.append(table)
+        part.adjustments.append(adj)
+
+
+def recon_rows(
+    lines: ibis.Table,
+    contract_id: str,
+    model: str,
+    financer: Any,
+    patient: Any,
+    repriced: Any,
+    in_scope: Any,
+) -> pa.Table:
+    """The reconciliation per provider and financer: claims = financer + patient + repriced +
+    in_scope must hold for every row (ledger check)."""
+    t = lines.mutate(_f=financer, _p=patient, _r=repriced, _s=in_scope)
+    g = t.group_by("provider_id", "financer_id").aggregate(
+        lines=t.n_lines.sum().cast("int64"),
+        claims_cents=t.claims_cents.sum().cast("int64"),
+        financer_cents=t._f.sum().cast("int64"),
+        patient_cents=t._p.sum().cast("int64"),
+        repriced_cents=t._r.sum().cast("int64"),
+        in_scope_cents=t._s.sum().cast("int64"),
+    )
+    g = g.select(
+        contract_id=ibis.literal(contract_id),
+        model=ibis.literal(model),
+        provider_id=g.provider_id,
+        financer_id=g.financer_id,
+        lines=g.lines,
+        claims_cents=g.claims_cents,
+        financer_cents=g.financer_cents,
+        patient_cents=g.patient_cents,
+        repriced_cents=g.repriced_cents,
+        in_scope_cents=g.in_scope_cents,
+    )
+    return g.to_pyarrow().cast(RECONCILIATION)
+
+
+def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> list[pa.Table]:
+    """The line-by-line payments of ``lines``: financer_cents from the financer and
+    patient_cents from the patient to the provider, per patient."""
+    common = dict(
+        contract_id=contract_id,
+        model=model,
+        payee_id=lines.provider_id,
+        payee_kind=ibis.literal("provider"),
+        patient_id=lines.patient_id,
+        law=lines.law,
+        year=year,
+    )
+    out = [
+        ledger_rows(
+            lines,
+            reason="claims",
+            payer_id=lines.financer_id,
+            payer_kind=lines.financer_kind,
+            amount=lines.financer_cents,
+            **common,
+        )
+    ]
+    out.append(
+        ledger_rows(
+            lines,
+            reason="patient_share",
+            payer_id=ibis.literal("patient"),
+            payer_kind=ibis.literal("patient"),
+            amount=lines.patient_cents,
+            **common,
+        )
+    )
+    return out
+
+
+def empty(schema: pa.Schema) -> pa.Table:
+    return schema.empty_table()
+
+
+__all__ = [
+    "ADJUSTMENTS",
+    "BASIS",
+    "LEDGER",
+    "RECONCILIATION",
+    "Ctx",
+    "ModelParams",
+    "Part",
+    "PrincipalParams",
+    "adjustment",
+    "base_spend",
+    "book",
+    "empty",
+    "ledger_rows",
+    "movement",
+    "mul_share",
+    "pay_lines",
+    "per_patient",
+    "ratio",
+    "recon_rows",
+    "spread",
+    "subcontracts",
+]
+
+
+class ModelParams(BaseModel):
+    """Parameters every claim-based model has. Money in euros (decimal strings are exact),
+    shares as decimals."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    tariff_share: Decimal = Field(default=Decimal(1), ge=0)
+    """Contracted price as a share of the claims' (maximum) tariff, per line."""
+
+
+class PrincipalParams(ModelParams):
+    """A contract paid to one principal contractor (hoofdaannemer) or coordinator, who pays
+    the other providers in scope: the principal is a provider id, or the provider of a kind
+    with the smallest id (deterministic)."""
+
+    principal: str | None = None
+    principal_kind: str | None = None
+
+    def principal_id(self, ctx: Ctx, what: str) -> str:
+        if self.principal:
+            return self.principal
+        if not self.principal_kind:
+            raise ValueError(f"{what}: give principal or principal_kind")
+        if ctx.providers is None:
+            raise ValueError(f"{what}: a principal by kind needs the population's providers")
+        t = ibis.memtable(ctx.providers)
+        ids = (
+            t.filter(t.provider_kind == self.principal_kind)
+            .provider_id.min()
+            .name("p")
+            .as_table()
+            .to_pyarrow()["p"][0]
+            .as_py()
+        )
+        if ids is None:
+            raise ValueError(
+                f"{what}: the population has no provider of kind {self.principal_kind!r}"
+            )
+        return str(ids)
+
+
+def per_patient(lines: ibis.Table) -> ibis.Table:
+    """Per patient: the financer that pays for the patient (the largest id among the
+    patient's financers in scope; one insurer per patient in practice), its kind and the
+    claims and price of the patient's lines. Non-patient-bound lines are left out."""
+    t = lines.filter(lines.patient_id.notnull())
+    return t.group_by("patient_id").aggregate(
+        payer_id=t.financer_id.max(),
+        payer_kind=t.financer_kind.max(),
+        claims_cents=t.claims_cents.sum().cast("int64"),
+        price_cents=t.price_cents.sum().cast("int64"),
+    )
+
+
+def subcontracts(
+    lines: ibis.Table, contract_id: str, model: str, principal: str, year: int
+) -> tuple[pa.Table, dict[str, Any]]:
+    """The principal pays every other provider its lines at the contract's price."""
+    t = lines.filter(lines.provider_id != principal)
+    rows = ledger_rows(
+        t,
+        contract_id=contract_id,
+        model=model,
+        reason="subcontract",
+        payer_id=ibis.literal(principal),
+        payer_kind=ibis.literal("provider"),
+        payee_id=t.provider_id,
+        payee_kind=ibis.literal("provider"),
+        patient_id=t.patient_id,
+        amount=t.price_cents,
+        year=year,
+    )
+    total = t.price_cents.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
+    return rows, adjustment(contract_id, model, "subcontract", principal, "*", int(total), {})
+
+
+FINANCER_KINDS = ("health_insurer", "care_office", "municipality", "government")
+
+
+def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
+    """SPEND of a contract from its base model's ledger rows: money from financers to providers
+    minus money from providers back to financers (subcontracts and patients left out)."""
+    if not ledger:
+        return SPEND.empty_table()
+    t = ibis.memtable(pa.concat_tables(ledger))
+    fin = t.payer_kind.isin(FINANCER_KINDS) & (t.payee_kind == "provider")
+    back = (t.payer_kind == "provider") & t.payee_kind.isin(FINANCER_KINDS)
+    t = t.filter(fin | back)
+    t = t.select(
+        financer_id=ibis.ifelse(fin, t.payer_id, t.payee_id),
+        financer_kind=ibis.ifelse(fin, t.payer_kind, t.payee_kind),
+        provider_id=ibis.ifelse(fin, t.payee_id, t.payer_id),
+        signed=ibis.ifelse(fin, t.amount_cents, -t.amount_cents),
+    )
+    g = t.group_by("financer_id", "financer_kind", "provider_id").aggregate(
+        spend_cents=t.signed.sum().cast("int64")
+    )
+    g = g.select(
+        contract_id=ibis.literal(contract_id),
+        financer_id=g.financer_id,
+        financer_kind=g.financer_kind,
+        provider_id=g.provider_id,
+        spend_cents=g.spend_cents,
+    ).order_by(["financer_id", "provider_id"])
+    return g.to_pyarrow().cast(SPEND)
+
+
+def spread(
+    total_cents: int, spend: pa.Table, payee: str | None
+) -> list[tuple[tuple[str, str], str, int]]:
+    """Split an add-on amount over the financers by their share of the contract's spend, and
+    each financer's part over the providers by their share of that financer's spend (or all to
+    ``payee``). Exact: the parts add up to the total. Returns ((financer, kind), provider, cents)."""
+    rows = [r for r in spend.to_pylist() if r["spend_cents"] > 0]  # financer x provider pairs
+    if not rows or total_cents == 0:
+        return []
+    by_fin: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for r in rows:
+        by_fin.setdefault((r["financer_id"], r["financer_kind"]), {})[r["provider_id"]] = Decimal(
+            r["spend_cents"]
+        )
+    fin_parts = split_by_shares(
+        total_cents, {f"{k[0]}|{k[1]}": sum(v.values()) for k, v in by_fin.items()}
+    )
+    out = []
+    for key, cents in sorted(fin_parts.items()):
+        fid, kind = key.split("|")
+        provs = {payee: Decimal(1)} if payee else by_fin[(fid, kind)]
+        for prov, c in sorted(split_by_shares(cents, provs).items()):
+            if c:
+                out.append(((fid, kind), prov, c))
+    return out
+
+
+def adjustment(
+    contract_id: str,
+    model: str,
+    reason: str,
+    payer_id: str,
+    payee_id: str,
+    amount_cents: int,
+    basis: dict[str, Any],
+) -> dict[str, Any]:
+    """An adjustments record for ledger rows built as a dataframe (per patient): the check
+    compares their sum with this total, computed the other way."""
+    return {
+        "contract_id": contract_id,
+        "model": model,
+        "reason": reason,
+        "payer_id": payer_id,
+        "payee_id": payee_id,
+        "amount_cents": amount_cents,
+        "basis": json.dumps(basis, sort_keys=True, default=str),
+    }

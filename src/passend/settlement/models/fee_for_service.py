@@ -1,0 +1,47 @@
+"""Fee for service (PxQ, verrichtingenbekostiging): every claim line is paid at the contracted
+price; non-contracted care (niet-gecontracteerde zorg) is reimbursed at a share of that price
+and the patient pays the rest.
+
+Formula (DESIGN section 6.1; seed 001 table 1 "PxQ"):
+
+    price_line     = round(amount_line * tariff_share)          (half away from zero, per line)
+    financer_line  = price_line                                  contracted
+                   = round(price_line * non_contracted_share)    not contracted
+    patient_line   = price_line - financer_line
+
+The current routes of the Wlz (day tariffs paid by the care office, zorgkantoor) and the Wmo
+(municipal payments) are this model with the care office or municipality as financer: the
+claims already carry that financer (claims declaration, DESIGN section 5). The default
+non-contracted share of 0.75 is a placeholder (Zvw art. 13: the reimbursement may not be a
+hindrance to access; insurers set it per policy); set your own per contract.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ibis
+from pydantic import Field
+
+from passend.settlement.frame import Ctx, ModelParams, Part, pay_lines, recon_rows
+
+NAME = "fee_for_service"
+
+
+class Params(ModelParams):
+    contracted: bool = True
+    non_contracted_share: Decimal = Field(default=Decimal("0.75"), ge=0, le=1)
+
+
+def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    part = Part(ledger=pay_lines(lines, contract_id, NAME, ctx.year))
+    part.recon = recon_rows(
+        lines,
+        contract_id,
+        NAME,
+        financer=lines.financer_cents,
+        patient=lines.patient_cents,
+        repriced=lines.claims_cents - lines.price_cents,
+        in_scope=0,
+    )
+    return part
