@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
-	$(BIN)/passend demo --out $(OUT)
+	$(BIN)/passend demo --out $(OUT) --scenario examples/zuid-gelderland-pzt.yaml
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -36,6 +36,7 @@ def _register_stages() -> None:
     """The pipeline stages' commands (imported here to keep `passend --help` quick to load)."""
     from passend.claims.commands import app as claims_app
     from passend.population.commands import app as population_app
+    from passend.scenarios.commands import simulate_cmd
     from passend.settlement.calc import app as calc_app
     from passend.settlement.commands import ledger_app, settle_cmd
 
@@ -44,6 +45,7 @@ def _register_stages() -> None:
     app.command("settle")(settle_cmd)
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(calc_app, name="calc")
+    app.command("simulate")(simulate_cmd)
 
 
 out = Console(soft_wrap=False)
@@ -259,16 +261,26 @@ def wegwijzer(
 @app.command("demo")
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the results.")] = Path("out"),
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="Scenario to simulate (make demo: examples/zuid-gelderland-pzt.yaml)."),
+    ] = None,
     lang: LangOpt = "nl",
     extra: ExtraOpt = None,
 ) -> None:
-    """Het hoofdwerk op de ingebouwde standaard: de wegwijzer op echte vragen uit de praktijk."""
+    """Het hoofdwerk op de ingebouwde standaard: een scenario simuleren (basis en interventie
+    onder alle contractsets, met rapport) en de wegwijzer op echte vragen uit de praktijk."""
     from passend.demo import run_demo
+    from passend.scenarios.commands import run_scenario
 
     lang = _lang(lang)
     cat = _load(extra)
-    report = run_demo(cat, out_dir, lang)
-    out.print(f"\n[bold]{'Result' if lang == 'en' else 'Resultaat'}:[/] {report}")
+    wegwijzer = run_demo(cat, out_dir, lang)
+    report = run_scenario(cat, scenario, out_dir / "simulate", lang) if scenario else None
+    label = "Result" if lang == "en" else "Resultaat"
+    out.print(f"\n[bold]{label} (wegwijzer):[/] {wegwijzer}")
+    if report is not None:
+        out.print(f"[bold]{label} ({'report' if lang == 'en' else 'rapport'}):[/] {report}")
 
 
 _register_stages()

@@ -1,5 +1,6 @@
-"""``make demo``: until the simulator exists, the main job runs the wegwijzer on real questions
-of network coordinators (seed 000) and writes the answers as JSON, text and HTML."""
+"""The wegwijzer part of ``make demo``: real questions of network coordinators (seed 000) and
+the answers as JSON, text and HTML. The main job of the demo, the simulation of
+examples/zuid-gelderland-pzt.yaml, is ``passend.scenarios.commands.run_scenario``."""
 
 from __future__ import annotations
 

@@ -144,14 +144,14 @@ def _half_away(x: ibis.Value, num: ibis.Value, den: ibis.Value) -> ibis.Value:
     return ibis.ifelse(x < 0, -r, r)
 
 
-def _lines(
-    con: Any,
+def assign_contracts(
     claims: ibis.Table,
     ls: LoadedSet,
     patients: pa.Table | None,
     providers: pa.Table | None,
-) -> pa.Table:
-    """Steps 1 and 2: the per-patient aggregate of the lines of every contract."""
+) -> ibis.Table:
+    """Step 1: every claim line with the contract that settles it (``contract_id``), its
+    provider kind and the patient's region and dates."""
     t = claims
     if providers is not None:
         pr = ibis.memtable(providers.select(["provider_id", "provider_kind"])).rename(
@@ -173,7 +173,17 @@ def _lines(
         )
     cases = [(_scope_predicate(t, c.scope), ibis.literal(c.id)) for c in ls.cs.contracts]
     cid = ibis.cases(*cases, else_=ibis.literal(DEFAULT_ID)) if cases else ibis.literal(DEFAULT_ID)
-    t = t.mutate(contract_id=cid)
+    return t.mutate(contract_id=cid)
+
+
+def _lines(
+    claims: ibis.Table,
+    ls: LoadedSet,
+    patients: pa.Table | None,
+    providers: pa.Table | None,
+) -> pa.Table:
+    """Step 2: the per-patient aggregate of the lines of every contract."""
+    t = assign_contracts(claims, ls, patients, providers)
     cp = ibis.memtable(_contract_params_table(ls))
     t = t.inner_join(cp, t.contract_id == cp.k_contract)
     price = _half_away(t.amount_cents, t.t_num, t.t_den)
@@ -323,6 +333,26 @@ def _costs(
     return out.to_pyarrow().cast(COSTS)
 
 
+def _add_fixed(costs: pa.Table, extra: dict[str, int]) -> pa.Table:
+    """Add fixed costs per provider (providers absent from the table get a row)."""
+    e = ibis.memtable(
+        pa.table({"e_id": list(extra), "extra": pa.array(list(extra.values()), pa.int64())})
+    )
+    c = ibis.memtable(_nullable(costs))
+    ids = c.select(pid=c.provider_id).union(e.select(pid=e.e_id)).distinct()
+    j = ids.left_join(c, ids.pid == c.provider_id).left_join(e, ids.pid == e.e_id)
+    add = j.extra.fill_null(0)
+    out = j.select(
+        provider_id=j.pid,
+        provider_kind=j.provider_kind,
+        full_cost_cents=j.full_cost_cents.fill_null(0),
+        variable_cost_cents=j.variable_cost_cents.fill_null(0),
+        fixed_cost_cents=j.fixed_cost_cents.fill_null(0) + add,
+        cost_cents=j.cost_cents.fill_null(0) + add,
+    ).order_by("provider_id")
+    return out.to_pyarrow().cast(COSTS)
+
+
 def stakeholders(ledger: pa.Table, costs: pa.Table) -> pa.Table:
     led = ibis.memtable(ledger)
     led = led.mutate(
@@ -393,7 +423,10 @@ def settle(
     inhabitants_by_region: dict[str, int] | None = None,
     prices: CostPrices | None = None,
     provider_costs: ProviderCosts | None = None,
+    extra_costs: dict[str, int] | None = None,
 ) -> Settlement:
+    """Settle the claims in ``claims_dir`` under a contract set. ``extra_costs``: fixed costs
+    in cents per provider id added on top of the cost model (e.g. a transmural team's)."""
     claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
     if not claims_file.exists():
         raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
@@ -408,7 +441,7 @@ def settle(
         .to_pylist()[0]
     )
     year = int(year or totals["y"] or pop["meta"].get("year") or 0)
-    lines_arrow = _lines(con, claims, contracts, pop["patients"], pop["providers"])
+    lines_arrow = _lines(claims, contracts, pop["patients"], pop["providers"])
     lines_all = ibis.memtable(lines_arrow)
     basis = _basis(lines_all)
     classes = _classes(lines_all, pop["patients"])
@@ -473,6 +506,8 @@ def settle(
     )
     adj = pa.Table.from_pylist(adjustments, schema=ADJUSTMENTS)
     costs = _costs(work, pop["providers"], prices, provider_costs, reference)
+    if extra_costs:
+        costs = _add_fixed(costs, extra_costs)
     meta = {
         "software": f"passend {__version__}",
         "contract_set": contracts.cs.id,

@@ -1,0 +1,231 @@
+"""``passend simulate SCENARIO.yaml``: run a scenario, print the headline table, write the
+results (Parquet, summary.json, run.json) and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from passend.catalogue.loader import Catalogue, CatalogueError
+
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+GROUP_LABELS = {
+    "nl": {
+        "health_insurer": "Zorgverzekeraars",
+        "care_office": "Zorgkantoren",
+        "municipality": "Gemeenten",
+        "government": "Rijk",
+        "patient": "Patiënten",
+        "hospital": "Ziekenhuizen",
+        "gp_practice": "Huisartsenpraktijken",
+        "gp_out_of_hours": "Huisartsenposten",
+        "zorggroep": "Zorggroepen",
+        "district_nursing_org": "Wijkverpleging",
+        "hospice_high_care": "Hospices (high care)",
+        "hospice_low_care": "Bijna-thuishuizen",
+        "nursing_home": "Verpleeghuizen",
+        "consultation_team": "Consultatieteam",
+        "wmo_provider": "Wmo-aanbieders",
+        "network": "Netwerk palliatieve zorg",
+    },
+    "en": {
+        "health_insurer": "Health insurers",
+        "care_office": "Care offices",
+        "municipality": "Municipalities",
+        "government": "Government",
+        "patient": "Patients",
+        "hospital": "Hospitals",
+        "gp_practice": "GP practices",
+        "gp_out_of_hours": "GP out-of-hours",
+        "zorggroep": "GP care groups",
+        "district_nursing_org": "District nursing",
+        "hospice_high_care": "Hospices (high care)",
+        "hospice_low_care": "Low-care hospices",
+        "nursing_home": "Nursing homes",
+        "consultation_team": "Consultation team",
+        "wmo_provider": "Wmo providers",
+        "network": "Palliative care network",
+    },
+}
+TEXT = {
+    "nl": {
+        "title": "Verandering in marge door de interventie, × € 1.000 (interventie min basis)",
+        "group": "Partij",
+        "outcomes": "Uitkomsten per patiënt",
+        "base": "Basis",
+        "inter": "Interventie",
+        "written": "Resultaten",
+        "report": "Rapport",
+        "deaths_home": "Overleden thuis",
+        "deaths_preferred": "Overleden op voorkeursplek",
+        "deaths_hospital": "Overleden in ziekenhuis",
+        "admissions_last_30d": "Opnames laatste 30 dagen",
+        "ed_visits_last_30d": "SEH-bezoeken laatste 30 dagen",
+    },
+    "en": {
+        "title": "Change in margin from the intervention, × EUR 1,000 (intervention minus baseline)",
+        "group": "Party",
+        "outcomes": "Outcomes per patient",
+        "base": "Baseline",
+        "inter": "Intervention",
+        "written": "Results",
+        "report": "Report",
+        "deaths_home": "Died at home",
+        "deaths_preferred": "Died at preferred place",
+        "deaths_hospital": "Died in hospital",
+        "admissions_last_30d": "Admissions in the last 30 days",
+        "ed_visits_last_30d": "ED visits in the last 30 days",
+    },
+}
+OUTCOME_KEYS = (
+    "deaths_home",
+    "deaths_preferred",
+    "deaths_hospital",
+    "admissions_last_30d",
+    "ed_visits_last_30d",
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]passend:[/] {message}", highlight=False)
+    return typer.Exit(2)
+
+
+def thousands(cents: int, lang: str) -> str:
+    """Cents as thousands of euros, rounded: 862538600 -> '8.625' (nl) or '8,625' (en)."""
+    k = round(cents / 100_000)
+    text = f"{k:+,}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def _money(entry: dict[str, Any], lang: str, replicates: int) -> str:
+    text = thousands(entry["delta_margin_cents"], lang)
+    if replicates > 1:
+        lo = thousands(entry["delta_margin_cents_low"], lang)
+        hi = thousands(entry["delta_margin_cents_high"], lang)
+        text += f" [{lo}; {hi}]"
+    return text
+
+
+def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
+    t = TEXT[lang]
+    sets = [c["id"] for c in summary["contract_sets"]]
+    reps = int(summary["replicates"])
+    money = Table(title=t["title"], box=box.SIMPLE)
+    money.add_column(t["group"], no_wrap=True)
+    for s in sets:
+        money.add_column(s, justify="right", no_wrap=True, min_width=8)
+    rows: dict[str, dict[str, Any]] = {}
+    for e in summary["wrong_pocket"]:
+        rows.setdefault(e["group"], {})[e["contract_set"]] = e
+    for grp, per_set in sorted(rows.items()):
+        if all(
+            v["delta_margin_cents"] == 0 and v["delta_money_out_cents"] == 0
+            for v in per_set.values()
+        ):
+            continue
+        money.add_row(
+            GROUP_LABELS[lang].get(grp, grp),
+            *(_money(per_set[s], lang, reps) if s in per_set else "" for s in sets),
+        )
+    oc = Table(title=t["outcomes"], box=box.SIMPLE)
+    for col, just in (
+        (t["group"], "left"),
+        (t["base"], "right"),
+        (t["inter"], "right"),
+        ("Δ", "right"),
+    ):
+        oc.add_column(col, justify=just)  # type: ignore[arg-type]
+    o = summary["outcomes"]
+    for key in OUTCOME_KEYS:
+        b = o[f"{key}_per_patient_baseline"]["mean"]
+        i = o[f"{key}_per_patient_intervention"]["mean"]
+        d = o[f"{key}_per_patient_delta"]
+        delta = f"{d['mean']:+.3f}"
+        if reps > 1:
+            delta += f" [{d['low']:+.3f}; {d['high']:+.3f}]"
+        oc.add_row(t[key], f"{b:.3f}", f"{i:.3f}", delta)
+    return [money, oc]
+
+
+def simulate_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (see docs/scenarios.md).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the results.")] = Path(
+        "out/simulate"
+    ),
+    replicates: Annotated[
+        int | None, typer.Option(help="Override the scenario's number of replicates.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
+    report: Annotated[bool, typer.Option(help="Write the HTML report.")] = True,
+) -> None:
+    """Simuleer een scenario: basis en interventie onder elke contractset, met marges,
+    prikkels, 'wrong pocket', uitkomsten en onzekerheid; schrijft Parquet en een rapport."""
+    from passend.cli import _lang, _load
+
+    lang = _lang(lang)
+    if replicates is not None and replicates < 1:
+        raise _fail("--replicates must be at least 1")
+    run_scenario(_load(None), scenario, out_dir, lang, replicates, report)
+
+
+def run_scenario(
+    cat: Catalogue,
+    scenario: Path,
+    out_dir: Path,
+    lang: str,
+    replicates: int | None = None,
+    report: bool = True,
+) -> Path | None:
+    """Run a scenario with a progress bar, print the headline tables, write the results and
+    the report (returned). Bad input exits with code 2."""
+    from passend.scenarios.run import simulate, write_results
+    from passend.scenarios.schema import load_scenario
+
+    try:
+        ls = load_scenario(scenario, cat)
+    except CatalogueError as e:
+        raise _issues(e) from None
+    n = replicates or ls.s.monte_carlo.replicates
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(ls.s.id, total=n)
+            res = simulate(cat, ls, out_dir, replicates, lambda _: bar.advance(task))
+    except CatalogueError as e:
+        raise _issues(e) from None
+    except (ValueError, OSError, ValidationError) as e:
+        raise _fail(str(e).splitlines()[0]) from None
+    write_results(res, out_dir, cat.meta.version)
+    for table in headline_tables(res.summary, lang):
+        out.print(table)
+    out.print(f"{TEXT[lang]['written']}: {out_dir}")
+    if not report:
+        return None
+    from passend.scenarios.report import write_report
+
+    path = write_report(out_dir, ls, lang, cat)
+    out.print(f"{TEXT[lang]['report']}: {path}")
+    return path
+
+
+def _issues(e: CatalogueError) -> typer.Exit:
+    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
+    for issue in e.issues:
+        err.print(f"  {issue}", highlight=False, markup=False)
+    return typer.Exit(2)

@@ -1,0 +1,235 @@
+"""What a scenario's results show (DESIGN section 7), each computed as a dataframe query:
+
+- ``groups``: per replicate, contract set and arm (baseline, intervention), per stakeholder group
+  (each provider kind, insurers, care offices, municipalities, patients, the government) money
+  in, money out, cost and margin;
+- ``wrong_pocket``: per contract set and group the change from baseline to intervention (mean
+  and interval over the replicates): who pays for the intervention (its cost rises) and who
+  receives the savings (money out falls or margin rises);
+- ``outcomes``: per replicate and arm: deaths at home and at the preferred place, hospital
+  admissions and ED visits in the last 30 days of life;
+- ``incentives``: per contract set and provider kind, the marginal revenue, cost and margin of
+  one avoided admission, ED visit and ICU day, and of one extra consultation, ACP
+  conversation and nursing hour, from the baseline's lines and the model that pays them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ibis
+import numpy as np
+import pyarrow as pa
+
+from passend.claims.declare import CostPrices
+from passend.settlement.contracts import LoadedSet
+from passend.settlement.costs import ProviderCosts
+from passend.settlement.engine import DEFAULT_ID, assign_contracts
+
+GROUP_OF_KIND = {
+    "health_insurer": "health_insurer",
+    "care_office": "care_office",
+    "municipality": "municipality",
+    "government": "government",
+    "patient": "patient",
+}
+
+# The units of seed 003's "spagaat" and of the transmural team's work (DESIGN section 7):
+# (label, activity, sign: -1 avoided / +1 extra, units per event, unit of the activity)
+MARGINAL_UNITS = [
+    ("avoided_admission", "hospital_admission", -1),
+    ("avoided_ed_visit", "ed_visit", -1),
+    ("avoided_icu_day", "icu_day", -1),
+    ("extra_consultation", "palliative_consultation", 1),
+    ("extra_acp", "advance_care_planning", 1),
+    ("extra_nursing_hour", "nursing", 1),
+]
+UNFUNDED_ID = "(unfunded)"
+PAYS_PER_LINE = {"fee_for_service", "revenue_cap", "integral_hourly_rate"}
+PRINCIPAL_MODELS = {"bundle", "population", "network"}
+
+
+def groups(stakeholders: pa.Table) -> pa.Table:
+    """Per stakeholder group: providers by kind, the others by their kind."""
+    st = ibis.memtable(stakeholders)
+    grp = ibis.ifelse(st.kind == "provider", st.provider_kind.fill_null("provider"), st.kind)
+    g = st.group_by(group=grp).aggregate(
+        money_in_cents=st.money_in_cents.sum().cast("int64"),
+        money_out_cents=st.money_out_cents.sum().cast("int64"),
+        cost_cents=st.cost_cents.sum().cast("int64"),
+        margin_cents=st.margin_cents.sum().cast("int64"),
+    )
+    return g.order_by("group").to_pyarrow()
+
+
+def outcomes(pop_dir: Path) -> dict[str, Any]:
+    """Patient-level outcomes next to the money."""
+    con = ibis.duckdb.connect()
+    p = con.read_parquet(str(pop_dir / "patients.parquet"))
+    a = con.read_parquet(str(pop_dir / "activities.parquet"))
+    a = a.filter(a.activity.isin(["hospital_admission", "ed_visit"]) & a.patient_id.notnull())
+    dd = p.select(pid="patient_id", death_date="death_date")
+    j = a.inner_join(dd, a.patient_id == dd.pid)
+    last = j.filter(j.date > j.death_date - ibis.interval(days=30))
+    counts = last.group_by("activity").aggregate(n=last.count()).to_pyarrow().to_pylist()
+    c = {r["activity"]: int(r["n"]) for r in counts}
+    agg = (
+        p.aggregate(
+            patients=p.count(),
+            home=(p.place_of_death == "home").cast("int64").sum(),
+            preferred=(p.place_of_death == p.preferred_place_of_death).cast("int64").sum(),
+            hospital=(p.place_of_death == "hospital").cast("int64").sum(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    n = int(agg["patients"])
+    return {
+        "patients": n,
+        "deaths_home": int(agg["home"]),
+        "deaths_preferred": int(agg["preferred"]),
+        "deaths_hospital": int(agg["hospital"]),
+        "admissions_last_30d": c.get("hospital_admission", 0),
+        "ed_visits_last_30d": c.get("ed_visit", 0),
+    }
+
+
+def incentives(
+    claims_file: Path,
+    ls: LoadedSet,
+    patients: pa.Table | None,
+    providers: pa.Table | None,
+    prices: CostPrices,
+    pcosts: ProviderCosts,
+) -> pa.Table:
+    """Marginal revenue, cost and margin per provider kind of one unit of each activity of
+    MARGINAL_UNITS under the contract set, from the baseline's claim lines:
+
+        revenue per unit = price of the activity's lines / units (unfunded work counts with
+                           price 0), where the contract pays per
+                           line (PxQ, revenue cap below the cap, hourly rate) or the provider
+                           is a subcontractor of a principal (bundle, capitation, network);
+                           0 when a lump sum or the principal's own price covers it
+        cost per unit    = variable share of the kind x cost price of the unit
+        margin per unit  = sign x (revenue - cost)      (sign -1 for an avoided unit)
+    An admission counts with its inpatient days (their revenue and cost per admission).
+    Caps, corridors and add-ons act on totals and are left out of this marginal view."""
+    con = ibis.duckdb.connect()
+    claims = con.read_parquet(str(claims_file))
+    t = assign_contracts(claims, ls, patients, providers)
+    acts = [a for _, a, _ in MARGINAL_UNITS] + ["hospital_day"]
+    t = t.filter(t.activity.isin(acts) & t.provider_kind.notnull())
+    units = ibis.cases(
+        (t.unit == "minutes", t.quantity.cast("float64") / 60), else_=t.quantity.cast("float64")
+    )
+    g = t.group_by(
+        "contract_id", "provider_kind", "provider_id", "activity", "professional"
+    ).aggregate(price=t.amount_cents.sum(), units=units.sum())
+    rows = g.to_pyarrow().to_pylist()  # aggregated groups, not claim lines
+    unfunded = claims_file.parent / "unfunded.parquet"
+    if unfunded.exists() and providers is not None:
+        # work no title pays for (e.g. the consultation team's consultations): revenue 0
+        u = con.read_parquet(str(unfunded))
+        pk = ibis.memtable(providers.select(["provider_id", "provider_kind"])).rename(
+            u_pid="provider_id"
+        )
+        u = u.filter(u.activity.isin(acts)).inner_join(pk, u.provider_id == pk.u_pid)
+        u_units = ibis.cases(
+            (u.unit == "minutes", u.quantity.cast("float64") / 60),
+            else_=u.quantity.cast("float64"),
+        )
+        ug = u.group_by("provider_kind", "provider_id", "activity", "professional").aggregate(
+            units=u_units.sum()
+        )
+        for r in ug.to_pyarrow().to_pylist():  # aggregated groups
+            rows.append({**r, "contract_id": UNFUNDED_ID, "price": 0})
+    model_of = {c.id: c.model for c in ls.cs.contracts}
+    principal_of: dict[str, str | None] = {}
+    for c in ls.cs.contracts:
+        p = ls.params[c.id]
+        principal_of[c.id] = getattr(p, "principal", None)
+        kind = getattr(p, "principal_kind", None)
+        if kind and providers is not None:
+            ids = sorted(
+                pid
+                for pid, k in zip(
+                    providers["provider_id"].to_pylist(),
+                    providers["provider_kind"].to_pylist(),
+                    strict=True,
+                )
+                if k == kind
+            )
+            principal_of[c.id] = ids[0] if ids else None
+    acc: dict[tuple[str, str], dict[str, float]] = {}
+    for r in rows:
+        cid = r["contract_id"]
+        model = model_of.get(cid, ls.cs.default.model) if cid != DEFAULT_ID else ls.cs.default.model
+        if model in PAYS_PER_LINE or (
+            model in PRINCIPAL_MODELS and r["provider_id"] != principal_of.get(cid)
+        ):
+            paid = r["price"]
+        else:
+            paid = 0
+        unit_minutes = (
+            60
+            if r["activity"] == "nursing"
+            else prices.minutes_per_event.get(
+                r["activity"], prices.minutes_per_event.get("default", 30)
+            )
+        )
+        full = (
+            prices.day_cents.get(r["activity"], 0)
+            if r["activity"] in prices.day_cents
+            else unit_minutes * prices.hourly_cents.get(r["professional"], 0) / 60
+        )
+        var = float(Decimal(str(pcosts.for_kind(r["provider_kind"]).variable_share))) * full
+        a = acc.setdefault(
+            (r["provider_kind"], r["activity"]), {"paid": 0.0, "units": 0.0, "cost": 0.0}
+        )
+        a["paid"] += float(paid)
+        a["units"] += float(r["units"])
+        a["cost"] += var * float(r["units"])
+    for (kind, act), a in list(acc.items()):
+        # an avoided admission also avoids its inpatient days (paid inside the admission's
+        # DBC or apart): their revenue and cost per admission are added to the admission
+        days = acc.get((kind, "hospital_day"))
+        if act == "hospital_admission" and days and a["units"] > 0:
+            a["paid"] += days["paid"]
+            a["cost"] += days["cost"]
+    out = []
+    for label, activity, sign in MARGINAL_UNITS:
+        for (kind, act), a in sorted(acc.items()):
+            if act != activity or a["units"] <= 0:
+                continue
+            rev, cost = a["paid"] / a["units"], a["cost"] / a["units"]
+            out.append(
+                {
+                    "contract_set": ls.cs.id,
+                    "provider_kind": kind,
+                    "unit": label,
+                    "units_in_baseline": round(a["units"], 1),
+                    "revenue_cents": round(sign * rev),
+                    "cost_cents": round(sign * cost),
+                    "margin_cents": round(sign * (rev - cost)),
+                }
+            )
+    schema = pa.schema(
+        [
+            ("contract_set", pa.string()),
+            ("provider_kind", pa.string()),
+            ("unit", pa.string()),
+            ("units_in_baseline", pa.float64()),
+            ("revenue_cents", pa.int64()),
+            ("cost_cents", pa.int64()),
+            ("margin_cents", pa.int64()),
+        ]
+    )
+    return pa.Table.from_pylist(out, schema=schema)
+
+
+def interval(values: list[float], lo: float, hi: float) -> tuple[float, float, float]:
+    """Mean and the (lo, hi) quantiles over the replicates."""
+    arr = np.asarray(values, dtype=float)
+    return float(arr.mean()), float(np.quantile(arr, lo)), float(np.quantile(arr, hi))

@@ -1,0 +1,180 @@
+"""A scenario (scenario): one YAML file that says which population, which intervention, which
+contract sets to compare, the provider cost model and the Monte Carlo settings. Documented in
+docs/scenarios.md; examples in examples/. Validated with file:line errors like the catalogue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from ruamel.yaml import YAML
+
+from passend.catalogue.loader import Catalogue, CatalogueError, CatalogueIssue, line_of
+from passend.catalogue.schema import Source, Text
+from passend.population.generate import Effects
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PopulationSpec(_Model):
+    region: str = "national"
+    year: int = Field(ge=2000, le=2100)
+    seed: int = 1
+    scale: float = Field(default=1.0, gt=0, le=1)
+    regions: str | None = None
+    """Extra region file (relative to the scenario file)."""
+
+
+class TeamCost(_Model):
+    """A fixed annual cost the intervention adds (e.g. the transmural team's availability and
+    coordination that no title pays for), borne by a provider, or split equally over the
+    providers of a kind; multiplied by the population's scale."""
+
+    provider: str | None = None
+    provider_kind: str | None = None
+    amount_eur: float = Field(ge=0)
+    note: str | None = None
+    sources: list[Source] = []
+
+    @model_validator(mode="after")
+    def _who(self) -> TeamCost:
+        if (self.provider is None) == (self.provider_kind is None):
+            raise ValueError("give exactly one of provider and provider_kind")
+        return self
+
+
+class Intervention(_Model):
+    name: Text
+    effects: Effects = Effects()
+    team_costs: list[TeamCost] = []
+    sources: list[Source] = []
+
+
+class Distribution(_Model):
+    """An uncertain parameter: ``triangular`` (low, mode, high), ``uniform`` (low, high) or
+    ``normal`` (mean, sd; truncated at low/high when given)."""
+
+    dist: Literal["triangular", "uniform", "normal"]
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _params(self) -> Distribution:
+        need = {
+            "triangular": ("low", "mode", "high"),
+            "uniform": ("low", "high"),
+            "normal": ("mean", "sd"),
+        }
+        missing = [k for k in need[self.dist] if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"{self.dist} needs {', '.join(missing)}")
+        if self.dist == "triangular" and not (self.low <= self.mode <= self.high):  # type: ignore[operator]
+            raise ValueError("triangular needs low <= mode <= high")
+        if self.dist == "uniform" and not self.low <= self.high:  # type: ignore[operator]
+            raise ValueError("uniform needs low <= high")
+        return self
+
+
+class MonteCarlo(_Model):
+    replicates: int = Field(default=1, ge=1, le=10000)
+    uncertain: dict[str, Distribution] = {}
+    """Keys: ``odds_home``, ``odds_preferred`` or ``rate_multipliers.<name>`` of the
+    intervention's effects; each replicate draws a value (and a population seed)."""
+    interval: tuple[float, float] = (0.05, 0.95)
+
+
+class Scenario(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
+    name: Text
+    description: Text | None = None
+    population: PopulationSpec
+    intervention: Intervention
+    contract_sets: list[str] = Field(min_length=1)
+    """Shipped ids (pxq, current, bundle, ...) or files relative to the scenario; the first
+    is the baseline contract set."""
+    provider_costs: str | None = None
+    cost_prices: str | None = None
+    monte_carlo: MonteCarlo = MonteCarlo()
+    sources: list[Source] = []
+
+
+class LoadedScenario:
+    def __init__(self, scenario: Scenario, path: Path, digest: str):
+        self.s = scenario
+        self.path = path
+        self.sha256 = digest
+
+    def resolve(self, value: str | None) -> Path | None:
+        if value is None:
+            return None
+        p = Path(value)
+        return p if p.is_absolute() else (self.path.parent / p)
+
+
+def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+        doc = YAML(typ="rt").load(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError([CatalogueIssue(shown, None, "", "file not found")]) from None
+    except Exception as e:  # ruamel raises several kinds; all mean "not readable YAML"
+        raise CatalogueError([CatalogueIssue(shown, None, "", f"YAML: {e}")]) from None
+    try:
+        s = Scenario.model_validate(doc)
+    except ValidationError as e:
+        issues = []
+        for err in e.errors(include_url=False):
+            loc = tuple(err["loc"])
+            msg = (
+                "unknown field (not in the schema)"
+                if err["type"] == "extra_forbidden"
+                else err["msg"]
+            )
+            issues.append(CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), msg))
+        raise CatalogueError(issues) from None
+    issues = []
+    for i, tc in enumerate(s.intervention.team_costs):
+        if tc.provider_kind and tc.provider_kind not in cat.provider_kinds:
+            loc = ("intervention", "team_costs", i, "provider_kind")
+            issues.append(
+                CatalogueIssue(
+                    shown,
+                    line_of(doc, loc),
+                    ".".join(map(str, loc)),
+                    f"unknown provider kind {tc.provider_kind!r}",
+                )
+            )
+    for key in s.monte_carlo.uncertain:
+        ok = key in ("odds_home", "odds_preferred") or key.startswith("rate_multipliers.")
+        if not ok:
+            loc = ("monte_carlo", "uncertain", key)
+            issues.append(
+                CatalogueIssue(
+                    shown,
+                    line_of(doc, loc),
+                    ".".join(map(str, loc)),
+                    "not an effect: odds_home, odds_preferred or rate_multipliers.<name>",
+                )
+            )
+    sources = (
+        s.sources
+        + s.intervention.sources
+        + [x for tc in s.intervention.team_costs for x in tc.sources]
+    )
+    for src in sources:
+        if src.document not in cat.documents:
+            issues.append(
+                CatalogueIssue(shown, None, "sources", f"unknown document {src.document!r}")
+            )
+    if issues:
+        raise CatalogueError(issues)
+    return LoadedScenario(s, path, hashlib.sha256(raw).hexdigest())
