@@ -99,10 +99,15 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
             )
 
     # 4
+    # a patient whose lines add up to less than zero (credit lines) is booked the other way:
+    # provider -> financer (or -> patient); such rows count negative
     paid = led.filter(led.reason == "claims")
+    back = paid.payer_kind == "provider"
     by_pair = paid.group_by(
-        "contract_id", provider_id=paid.payee_id, financer_id=paid.payer_id
-    ).aggregate(led_c=paid.amount_cents.sum())
+        "contract_id",
+        provider_id=ibis.ifelse(back, paid.payer_id, paid.payee_id),
+        financer_id=ibis.ifelse(back, paid.payee_id, paid.payer_id),
+    ).aggregate(led_c=ibis.ifelse(back, -paid.amount_cents, paid.amount_cents).sum())
     want = rec.group_by("contract_id", "provider_id", "financer_id").aggregate(
         rec_c=rec.financer_cents.sum()
     )
@@ -114,7 +119,8 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
             "provider x financer pair(s)"
         )
     pat = led.filter(led.reason == "patient_share")
-    if _scalar(pat.amount_cents.sum()) != _scalar(rec.patient_cents.sum()):
+    pat_c = ibis.ifelse(pat.payer_kind == "provider", -pat.amount_cents, pat.amount_cents)
+    if _scalar(pat_c.sum()) != _scalar(rec.patient_cents.sum()):
         problems.append("ledger: patient payments differ from the reconciliation")
 
     # 5

@@ -205,6 +205,7 @@ def _lines(
         patient_cents=(t.price - t.fin).sum(),
         minutes=t.mins.sum(),
         m_price_cents=ibis.ifelse(t.unit == "minutes", t.price, 0).sum(),
+        m_claims_cents=ibis.ifelse(t.unit == "minutes", t.amount_cents, 0).sum(),
         t_financer_cents=ibis.ifelse(t.terminal, t.fin, 0).sum(),
         t_minutes=ibis.ifelse(t.terminal, t.mins, 0).sum(),
     )
@@ -225,6 +226,7 @@ def _lines(
         "patient_cents",
         "minutes",
         "m_price_cents",
+        "m_claims_cents",
         "t_financer_cents",
         "t_minutes",
         "months",
@@ -240,6 +242,7 @@ def _basis(lines: ibis.Table) -> pa.Table:
     g = lines.group_by("contract_id", "provider_id", "financer_id").aggregate(
         claims_cents=lines.claims_cents.sum().cast("int64"),
         minutes=lines.minutes.sum().cast("int64"),
+        minute_claims_cents=lines.m_claims_cents.sum().cast("int64"),
         patients=lines.patient_id.count().cast("int64"),
     )
     return g.order_by(["contract_id", "provider_id", "financer_id"]).to_pyarrow().cast(BASIS)

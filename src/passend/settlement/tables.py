@@ -28,9 +28,10 @@ LEDGER = _schema(
             "reason",
             pa.string(),
             False,
-            "claims, patient_share, above_cap, efficiency_payback, lump_sum, lump_sum_corridor, "
+            "claims, patient_share, above_cap, efficiency_payback, lump_sum, "
             "bundle, bundle_outlier, bundle_corridor, subcontract, capitation, network_product, "
-            "network_share, coordination_fee, shared_savings, shared_loss, p4p_bonus, p4p_malus, "
+            "network_share, coordination_fee, shared_savings, shared_loss, p4p_withhold, p4p_bonus, "
+            "p4p_malus, "
             "availability or subsidy.",
         ),
         ("payer_id", pa.string(), False, "Who pays: a financer id, a provider id or 'patient'."),
@@ -105,6 +106,12 @@ BASIS = _schema(
         ("financer_id", pa.string(), False, "Financer."),
         ("claims_cents", pa.int64(), False, "Claims value (PxQ at the claims' tariffs)."),
         ("minutes", pa.int64(), False, "Minutes on the lines in minutes."),
+        (
+            "minute_claims_cents",
+            pa.int64(),
+            False,
+            "Claims value of the lines in minutes (the case mix of an hourly rate).",
+        ),
         ("patients", pa.int64(), False, "Distinct patients on the lines."),
     ]
 )

@@ -13,15 +13,18 @@ life) are left out of the norm test (they are paid, never paid back). Hours may 
 
 Settlement: the financer pays each patient's minutes at the rate (rounded once per patient and
 provider); lines not in minutes are paid at their price. The rate is ``rate_eur`` or, when
-absent, derived per provider x financer from the reference run's case mix: claims value / hours.
+absent, derived per provider x financer from the reference run's case mix: the claims value of
+the lines in minutes / their hours.
 The payback per provider x financer is booked as ``efficiency_payback`` (provider to financer).
 Terminal clients: lines within ``terminal_days`` before death (placeholder 90 days).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import ibis
 import pyarrow as pa
@@ -36,7 +39,7 @@ from passend.settlement.frame import (
     movement,
     recon_rows,
 )
-from passend.settlement.money import euros_to_cents, round_cents
+from passend.settlement.money import euros_to_cents
 
 NAME = "integral_hourly_rate"
 
@@ -55,28 +58,43 @@ class EfficiencyResult:
         return asdict(self)
 
 
+def _round_exact(x: Fraction) -> int:
+    """Round an exact amount in cents half away from zero."""
+    r = math.floor(abs(x) + Fraction(1, 2))
+    return r if x >= 0 else -r
+
+
 def integral_hourly_rate(
     rate_cents: int,
-    hours: Decimal,
+    hours: Decimal | Fraction,
     client_months: Decimal,
     norm_hours_per_client_month: Decimal,
     payback_share: Decimal,
-    terminal_hours: Decimal = Decimal(0),
+    terminal_hours: Decimal | Fraction = Decimal(0),
     terminal_client_months: Decimal = Decimal(0),
     exclude_terminal: bool = True,
 ) -> EfficiencyResult:
+    # Hours may be exact fractions (minutes / 60 in the settlement): the money is computed
+    # exactly and rounded once; the decimals are for display.
+    exact_hours, exact_terminal = Fraction(hours), Fraction(terminal_hours)
+    if not isinstance(hours, Decimal):
+        hours = Decimal(exact_hours.numerator) / exact_hours.denominator
+    if not isinstance(terminal_hours, Decimal):
+        terminal_hours = Decimal(exact_terminal.numerator) / exact_terminal.denominator
     if not Decimal(0) <= payback_share <= Decimal(1):
         raise ValueError("payback_share must be between 0 and 1")
     if min(rate_cents, hours, client_months, terminal_hours, terminal_client_months) < 0:
         raise ValueError("rate, hours and client-months must not be negative")
-    if terminal_hours > hours or terminal_client_months > client_months:
+    if exact_terminal > exact_hours or terminal_client_months > client_months:
         raise ValueError("terminal hours and client-months are part of the totals")
     tested_hours = hours - terminal_hours if exclude_terminal else hours
     tested_months = client_months - terminal_client_months if exclude_terminal else client_months
     norm = norm_hours_per_client_month * tested_months
     excess = max(Decimal(0), tested_hours - norm)
-    paid = round_cents(Decimal(rate_cents) * hours)
-    payback = round_cents(payback_share * Decimal(rate_cents) * excess)
+    exact_tested = exact_hours - exact_terminal if exclude_terminal else exact_hours
+    exact_excess = max(Fraction(0), exact_tested - Fraction(norm))
+    paid = _round_exact(rate_cents * exact_hours)
+    payback = _round_exact(Fraction(payback_share) * rate_cents * exact_excess)
     average = tested_hours / tested_months if tested_months else Decimal(0)
     return EfficiencyResult(
         paid_cents=paid,
@@ -107,7 +125,9 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
         r_provider=ref.provider_id,
         r_financer=ref.financer_id,
         # claims value per hour, rounded half up (non-negative amounts)
-        rate_cents=((ref.claims_cents * 60 * 2 + ref.minutes) // (ref.minutes * 2)).cast("int64"),
+        rate_cents=((ref.minute_claims_cents * 60 * 2 + ref.minutes) // (ref.minutes * 2)).cast(
+            "int64"
+        ),
     )
     t = ibis.memtable(pairs)
     j = t.left_join(
@@ -166,11 +186,11 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     for pair in pairs:  # provider x financer pairs, not claim lines
         r = integral_hourly_rate(
             int(pair["rate_cents"]),
-            Decimal(int(pair["minutes"])) / 60,
+            Fraction(int(pair["minutes"]), 60),
             Decimal(int(pair["months"])),
             p.norm_hours_per_client_month,
             p.payback_share,
-            Decimal(int(pair["t_minutes"])) / 60,
+            Fraction(int(pair["t_minutes"]), 60),
             Decimal(int(pair["t_months"])),
             p.exclude_terminal,
         )

@@ -120,7 +120,8 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
             amount = euros_to_cents(p.amounts_eur[prov], f"amounts_eur.{prov}")
         else:
             assert p.share_of_reference is not None
-            amount = round_cents(p.share_of_reference * contract_value)
+            # a provider whose reference claims net to a credit gets no lump sum
+            amount = max(0, round_cents(p.share_of_reference * contract_value))
         shares_from = now.get(prov) if actual_value > 0 else ref.get(prov)
         if not shares_from or amount == 0:
             continue

@@ -63,6 +63,17 @@ def revenue_cap(
         raise ValueError("above_cap_share must be between 0 and 1")
     if min(claimed_cents, cap_cents, terminal_cents) < 0 or terminal_cents > claimed_cents:
         raise ValueError("amounts must be non-negative and terminal care part of the claims")
+    return _revenue_cap(claimed_cents, cap_cents, above_cap_share, terminal_cents, exempt_terminal)
+
+
+def _revenue_cap(
+    claimed_cents: int,
+    cap_cents: int,
+    above_cap_share: Decimal,
+    terminal_cents: int,
+    exempt_terminal: bool,
+) -> RevenueCapResult:
+    """The formula, also for claims with credit lines (a negative terminal or other part)."""
     exempt = terminal_cents if exempt_terminal else 0
     capped = claimed_cents - exempt
     over = max(0, capped - cap_cents)
@@ -82,6 +93,8 @@ class Params(ModelParams):
     def _one_cap(self) -> Params:
         if (self.caps_eur is None) == (self.cap_share_of_reference is None):
             raise ValueError("give exactly one of caps_eur and cap_share_of_reference")
+        if any(v < 0 for caps in (self.caps_eur or {}).values() for v in caps.values()):
+            raise ValueError("caps_eur must not be negative")
         return self
 
 
@@ -117,7 +130,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         else:
             assert p.cap_share_of_reference is not None
             cap = round_cents(p.cap_share_of_reference * ref.get(key, 0))
-        r = revenue_cap(
+        r = _revenue_cap(  # the pair's sums: credit lines may make a part negative
             int(pair["claimed"]),
             cap,
             p.above_cap_share,

@@ -151,6 +151,8 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
         benchmark = round_cents(
             p.benchmark_factor * sum(int(x) for x in ref["spend_cents"].to_pylist())
         )
+    if benchmark <= 0:  # no spending to compare with: S <= 0 and the loss cap is 0
+        return Part()
     r = shared_savings(
         benchmark,
         actual,
