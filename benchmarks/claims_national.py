@@ -1,12 +1,13 @@
 """Benchmark: declare the national year's activities as claims (Ibis on DuckDB), then import
-the resulting claims from Parquet (all checks), and export and import them as Vektis AW319 for
-one pilot region (AW319 is one file per provider x financer x month: the national year would be
-tens of thousands of files).
+the resulting claims from Parquet (all checks), twice: as declared (claim ids in ascending
+order) and with the rows shuffled (ids in random order, so the duplicate check cannot use their
+order), and export and import them as Vektis AW319 for one pilot region (AW319 is one file per
+provider x financer x month: the national year would be tens of thousands of files).
 
 Run: .venv/bin/python benchmarks/claims_national.py [--seed 1] [--aw319-region rotterdam]
-Generates the populations into a temporary folder (not timed). Prints wall time, rows per
-second and peak memory (max RSS of the process). Targets (issue 4): declaring the national year
-<= 15 s; Parquet import with all checks >= 1 million rows per second.
+Generates the populations (and the shuffled file) into a temporary folder (not timed). Prints
+wall time, rows per second and peak memory (max RSS of the process). Targets (issue 4):
+declaring the national year <= 15 s; Parquet import with all checks >= 1 million rows per second.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from passend.catalogue.loader import load_catalogue
 from passend.claims.declare import declare, write_declaration
 from passend.claims.importer import import_claims
@@ -25,6 +30,7 @@ from passend.claims.vektis import export_aw319
 from passend.population.commands import write_population
 from passend.population.generate import generate
 from passend.population.params import load_insurers, load_parameters, load_regions
+from passend.population.tables import write_parquet
 
 
 def main() -> None:
@@ -57,6 +63,15 @@ def main() -> None:
         t2 = time.perf_counter()
         imp = import_claims(cat, out_dir / "claims.parquet", "parquet", Path(tmp) / "imported")
         t3 = time.perf_counter()
+        # the same claims with their rows shuffled (not timed), then imported
+        declared = pq.read_table(out_dir / "claims.parquet")
+        order = np.random.default_rng(args.seed).permutation(declared.num_rows)
+        shuffled = Path(tmp) / "shuffled.parquet"
+        write_parquet(declared.take(pa.array(order)), shuffled)
+        del declared, order
+        t3s = time.perf_counter()
+        imp_shuffled = import_claims(cat, shuffled, "parquet", Path(tmp) / "imported-shuffled")
+        t3e = time.perf_counter()
         # AW319 for one region
         reg_pop, reg_claims, aw_dir = Path(tmp) / "rpop", Path(tmp) / "rclaims", Path(tmp) / "aw"
         rpop = generate(
@@ -88,7 +103,11 @@ def main() -> None:
     print(f"total claimed   EUR {dec.summary['claims']['amount_cents'] / 100:,.0f}")
     print(
         f"import parquet  {t3 - t2:8.2f} s   ({imp.read / (t3 - t2):,.0f} rows/s, all checks,"
-        f" read and write included; {imp.accepted:,} accepted)"
+        f" read and write included; {imp.accepted:,} accepted; claim ids in ascending order)"
+    )
+    print(
+        f"  rows shuffled {t3e - t3s:8.2f} s   ({imp_shuffled.read / (t3e - t3s):,.0f} rows/s;"
+        f" {imp_shuffled.accepted:,} accepted; claim ids in random order)"
     )
     print(
         f"AW319 export    {t5 - t4:8.2f} s   ({written:,} lines in {len(paths):,} files,"

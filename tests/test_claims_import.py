@@ -4,12 +4,18 @@ flags above the maximum tariff, pseudonymisation."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
+
+from passend.claims.importer import ClaimsValidation, import_claims, validate_claims
+from passend.claims.tables import CLAIMS
+from passend.validation import Checker, read_any
 
 # fmt: off
 HEADER = [
@@ -177,3 +183,115 @@ def test_identifiers_are_pseudonymised_or_refused(tmp_path: Path) -> None:
     blob += (refused.stdout + refused.stderr + ok.stdout + ok.stderr).encode()
     for value in [*BSNS, "Jansen"]:
         assert value.encode() not in blob
+
+
+def typed(rows: list[list[str]]) -> pa.Table:
+    """ROWS as a typed Parquet-like table: dates, whole numbers and booleans typed, the text
+    columns dictionary-encoded (as an import reads them); an unreadable value becomes null."""
+
+    def num(v: str) -> int | None:
+        return int(v) if v.lstrip("-").isdigit() else None
+
+    def day(v: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            return None
+
+    cols = {h: [r[i] for r in rows] for i, h in enumerate(HEADER)}
+    out = {h: pa.array(v).dictionary_encode() for h, v in cols.items()}
+    out["claim_id"] = pa.array(cols["claim_id"])
+    out["service_date"] = pa.array([day(v) for v in cols["service_date"]], pa.date32())
+    out["quantity"] = pa.array([num(v) for v in cols["quantity"]], pa.int64())
+    out["amount_cents"] = pa.array([num(v) for v in cols["amount_cents"]], pa.int64())
+    out["patient_bound"] = pa.array([v == "true" for v in cols["patient_bound"]])
+    return pa.table(out)
+
+
+def plain(claims: pa.Table) -> list[dict]:
+    return claims.cast(CLAIMS).to_pylist()
+
+
+def sorted_rejects(rejects: pa.Table) -> list[tuple]:
+    """(row, column, value, reason); an empty value and a missing one (CSV) alike."""
+    cols = [rejects[c].to_pylist() for c in ("row", "column", "value", "reason")]
+    return sorted((r, c, v or "", why) for r, c, v, why in zip(*cols, strict=True))
+
+
+def test_typed_parquet_rows_are_checked_as_the_csv_rows(tmp_path: Path, cat) -> None:
+    f = write(tmp_path / "claims.csv", HEADER, ROWS[:8])
+    from_csv = validate_claims(cat, read_any(f), None, str(f))
+    from_parquet = validate_claims(cat, typed(ROWS[:8]), None, "claims.parquet")
+    assert plain(from_parquet[0]) == plain(from_csv[0])
+    assert [r["claim_id"] for r in plain(from_parquet[0])] == ["c1", "c2", "c3", "c4"]
+    assert sorted_rejects(from_parquet[1]) == sorted_rejects(from_csv[1])
+    assert from_parquet[2] == from_csv[2]
+    assert (from_parquet[2].read, from_parquet[2].accepted, from_parquet[2].rejected) == (8, 4, 4)
+
+
+def test_checking_in_parts_gives_what_checking_at_once_gives(cat) -> None:
+    # duplicates across parts, blanks, a refused row in every part, an unreadable amount
+    rows = [*ROWS, ["c10", *ROWS[1][1:]]]
+    rows[8] = [*ROWS[8][:12], "", "true"]  # row 9: unknown code, bad date, and no amount at all
+    rows.append(["c11", " ", *ROWS[1][2:]])  # a patient of spaces only: refused, no patient
+    rows.append(["c12", "", *ROWS[1][2:13], "false"])  # not patient-bound, patient empty
+    raw = typed(rows)
+    whole = ClaimsValidation(cat, raw, 2025, "claims.parquet")
+    at_once = pa.concat_tables(list(whole.parts()))
+    for size in (1, 2, 3, 5):
+        v = ClaimsValidation(cat, raw, 2025, "claims.parquet")
+        parts = list(v.parts(size))
+        assert len(parts) == -(-raw.num_rows // size)
+        assert plain(pa.concat_tables([p.cast(CLAIMS) for p in parts])) == plain(at_once)
+        assert sorted_rejects(v.rejects()) == sorted_rejects(whole.rejects())
+        assert v.result() == whole.result()
+    r = whole.result()
+    assert r.read == r.accepted + r.rejected == 12
+    assert r.unreadable_amounts == 1 and r.flagged_above_max == 1
+    assert r.total_cents == r.accepted_cents + r.rejected_cents
+    assert r.accepted_cents == 1243 + 10914 + 1500 - 1243 + 10914 + 10914
+    got = plain(at_once)
+    assert [c["claim_id"] for c in got] == ["c1", "c2", "c3", "c4", "c10", "c12"]
+    assert got[-1]["patient_id"] is None and got[-1]["patient_bound"] is False
+    assert ("5", "claim_id") in {(str(r), c) for r, c, _, _ in sorted_rejects(whole.rejects())}
+
+
+def test_unique_finds_repeats_in_order_or_not() -> None:
+    for values, repeated in (
+        (["a", "b", "c"], []),
+        (["a", "b", "b", "c"], [3]),
+        (["b", "a", "b"], [3]),
+        ([1, 2, 2], [3]),
+        ([3, 1, 2], []),
+    ):
+        ck = Checker(pa.table({"id": values}), "t")
+        ck.unique("id")
+        rows = sorted(r for t in ck.rejects for r in t["row"].to_pylist())
+        assert rows == repeated, values
+
+
+def test_parquet_import_writes_the_same_bytes_and_the_claims_schema(tmp_path: Path, cat) -> None:
+    src = tmp_path / "in.parquet"
+    pq.write_table(typed(ROWS[:8]), src, row_group_size=3)  # dictionary pages, several groups
+    a = import_claims(cat, src, "parquet", tmp_path / "a")
+    b = import_claims(cat, src, "parquet", tmp_path / "b")
+    assert a == b and (a.read, a.accepted) == (8, 4)
+    out = (tmp_path / "a" / "claims.parquet").read_bytes()
+    assert out == (tmp_path / "b" / "claims.parquet").read_bytes()
+    claims = pq.read_table(tmp_path / "a" / "claims.parquet")
+    assert claims.schema.equals(CLAIMS, check_metadata=True)  # plain text, docs, nullability
+    assert claims["sector"].to_pylist() == ["gp_care", "district_nursing", "gp_care", "gp_care"]
+    assert claims["amount_cents"].to_pylist() == [1243, 10914, 1500, -1243]
+
+
+def test_code_list_is_kept_as_information(tmp_path: Path, cat) -> None:
+    f = write(
+        tmp_path / "claims.csv",
+        [*HEADER, "code_list"],
+        [[*ROWS[0], "045"], [*ROWS[1], ""], [*ROWS[2], "not a code list"]],
+    )
+    claims, rejects, r = validate_claims(cat, read_any(f), None, str(f))
+    assert r.accepted == 3 and rejects.num_rows == 0  # never a reason to refuse
+    assert claims.cast(CLAIMS)["code_list"].to_pylist() == ["045", None, "not a code list"]
+    without = validate_claims(cat, typed(ROWS[:2]), None, "claims.parquet")[0]
+    assert without.cast(CLAIMS)["code_list"].to_pylist() == [None, None]

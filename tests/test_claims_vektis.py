@@ -104,6 +104,9 @@ def test_round_trip_gives_the_same_claims(exported: Path) -> None:
     )
     assert len({a for a, _ in pairs}) == len({b for _, b in pairs}) == len(pairs)
     assert not (exported / "imp" / "rejects.csv").exists()
+    # the code-list indicator (0416) is kept as information; declared claims have none
+    assert set(imported["code_list"].to_pylist()) == {"999"}
+    assert declared["code_list"].null_count == declared.num_rows
 
 
 def test_one_file_per_provider_financer_and_month(exported: Path) -> None:

@@ -338,6 +338,7 @@ def declare(
             "tariff_placeholder": claimed_only(rule["placeholder"]),
             "above_max_tariff": pa.array(np.zeros(n_claims, dtype=bool)),
             "source_activity_id": claimed_only(activities["activity_id"]),
+            "code_list": pa.nulls(n_claims, pa.string()),
         }
     ).cast(CLAIMS)
     unclaimed = pc.invert(claimed)

@@ -6,11 +6,20 @@ and the amounts reconcile: accepted + rejected amounts = the file's total. Check
 columns and types; codes known to the catalogue for the year of service; dates valid and
 within the period (``--year``); patient-bound rows carry a patient; duplicate claim ids (the
 first is kept); the title's law. An amount above quantity x the maximum tariff is accepted and
-flagged in ``above_max_tariff``, never changed. All checks are vectorised.
+flagged in ``above_max_tariff``, never changed. A ``code_list`` column (AW319 field 0416) is
+kept as information, unchecked.
+
+All checks are vectorised, and every one runs on every row. Only the columns of the claims (and
+any direct identifier, to pseudonymise it) are read; text columns with few distinct values are
+read dictionary-encoded and checked once per distinct value. Duplicate ids are looked for over
+the whole file (ids in ascending order cannot repeat: one linear pass; otherwise a group-by in
+the engine); the other checks are per row, so they run one output row group at a time while
+the previous one is being written (both cores; see ``tables.write_claims``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +27,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
+import pyarrow.parquet as pq
 
 from passend.catalogue.loader import Catalogue
-from passend.claims.tables import CLAIMS
-from passend.population.tables import write_parquet
-from passend.privacy import pseudonymise
+from passend.claims.tables import CLAIMS, ROW_GROUP, conform, write_claims
+from passend.privacy import IDENTIFIERS, pseudonymise
 from passend.validation import Checker, as_np, missing_columns, read_any
 
 REQUIRED = [
@@ -42,7 +51,7 @@ REQUIRED = [
     "patient_bound",
 ]
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-LOW_CARDINALITY = [
+LOW_CARDINALITY = [  # read dictionary-encoded: few distinct values
     "law",
     "title_code",
     "activity",
@@ -50,11 +59,36 @@ LOW_CARDINALITY = [
     "specialty",
     "setting",
     "unit",
-    "financer_kind",
-    "sector",
     "provider_id",
     "financer_id",
+    "code_list",
 ]
+OPTIONAL = ["specialty", "code_list"]
+
+
+def _as_dictionary(path: Path) -> list[str]:
+    """The columns read dictionary-encoded: those with few distinct values, and the patient ids
+    when the file stores them with a dictionary (a few bytes a row: the usual case, claims
+    grouped by patient). Stored as plain text (e.g. rows in random order), patient ids are read
+    as text: building a dictionary of millions of them would cost more than it saves."""
+    if path.suffix.lower() != ".parquet":
+        return LOW_CARDINALITY
+    try:
+        meta = pq.read_metadata(path)
+        col = meta.schema.names.index("patient_id")
+    except (ValueError, OSError, pa.ArrowException):
+        return LOW_CARDINALITY  # no patient ids (or unreadable: read_any reports it)
+    stored = sum(
+        meta.row_group(g).column(col).total_uncompressed_size for g in range(meta.num_row_groups)
+    )
+    compact = stored <= 8 * max(meta.num_rows, 1)
+    return [*LOW_CARDINALITY, "patient_id"] if compact else LOW_CARDINALITY
+
+
+def _used(name: str) -> bool:
+    """The columns an import reads: the claims' own and any direct identifier (to pseudonymise
+    it or refuse the file). Other columns are not part of the claims and are not read."""
+    return name in REQUIRED or name in OPTIONAL or name.lower() in IDENTIFIERS
 
 
 @dataclass
@@ -86,51 +120,27 @@ def _units(
     return num, den
 
 
-def validate_claims(
-    cat: Catalogue,
-    raw: pa.Table,
-    year: int | None,
-    source: str,
-    row_numbers: np.ndarray | None = None,
-) -> tuple[pa.Table, pa.Table, ClaimsImport]:
-    """Validate claim rows already read into ``raw`` (identifiers already pseudonymised).
-    ``row_numbers`` are the input's own row or record numbers (default 1, 2, 3, ...)."""
-    missing_columns(raw, REQUIRED, Path(source))
-    ck = Checker(raw, "claims", row_numbers)
-    n = raw.num_rows
-    ck.required("claim_id")
-    ck.unique("claim_id")
-    ck.required("provider_id")
-    ck.required("financer_id")
-    service = ck.dates("service_date")
-    quantity = ck.ints("quantity", 0, 10**9)
-    amount = ck.ints("amount_cents", -(10**13), 10**13)
-    ck.one_of("law", sorted(cat.laws), "law")
-    ck.one_of("activity", sorted(cat.activities), "activity")
-    ck.one_of("professional", sorted(cat.professionals), "professional")
-    ck.one_of("setting", sorted(cat.settings), "setting")
-    if "specialty" in raw.column_names:
-        ck.one_of("specialty", sorted(cat.specialties), "specialty", optional=True)
-    ck.one_of("unit", ["minutes", "days", "count"], "unit (minutes, days or count)")
-    bound = ck.bools("patient_bound")
-    has_patient = ck.present("patient_id")
-    ck.fail(as_np(bound) & ~has_patient, "patient_id", "patient-bound row without a patient")
+@dataclass
+class _Rules:
+    """The catalogue's rules an import checks against, as small lookup tables (titles x years,
+    not rows). (title, year) row: ``title * span + (year - FIRST_YEAR)``; the last title stands
+    for an unknown code."""
 
-    years = pc.fill_null(pc.year(service), 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    dated = ck.present("service_date") & (years > 0)
-    if year is not None:
-        ck.fail(dated & (years != year), "service_date", f"outside the period {year}")
+    laws: list[str]
+    titles: list
+    code_index: dict[str, int]
+    span: int
+    valid: np.ndarray
+    tariff: np.ndarray
+    is_max: np.ndarray
+    placeholder: np.ndarray
+    title_law: np.ndarray
+    title_unit: np.ndarray
 
-    # the title must exist and be valid in the year of service; its law must match
+
+def _rules(cat: Catalogue) -> _Rules:
     titles = list(cat.titles.values())
-    code_index = {t.code: i for i, t in enumerate(titles)}
-    cidx, cvalues = ck.codes("title_code")
-    to_title = np.array([code_index.get(c, -1) for c in cvalues] + [-1], dtype=np.int64)
-    tidx = to_title[cidx]
-    known = tidx >= 0
-    here = cidx >= 0
-    ck.fail(here & ~known, "title_code", "unknown title code")
-    ck.fail(~here, "title_code", "required value is empty")
+    laws = sorted(cat.laws)
     span = LAST_YEAR - FIRST_YEAR + 1
     valid = np.zeros((len(titles) + 1, span), dtype=bool)
     tariff = np.zeros((len(titles) + 1, span), dtype=np.int64)
@@ -146,100 +156,230 @@ def validate_claims(
                 tariff[i, y - FIRST_YEAR] = tr.cents
                 is_max[i, y - FIRST_YEAR] = t.tariff_kind == "maximum" and not tr.placeholder
                 placeholder[i, y - FIRST_YEAR] = tr.placeholder
-    yi = np.clip(years - FIRST_YEAR, 0, span - 1)
-    ti = np.where(known, tidx, len(titles))
-    in_year = valid[ti, yi]
-    ck.fail(known & dated & ~in_year, "title_code", "title not valid in the year of service")
-    laws = sorted(cat.laws)
-    lidx, lvalues = ck.codes("law")
-    row_law = np.array([laws.index(v) if v in laws else -2 for v in lvalues] + [-2])[lidx]
-    title_law = np.array([laws.index(t.law) for t in titles] + [-3])[ti]
-    ck.fail(known & (lidx >= 0) & (title_law != row_law), "law", "does not match the title's law")
+    return _Rules(
+        laws=laws,
+        titles=titles,
+        code_index={t.code: i for i, t in enumerate(titles)},
+        span=span,
+        valid=valid.ravel(),
+        tariff=tariff.ravel(),
+        is_max=is_max.ravel(),
+        placeholder=placeholder.ravel(),
+        title_law=np.array([laws.index(t.law) for t in titles] + [-3]),
+        title_unit=np.array([{"hour": 0, "day": 1}.get(t.unit, 2) for t in titles] + [2]),
+    )
 
-    # above the maximum tariff: accepted and flagged
-    q = quantity.to_numpy(zero_copy_only=False)
-    uidx, uvalues = ck.codes("unit")
-    unit_code = {"minutes": 0, "days": 1, "count": 2}
-    unit = np.array([unit_code.get(v, 3) for v in uvalues] + [3])[uidx]
-    title_unit = np.array([{"hour": 0, "day": 1}.get(t.unit, 2) for t in titles] + [2])[ti]
-    num, den = _units(title_unit, unit, q)
-    t_cents = tariff[ti, yi]
-    max_amount = (t_cents * num * 2 + den) // (den * 2)
-    a = amount.to_numpy(zero_copy_only=False)
-    above = known & in_year & is_max[ti, yi] & (a > max_amount)
 
-    ok = ~ck.bad
-    parsed = ck.present("amount_cents") & ~_unparsed(ck)
-    total = int(a[parsed].sum())
-    accepted_cents = int(a[ok].sum())
-    keep = pa.array(ok)
-    sectors = np.array([t.sector for t in titles] + [""])[ti]
-    fin_kind = np.array([t.financer_kind for t in titles] + [""])[ti]
-    ph = placeholder[ti, yi]
-    specialty = (
-        pc.if_else(
-            pa.array(ck.present("specialty")), ck.col("specialty"), pa.scalar(None, pa.string())
+def _per_value(values: list[str], index: np.ndarray) -> pa.DictionaryArray:
+    """A text column that takes ``values[i]`` for each row index ``i`` (-1: null), built as a
+    dictionary of the distinct values: no string per row."""
+    distinct = sorted(set(values))
+    pos = np.array([distinct.index(v) for v in values] + [-1], dtype=np.int32)[index]
+    missing = pos < 0
+    indices = pa.array(pos, mask=missing) if missing.any() else pa.array(pos)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(distinct, pa.string()))
+
+
+def _text(ck: Checker, name: str, blank_is_null: bool = False) -> pa.ChunkedArray | pa.Array:
+    """A text column for the output, values as given: dictionary-encoded when it was read or
+    checked so (no string per row is built), else text. With ``blank_is_null``, an empty value
+    or one of spaces only becomes null."""
+    c = ck.t[name]
+    if pa.types.is_dictionary(c.type):
+        if c.num_chunks > 1:  # one dictionary for the part (a row group of the output)
+            ck.codes(name)
+            c = ck.encoded(name)
+    else:
+        enc = ck.encoded(name)
+        c = enc if enc is not None else ck.col(name)
+    if not blank_is_null:
+        return c
+    here = ck.present(name)
+    if here.all() or not (~here & as_np(pc.is_valid(c))).any():
+        return c  # nothing blank that is not already null
+    if pa.types.is_dictionary(c.type):
+        idx, _ = ck.codes(name)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(idx, mask=~here), ck.encoded(name).dictionary
         )
-        if "specialty" in raw.column_names
-        else pa.nulls(n, pa.string())
-    )
-    claims = pa.table(
-        {
-            "claim_id": ck.col("claim_id"),
-            "patient_id": (
-                ck.col("patient_id")
-                if has_patient.all()
-                else pc.if_else(
-                    pa.array(has_patient), ck.col("patient_id"), pa.scalar(None, pa.string())
-                )
-            ),
-            "provider_id": ck.col("provider_id"),
-            "financer_id": ck.col("financer_id"),
-            "financer_kind": pa.array(fin_kind),
-            "law": ck.col("law"),
-            "title_code": ck.col("title_code"),
-            "sector": pa.array(sectors),
-            "activity": ck.col("activity"),
-            "professional": ck.col("professional"),
-            "specialty": specialty,
-            "setting": ck.col("setting"),
-            "service_date": service,
-            "quantity": quantity,
-            "unit": ck.col("unit"),
-            "tariff_cents": pa.array(t_cents),
-            "amount_cents": amount,
-            "patient_bound": bound,
-            "year": pa.array(years.astype(np.int16)),
-            "tariff_placeholder": pa.array(ph),
-            "above_max_tariff": pa.array(above),
-            "source_activity_id": pa.nulls(n, pa.string()),
-        }
-    )
-    if not ok.all():  # filtering copies every column: only when a row was refused
-        claims = claims.filter(keep)
-    claims = claims.cast(CLAIMS)
-    rejects = pa.concat_tables(ck.rejects) if ck.rejects else _empty_rejects()
-    result = ClaimsImport(
-        read=n,
-        accepted=int(ok.sum()),
-        rejected=int((~ok).sum()),
-        total_cents=total,
-        accepted_cents=accepted_cents,
-        rejected_cents=total - accepted_cents,
-        unreadable_amounts=int((~parsed).sum()),
-        flagged_above_max=int((above & ok).sum()),
-    )
-    return claims, rejects, result
+    return pc.if_else(pa.array(here), c, pa.scalar(None, pa.string()))
 
 
-def _unparsed(ck: Checker) -> np.ndarray:
-    """Rows whose amount could not be read (their amount is not in any total)."""
-    bad = np.zeros(ck.n, dtype=bool)
-    for t in ck.rejects:  # one table per failed check, not per row
-        bad |= np.isin(
-            ck.row_numbers, t.filter(pc.equal(t["column"], "amount_cents"))["row"].to_numpy()
+class ClaimsValidation:
+    """The checks of claim rows already read into ``raw`` (identifiers already pseudonymised).
+    ``row_numbers`` are the input's own row or record numbers (default 1, 2, 3, ...).
+
+    Duplicate claim ids are found over the whole input first. Every other check concerns one
+    row, so :meth:`parts` checks the rows a part (an output row group) at a time and yields the
+    accepted claims of each part: a writer can encode one part while the next is checked. Each
+    check is a vectorised operation; text columns with few distinct values (codes, units,
+    providers) are checked once per distinct value and mapped back to the rows by their
+    dictionary indices. The claims may hold dictionary-encoded text columns (see
+    :func:`passend.claims.tables.write_claims`); their values are those of ``CLAIMS``.
+    After :meth:`parts`, :meth:`rejects` and :meth:`result` give the refused rows and counts."""
+
+    def __init__(
+        self,
+        cat: Catalogue,
+        raw: pa.Table,
+        year: int | None,
+        source: str,
+        row_numbers: np.ndarray | None = None,
+    ):
+        missing_columns(raw, REQUIRED, Path(source))
+        self.cat, self.raw, self.year = cat, raw, year
+        self.row_numbers = row_numbers
+        self.rules = _rules(cat)
+        ids = Checker(raw, "claims", row_numbers)  # over all rows: a repeat may be far away
+        ids.required("claim_id")
+        ids.unique("claim_id")
+        self._id_bad = ids.bad
+        self._rejects: list[pa.Table] = list(ids.rejects)
+        self._read = raw.num_rows
+        self._accepted = self._total = self._accepted_cents = self._unreadable = 0
+        self._flagged = 0
+
+    def parts(self, size: int = ROW_GROUP) -> Iterator[pa.Table]:
+        for start in range(0, self.raw.num_rows, size):
+            yield self._part(start, min(self.raw.num_rows, start + size))
+
+    def _part(self, start: int, stop: int) -> pa.Table:
+        raw, rules = self.raw.slice(start, stop - start), self.rules
+        numbers = None if self.row_numbers is None else self.row_numbers[start:stop]
+        ck = Checker(raw, "claims", numbers, first_row=start + 1, rows_in_file=self.raw.num_rows)
+        ck.bad |= self._id_bad[start:stop]
+        n = raw.num_rows
+        ck.required("provider_id")
+        ck.required("financer_id")
+        service = ck.dates("service_date")
+        quantity = ck.ints("quantity", 0, 10**9)
+        amount = ck.ints("amount_cents", -(10**13), 10**13)
+        ck.one_of("law", rules.laws, "law")
+        ck.one_of("activity", sorted(self.cat.activities), "activity")
+        ck.one_of("professional", sorted(self.cat.professionals), "professional")
+        ck.one_of("setting", sorted(self.cat.settings), "setting")
+        if "specialty" in raw.column_names:
+            ck.one_of("specialty", sorted(self.cat.specialties), "specialty", optional=True)
+        ck.one_of("unit", ["minutes", "days", "count"], "unit (minutes, days or count)")
+        bound = ck.bools("patient_bound")
+        has_patient = ck.present("patient_id")
+        ck.fail(as_np(bound) & ~has_patient, "patient_id", "patient-bound row without a patient")
+
+        years = pc.fill_null(pc.year(service), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        dated = ck.present("service_date") & (years > 0)
+        if self.year is not None:
+            ck.fail(dated & (years != self.year), "service_date", f"outside the period {self.year}")
+
+        # the title must exist and be valid in the year of service; its law must match
+        cidx, cvalues = ck.codes("title_code")
+        to_title = np.array([rules.code_index.get(c, -1) for c in cvalues] + [-1], dtype=np.int64)
+        tidx = to_title[cidx]
+        known = tidx >= 0
+        here = cidx >= 0
+        ck.fail(here & ~known, "title_code", "unknown title code")
+        ck.fail(~here, "title_code", "required value is empty")
+        ti = np.where(known, tidx, len(rules.titles))
+        key = ti * rules.span + np.clip(years - FIRST_YEAR, 0, rules.span - 1)  # (title, year)
+        in_year = rules.valid[key]
+        ck.fail(known & dated & ~in_year, "title_code", "title not valid in the year of service")
+        lidx, lvalues = ck.codes("law")
+        law_of = [rules.laws.index(v) if v in rules.laws else -2 for v in lvalues]
+        row_law = np.array([*law_of, -2])[lidx]
+        wrong_law = known & (lidx >= 0) & (rules.title_law[ti] != row_law)
+        ck.fail(wrong_law, "law", "does not match the title's law")
+
+        # above the maximum tariff: accepted and flagged (computed where a title has a maximum)
+        t_cents = rules.tariff[key]
+        a = amount.to_numpy(zero_copy_only=False)
+        above = np.zeros(n, dtype=bool)
+        capped = np.flatnonzero(known & in_year & rules.is_max[key])
+        if capped.size:
+            q = quantity.to_numpy(zero_copy_only=False)[capped]
+            uidx, uvalues = ck.codes("unit")
+            unit_code = {"minutes": 0, "days": 1, "count": 2}
+            unit = np.array([unit_code.get(v, 3) for v in uvalues] + [3])[uidx[capped]]
+            num, den = _units(rules.title_unit[ti[capped]], unit, q)
+            max_amount = (t_cents[capped] * num * 2 + den) // (den * 2)
+            above[capped] = a[capped] > max_amount
+
+        ok = ~ck.bad
+        unreadable = ~ck.present("amount_cents")
+        if ck.failed("amount_cents") is not None:
+            unreadable |= ck.failed("amount_cents")
+        self._total += int(a[~unreadable].sum())
+        self._accepted_cents += int(a[ok].sum())
+        self._unreadable += int(unreadable.sum())
+        self._accepted += int(ok.sum())
+        self._flagged += int((above & ok).sum())
+        self._rejects.extend(ck.rejects)
+        titles = rules.titles
+        claims = pa.table(
+            {
+                "claim_id": _text(ck, "claim_id"),
+                "patient_id": _text(ck, "patient_id", blank_is_null=True),
+                "provider_id": _text(ck, "provider_id"),
+                "financer_id": _text(ck, "financer_id"),
+                "financer_kind": _per_value([t.financer_kind for t in titles], tidx),
+                "law": _text(ck, "law"),
+                "title_code": _text(ck, "title_code"),
+                "sector": _per_value([t.sector for t in titles], tidx),
+                "activity": _text(ck, "activity"),
+                "professional": _text(ck, "professional"),
+                "specialty": (
+                    _text(ck, "specialty", blank_is_null=True)
+                    if "specialty" in raw.column_names
+                    else pa.nulls(n, pa.string())
+                ),
+                "setting": _text(ck, "setting"),
+                "service_date": service,
+                "quantity": quantity,
+                "unit": _text(ck, "unit"),
+                "tariff_cents": pa.array(t_cents),
+                "amount_cents": amount,
+                "patient_bound": bound,
+                "year": pa.array(years.astype(np.int16)),
+                "tariff_placeholder": pa.array(rules.placeholder[key]),
+                "above_max_tariff": pa.array(above),
+                "source_activity_id": pa.nulls(n, pa.string()),
+                "code_list": (  # information only (AW319 field 0416): not checked
+                    _text(ck, "code_list", blank_is_null=True)
+                    if "code_list" in raw.column_names
+                    else pa.nulls(n, pa.string())
+                ),
+            }
         )
-    return bad
+        if not ok.all():  # filtering copies every column: only when a row was refused
+            claims = claims.filter(pa.array(ok))
+        return conform(claims)
+
+    def rejects(self) -> pa.Table:
+        return pa.concat_tables(self._rejects) if self._rejects else _empty_rejects()
+
+    def result(self) -> ClaimsImport:
+        return ClaimsImport(
+            read=self._read,
+            accepted=self._accepted,
+            rejected=self._read - self._accepted,
+            total_cents=self._total,
+            accepted_cents=self._accepted_cents,
+            rejected_cents=self._total - self._accepted_cents,
+            unreadable_amounts=self._unreadable,
+            flagged_above_max=self._flagged,
+        )
+
+
+def validate_claims(
+    cat: Catalogue,
+    raw: pa.Table,
+    year: int | None,
+    source: str,
+    row_numbers: np.ndarray | None = None,
+) -> tuple[pa.Table, pa.Table, ClaimsImport]:
+    """All of :class:`ClaimsValidation` at once: (accepted claims, rejects, counts)."""
+    v = ClaimsValidation(cat, raw, year, source, row_numbers)
+    parts = list(v.parts())
+    claims = pa.concat_tables(parts) if parts else conform(CLAIMS.empty_table())
+    return claims, v.rejects(), v.result()
 
 
 def _empty_rejects() -> pa.Table:
@@ -263,11 +403,14 @@ def import_claims(
 
         raw, row_numbers, pre_rejects, notes, issues = read_aw319_claims(cat, path)
     else:
-        raw = read_any(path, keep_types=True, dictionary=LOW_CARDINALITY)
+        raw = read_any(path, keep_types=True, dictionary=_as_dictionary(path), columns=_used)
         raw, notes = pseudonymise(raw, str(path))
         row_numbers, pre_rejects, issues = None, None, []
     file_total = (raw.schema.metadata or {}).get(b"aw319_total_cents")
-    claims, rejects, result = validate_claims(cat, raw, year, str(path), row_numbers)
+    validation = ClaimsValidation(cat, raw, year, str(path), row_numbers)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_claims(validation.parts(), out_dir / "claims.parquet")  # written while checked
+    rejects, result = validation.rejects(), validation.result()
     if file_total is not None:
         # AW319: the total is the closing records' own; what is not accepted is rejected
         result.total_cents = int(file_total)
@@ -279,8 +422,6 @@ def import_claims(
         result.rejected += n_pre
     result.notes = notes
     result.issues = issues
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_parquet(claims, out_dir / "claims.parquet")
     reject_path = out_dir / "rejects.csv"
     if rejects.num_rows:
         pv.write_csv(rejects.sort_by([("row", "ascending"), ("column", "ascending")]), reject_path)

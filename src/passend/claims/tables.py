@@ -6,9 +6,17 @@ to the cent, once per line.
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from passend.population.tables import _schema
+
+ROW_GROUP = 1 << 20  # rows per row group, as the population's and the declaration's files
 
 CLAIMS = _schema(
     [
@@ -74,6 +82,14 @@ CLAIMS = _schema(
             True,
             "Activity the line was declared from (null for imported claims).",
         ),
+        (
+            "code_list",
+            pa.string(),
+            True,
+            "AW319 import: the code-list indicator of the prestatiecode (field 0416, aanduiding"
+            " prestatiecodelijst), kept as information, never checked; null for declared"
+            " claims and for Parquet/CSV input without a code_list column.",
+        ),
     ]
 )
 
@@ -105,3 +121,82 @@ UNFUNDED = _schema(
         ),
     ]
 )
+
+
+def conform(table: pa.Table, schema: pa.Schema = CLAIMS) -> pa.Table:
+    """``table`` in the columns of ``schema``: each column keeps its type when it is the schema's,
+    or, for a text column, dictionary-encoded text (int32 indices); anything else is cast. The
+    fields keep the schema's names, docs and nullability."""
+    columns, fields = [], []
+    for f in schema:
+        c = table[f.name]
+        t = c.type
+        if pa.types.is_dictionary(t) and pa.types.is_string(f.type):
+            if t != pa.dictionary(pa.int32(), pa.string()):
+                c = c.cast(pa.dictionary(pa.int32(), pa.string()))
+        elif t != f.type:
+            c = c.cast(f.type)
+        if not f.nullable and c.null_count:
+            raise ValueError(f"column {f.name}: {c.null_count} empty value(s) in a required column")
+        columns.append(c)
+        fields.append(f.with_type(c.type))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata=schema.metadata))
+
+
+def write_claims(
+    claims: pa.Table | Iterable[pa.Table], path: Path, schema: pa.Schema = CLAIMS
+) -> None:
+    """Write claims as Parquet with fixed options: the same claims give the same bytes.
+
+    ``claims`` is a table or its parts in order (each part one row group, a larger one split
+    at ``ROW_GROUP`` rows). Each part is encoded in a second thread while the next one is being
+    produced, so that checking and writing use both cores.
+
+    Text columns may be dictionary-encoded in memory (as read from Parquet, or derived from the
+    catalogue per title): Parquet stores text with a dictionary anyway, so they are written as
+    they are, without turning them into millions of strings and hashing those again. The file's
+    stored Arrow schema is ``schema`` itself (plain text columns), so every reader sees exactly
+    the documented columns, as if the table had been written with ``write_parquet``."""
+    parts = [claims] if isinstance(claims, pa.Table) else claims
+    writer: pq.ParquetWriter | None = None
+    pending: Future | None = None
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for part in parts:
+                part = conform(part, schema)
+                if writer is None:
+                    writer = _writer(path, part.schema)
+                elif not part.schema.equals(writer.schema):
+                    part = part.cast(writer.schema)  # text here, dictionary in the first part
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_table, part, ROW_GROUP)
+            if pending is not None:
+                pending.result()
+        if writer is None:  # no rows: an empty file with the columns
+            writer = _writer(path, schema)
+            writer.write_table(schema.empty_table())
+        writer.add_key_value_metadata(
+            {b"ARROW:schema": base64.b64encode(schema.serialize().to_pybytes())}
+        )
+        writer.close()
+    except BaseException:
+        if writer is not None:  # no half-written file is left behind
+            writer.close()
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    # the options of write_parquet (zstd 3, dictionaries, statistics on every column), with
+    # the writer's batches at 64k rows instead of 1k: its per-batch work (statistics of each
+    # dictionary column) is done 64 times less often; the same table still gives the same bytes
+    return pq.ParquetWriter(
+        path,
+        schema,
+        compression="zstd",
+        compression_level=3,
+        use_dictionary=True,
+        write_statistics=True,
+        write_batch_size=1 << 16,
+    )

@@ -19,7 +19,8 @@ the reference (0431) the claim id, the AGB and UZOVI codes the provider and fina
 ``providers.parquet``/``financers.parquet`` beside the file when present, else ``agb:...`` and
 ``uzovi:...``). AW319 carries no activity, professional or setting: those are the title's first
 activity, first claimant professional and first setting. Records the reader rejects keep their
-record number and reason; the code-list indicator (0416) is information, never a reason.
+record number and reason; the code-list indicator (0416) is information, never a reason: it is
+kept in the claims' ``code_list`` column (and written back by the export).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def export_aw319(
             "sex": sex,
             "deceased": pc.is_valid(death),
             "prestatiecode": code_of,
-            "codelist": pa.array([CODELIST] * c.num_rows),
+            "codelist": _code_list(c),
             "begin_date": c["service_date"],
             "end_date": c["service_date"],
             "quantity": c["quantity"],
@@ -250,6 +251,7 @@ def read_aw319_claims(
             ).take(pc.index_in(records["time_unit"], value_set=records["time_unit"].unique())),
             "amount_cents": pc.cast(records["declared_cents"], pa.int64()),
             "patient_bound": pa.array(np.ones(records.num_rows, dtype=bool)),
+            "code_list": records["codelist"],  # 0416: information, kept as read
         }
     )
     notes = ["bsn: keyed hash -> patient_id (names, birth dates and addresses are not read)"]
@@ -267,6 +269,17 @@ def read_aw319_claims(
         notes,
         issues,
     )
+
+
+def _code_list(claims: pa.Table) -> pa.Array | pa.ChunkedArray:
+    """Field 0416 per line: the claim's own code list where it has one of 3 digits (an AW319
+    import keeps it), else ``CODELIST``."""
+    default = pa.array([CODELIST] * claims.num_rows)
+    if "code_list" not in claims.column_names:
+        return default
+    own = claims["code_list"]
+    fits = pc.fill_null(pc.match_substring_regex(own, r"^[0-9]{3}$"), False)
+    return pc.if_else(fits, own, default)
 
 
 def _code_map(path: Path, name: str, code_col: str, id_col: str) -> dict[str, str]:
