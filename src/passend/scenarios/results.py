@@ -118,7 +118,7 @@ def incentives(
     Caps, corridors and add-ons act on totals and are left out of this marginal view."""
     con = ibis.duckdb.connect()
     claims = con.read_parquet(str(claims_file))
-    t = assign_contracts(claims, ls, patients, providers)
+    t = assign_contracts(claims, ls, patients, providers, with_kind=True)
     acts = [a for _, a, _ in MARGINAL_UNITS] + ["hospital_day"]
     t = t.filter(t.activity.isin(acts) & t.provider_kind.notnull())
     units = ibis.cases(

@@ -149,18 +149,25 @@ def assign_contracts(
     ls: LoadedSet,
     patients: pa.Table | None,
     providers: pa.Table | None,
+    with_kind: bool = False,
 ) -> ibis.Table:
     """Step 1: every claim line with the contract that settles it (``contract_id``), its
-    provider kind and the patient's region and dates."""
+    provider kind and the patient's region and dates. The providers and patients are joined
+    only when a scope or a model needs them (or ``with_kind`` asks for the provider kind)."""
+    scopes = [c.scope for c in ls.cs.contracts]
+    need_kind = with_kind or any(sc.provider_kinds for sc in scopes)
+    need_patient = any(sc.regions or sc.episode for sc in scopes) or any(
+        getattr(ls.params[c.id], "terminal_days", 0) for c in ls.cs.contracts
+    )
     t = claims
-    if providers is not None:
+    if providers is not None and need_kind:
         pr = ibis.memtable(providers.select(["provider_id", "provider_kind"])).rename(
             pr_id="provider_id"
         )
         t = t.left_join(pr, t.provider_id == pr.pr_id)
     else:
         t = t.mutate(provider_kind=ibis.null("string"))
-    if patients is not None:
+    if patients is not None and need_patient:
         pa_ = ibis.memtable(
             patients.select(["patient_id", "region", "death_date", "palliative_marking_date"])
         ).rename(pt_id="patient_id", p_region="region", marking_date="palliative_marking_date")
