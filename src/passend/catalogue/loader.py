@@ -124,6 +124,36 @@ def line_of(doc: Any, loc: Loc) -> int | None:
     return line
 
 
+def read_yaml_file(path: Path) -> tuple[Any, bytes]:
+    """A user's YAML file (contract set, scenario) as a round-trip document with line numbers,
+    and its bytes (for a sha256); a missing or unreadable file is a CatalogueError."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+        return _yaml().load(raw.decode("utf-8")), raw
+    except FileNotFoundError:
+        raise CatalogueError([CatalogueIssue(shown, None, "", "file not found")]) from None
+    except Exception as e:  # ruamel raises several kinds; all mean "not readable YAML"
+        raise CatalogueError([CatalogueIssue(shown, None, "", f"YAML: {e}")]) from None
+
+
+def validation_issues(
+    e: ValidationError, doc: Any, shown: str, prefix: tuple = ()
+) -> list[CatalogueIssue]:
+    """Pydantic errors as ``file:line: field: reason`` issues (``prefix``: where ``doc``'s
+    validated part sits in the file)."""
+    out = []
+    for err in e.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (not in the schema)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        out.append(CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), msg))
+    return out
+
+
 def _field(loc: Loc) -> str:
     out = ""
     for k in loc:

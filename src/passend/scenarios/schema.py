@@ -10,9 +10,15 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from ruamel.yaml import YAML
 
-from passend.catalogue.loader import Catalogue, CatalogueError, CatalogueIssue, line_of
+from passend.catalogue.loader import (
+    Catalogue,
+    CatalogueError,
+    CatalogueIssue,
+    line_of,
+    read_yaml_file,
+    validation_issues,
+)
 from passend.catalogue.schema import Source, Text
 from passend.population.generate import Effects
 
@@ -121,26 +127,11 @@ class LoadedScenario:
 
 def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-        doc = YAML(typ="rt").load(raw.decode("utf-8"))
-    except FileNotFoundError:
-        raise CatalogueError([CatalogueIssue(shown, None, "", "file not found")]) from None
-    except Exception as e:  # ruamel raises several kinds; all mean "not readable YAML"
-        raise CatalogueError([CatalogueIssue(shown, None, "", f"YAML: {e}")]) from None
+    doc, raw = read_yaml_file(path)
     try:
         s = Scenario.model_validate(doc)
     except ValidationError as e:
-        issues = []
-        for err in e.errors(include_url=False):
-            loc = tuple(err["loc"])
-            msg = (
-                "unknown field (not in the schema)"
-                if err["type"] == "extra_forbidden"
-                else err["msg"]
-            )
-            issues.append(CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), msg))
-        raise CatalogueError(issues) from None
+        raise CatalogueError(validation_issues(e, doc, shown)) from None
     issues = []
     for i, tc in enumerate(s.intervention.team_costs):
         if tc.provider_kind and tc.provider_kind not in cat.provider_kinds:

@@ -30,9 +30,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from ruamel.yaml import YAML
 
-from passend.catalogue.loader import Catalogue, CatalogueError, CatalogueIssue, line_of
+from passend.catalogue.loader import (
+    Catalogue,
+    CatalogueError,
+    CatalogueIssue,
+    line_of,
+    read_yaml_file,
+    validation_issues,
+)
 from passend.catalogue.schema import Source, Text
 from passend.settlement.models import ADDONS, BASE, BUDGETS
 
@@ -136,34 +142,14 @@ class LoadedSet:
         """contract id (or 'id/addon-index', budget id, 'default') -> the model's Params."""
 
 
-def _issues(e: ValidationError, doc: Any, shown: str, prefix: tuple = ()) -> list[CatalogueIssue]:
-    out = []
-    for err in e.errors(include_url=False):
-        loc = prefix + tuple(err["loc"])
-        msg = (
-            "unknown field (not in the schema)" if err["type"] == "extra_forbidden" else err["msg"]
-        )
-        if err["type"] == "missing":
-            msg = "required field is missing"
-        field = ".".join(str(x) for x in loc)
-        out.append(CatalogueIssue(shown, line_of(doc, loc), field, msg))
-    return out
-
-
 def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
     """Read and validate a contract set; all problems at once as a CatalogueError."""
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-        doc = YAML(typ="rt").load(raw.decode("utf-8"))
-    except FileNotFoundError:
-        raise CatalogueError([CatalogueIssue(shown, None, "", "file not found")]) from None
-    except Exception as e:  # ruamel raises several kinds; all mean "not readable YAML"
-        raise CatalogueError([CatalogueIssue(shown, None, "", f"YAML: {e}")]) from None
+    doc, raw = read_yaml_file(path)
     try:
         cs = ContractSet.model_validate(doc)
     except ValidationError as e:
-        raise CatalogueError(_issues(e, doc, shown)) from None
+        raise CatalogueError(validation_issues(e, doc, shown)) from None
     issues: list[CatalogueIssue] = []
     params: dict[str, Any] = {}
 
@@ -171,7 +157,7 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
         try:
             params[key] = model_cls.model_validate(data)
         except ValidationError as e:
-            issues.extend(_issues(e, doc, shown, loc))
+            issues.extend(validation_issues(e, doc, shown, loc))
 
     def known(values: list[str], ids: Any, loc: tuple, what: str) -> None:
         for i, v in enumerate(values):

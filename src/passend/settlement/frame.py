@@ -287,6 +287,7 @@ __all__ = [
     "adjustment",
     "base_spend",
     "book",
+    "book_spread",
     "empty",
     "ledger_rows",
     "movement",
@@ -431,6 +432,38 @@ def spread(
             if c:
                 out.append(((fid, kind), prov, c))
     return out
+
+
+def book_spread(
+    part: Part,
+    *,
+    contract_id: str,
+    model: str,
+    reason: str,
+    cents: int,
+    spend: pa.Table,
+    payee: str | None,
+    to_provider: bool,
+    year: int,
+    basis: dict[str, Any],
+) -> None:
+    """Book an add-on amount spread over financers and providers (``spread``): from the
+    financers to the providers, or back when ``to_provider`` is false."""
+    for fin, prov, c in spread(cents, spend, payee):
+        who = (fin, (prov, "provider")) if to_provider else ((prov, "provider"), fin)
+        book(
+            part,
+            movement(
+                contract_id=contract_id,
+                model=model,
+                reason=reason,
+                payer=who[0],
+                payee=who[1],
+                amount_cents=c,
+                year=year,
+                basis=basis,
+            ),
+        )
 
 
 def adjustment(

@@ -34,11 +34,17 @@ class Params(ModelParams):
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
-    part = Part(ledger=pay_lines(lines, contract_id, NAME, ctx.year))
+    return pxq_lines(ctx, lines, contract_id, NAME)
+
+
+def pxq_lines(ctx: Ctx, lines: ibis.Table, contract_id: str, model: str) -> Part:
+    """Every line paid at its price (financer and patient parts), and its reconciliation; the
+    base of the models that pay per line (also the revenue cap's)."""
+    part = Part(ledger=pay_lines(lines, contract_id, model, ctx.year))
     part.recon = recon_rows(
         lines,
         contract_id,
-        NAME,
+        model,
         financer=lines.financer_cents,
         patient=lines.patient_cents,
         repriced=lines.claims_cents - lines.price_cents,

@@ -37,7 +37,7 @@ import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
-from passend.settlement.frame import Ctx, Part, book, movement, spread
+from passend.settlement.frame import Ctx, Part, book_spread
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "pay_for_performance"
@@ -189,19 +189,16 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Ta
     if p.budget_neutral:
         flows.insert(0, ("p4p_withhold", pool, False))
     for reason, cents, to_provider in flows:
-        for fin, prov, c in spread(cents, spend, p.payee):
-            payer, payee = (fin, (prov, "provider")) if to_provider else ((prov, "provider"), fin)
-            book(
-                part,
-                movement(
-                    contract_id=contract_id,
-                    model=NAME,
-                    reason=reason,
-                    payer=payer,
-                    payee=payee,
-                    amount_cents=c,
-                    year=ctx.year,
-                    basis=basis,
-                ),
-            )
+        book_spread(
+            part,
+            contract_id=contract_id,
+            model=NAME,
+            reason=reason,
+            cents=cents,
+            spend=spend,
+            payee=p.payee,
+            to_provider=to_provider,
+            year=ctx.year,
+            basis=basis,
+        )
     return part

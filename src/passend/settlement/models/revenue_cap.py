@@ -31,9 +31,8 @@ from passend.settlement.frame import (
     Part,
     book,
     movement,
-    pay_lines,
-    recon_rows,
 )
+from passend.settlement.models.fee_for_service import pxq_lines
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "revenue_cap"
@@ -99,16 +98,7 @@ class Params(ModelParams):
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
-    part = Part(ledger=pay_lines(lines, contract_id, NAME, ctx.year))
-    part.recon = recon_rows(
-        lines,
-        contract_id,
-        NAME,
-        financer=lines.financer_cents,
-        patient=lines.patient_cents,
-        repriced=lines.claims_cents - lines.price_cents,
-        in_scope=0,
-    )
+    part = pxq_lines(ctx, lines, contract_id, NAME)
     pairs = (
         lines.group_by("provider_id", "financer_id", "financer_kind")
         .aggregate(claimed=lines.financer_cents.sum(), terminal=lines.t_financer_cents.sum())

@@ -29,7 +29,7 @@ from decimal import Decimal
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
-from passend.settlement.frame import Ctx, Part, book, movement, spread
+from passend.settlement.frame import Ctx, Part, book_spread
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "shared_savings"
@@ -171,19 +171,16 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
         ("shared_savings", r.earned_cents, True),
         ("shared_loss", r.owed_cents, False),
     ):
-        for fin, prov, c in spread(cents, spend, p.payee):
-            payer, payee = (fin, (prov, "provider")) if to_provider else ((prov, "provider"), fin)
-            book(
-                part,
-                movement(
-                    contract_id=contract_id,
-                    model=NAME,
-                    reason=reason,
-                    payer=payer,
-                    payee=payee,
-                    amount_cents=c,
-                    year=ctx.year,
-                    basis=r.as_dict(),
-                ),
-            )
+        book_spread(
+            part,
+            contract_id=contract_id,
+            model=NAME,
+            reason=reason,
+            cents=cents,
+            spend=spend,
+            payee=p.payee,
+            to_provider=to_provider,
+            year=ctx.year,
+            basis=r.as_dict(),
+        )
     return part
