@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from passend.catalogue.loader import Catalogue, CatalogueError
+from passend.wegwijzer.render import thousands
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -100,18 +101,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def thousands(cents: int, lang: str) -> str:
-    """Cents as thousands of euros, rounded: 862538600 -> '8.625' (nl) or '8,625' (en)."""
-    k = round(cents / 100_000)
-    text = f"{k:+,}"
-    return text.replace(",", ".") if lang == "nl" else text
-
-
 def _money(entry: dict[str, Any], lang: str, replicates: int) -> str:
-    text = thousands(entry["delta_margin_cents"], lang)
+    text = thousands(entry["delta_margin_cents"], lang, signed=True)
     if replicates > 1:
-        lo = thousands(entry["delta_margin_cents_low"], lang)
-        hi = thousands(entry["delta_margin_cents_high"], lang)
+        lo = thousands(entry["delta_margin_cents_low"], lang, signed=True)
+        hi = thousands(entry["delta_margin_cents_high"], lang, signed=True)
         text += f" [{lo}; {hi}]"
     return text
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from passend.catalogue.loader import Catalogue, CatalogueError
-from passend.wegwijzer.render import euros
+from passend.wegwijzer.render import euros, thousands
 
 ledger_app = typer.Typer(
     help="Het grootboek van een afrekening: controleren dat het geld sluit.",
@@ -147,13 +147,14 @@ def settle_cmd(
     if json_:
         print(json.dumps({"meta": s.meta, "kinds": totals}, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{ls.cs.name.get(lang)} ({ls.cs.id})", box=box.SIMPLE)
+    unit = "× € 1.000" if lang == "nl" else "× EUR 1,000"
+    table = Table(title=f"{ls.cs.name.get(lang)} ({ls.cs.id}), {unit}", box=box.SIMPLE)
     for i, h in enumerate(HEAD[lang]):
         table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True, min_width=12)
     for r in totals:
         table.add_row(
             KIND_LABELS[lang].get(r["kind"], r["kind"]),
-            *(euros(int(r[k]), lang) for k in HEAD_KEYS),
+            *(thousands(int(r[k]), lang) for k in HEAD_KEYS),
         )
     out.print(table)
     out.print(f"{'Geschreven naar' if lang == 'nl' else 'Written to'}: {out_dir}")

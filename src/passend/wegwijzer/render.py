@@ -117,6 +117,14 @@ def euros(cents: int, lang: str) -> str:
     return f"{sign}€ {whole:,}".replace(",", ".") + f",{frac:02d}"
 
 
+def thousands(cents: int, lang: str, signed: bool = False) -> str:
+    """Cents as thousands of euros, rounded, for tables that must fit a terminal:
+    862538600 -> '8.625' (nl) or '8,625' (en); ``signed`` adds '+' to gains."""
+    k = round(cents / 100_000)
+    text = f"{k:+,}" if signed else f"{k:,}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
 def _tariff(opt: dict[str, Any], lang: str) -> str:
     L = LABELS[lang]
     unit = UNITS[lang][opt["unit"]]
