@@ -78,6 +78,23 @@ def load_cost_prices(path: Path | None = None) -> CostPrices:
     return CostPrices.model_validate(data)
 
 
+def cost_expr(
+    unit: ibis.Value,
+    quantity: ibis.Value,
+    hourly_cents: ibis.Value,
+    day_cents: ibis.Value,
+    event_minutes: ibis.Value,
+) -> ibis.Value:
+    """Cost of work at the cost prices, in cents: minutes (or counted events x their minutes)
+    at the professional's hourly rate, rounded half up once, plus days at the day price."""
+    minutes = ibis.cases(
+        (unit == "minutes", quantity), (unit == "count", quantity * event_minutes), else_=0
+    )
+    return (minutes * hourly_cents * 2 + 60) // 120 + ibis.ifelse(
+        unit == "days", quantity * day_cents, 0
+    )
+
+
 @dataclass
 class Declaration:
     claims: pa.Table
@@ -281,9 +298,6 @@ def declare(
         (j.law == "wmo", j.municipality_id),
         else_=ibis.literal("vws"),
     )
-    minutes_equiv = ibis.cases(
-        (j.unit == "minutes", q), (j.unit == "count", q * j.minutes_per_event), else_=0
-    )
     # One pass over the activities in DuckDB, returning only what varies per row; the text
     # columns come from the activities file and the small rules table (Arrow takes).
     priced = j.select(
@@ -291,8 +305,7 @@ def declare(
         rule_id=j.rule_id,
         financer_id=financer,
         amount_cents=(j.tariff_cents * units_num * 2 + units_den) // (units_den * 2),
-        cost_cents=(minutes_equiv * j.hourly_cents * 2 + 60) // 120
-        + ibis.ifelse(j.unit == "days", q * j.day_cents, 0),
+        cost_cents=cost_expr(j.unit, q, j.hourly_cents, j.day_cents, j.minutes_per_event),
     ).to_pyarrow()
     priced = priced.take(pc.sort_indices(priced["row"]))
     activities = pq.read_table(pop_dir / "activities.parquet")

@@ -27,6 +27,7 @@ from passend.claims.declare import CostPrices
 from passend.settlement.contracts import LoadedSet
 from passend.settlement.costs import ProviderCosts
 from passend.settlement.engine import DEFAULT_ID, assign_contracts
+from passend.settlement.frame import PrincipalParams
 
 GROUP_OF_KIND = {
     "health_insurer": "health_insurer",
@@ -149,19 +150,8 @@ def incentives(
     principal_of: dict[str, str | None] = {}
     for c in ls.cs.contracts:
         p = ls.params[c.id]
-        principal_of[c.id] = getattr(p, "principal", None)
-        kind = getattr(p, "principal_kind", None)
-        if kind and providers is not None:
-            ids = sorted(
-                pid
-                for pid, k in zip(
-                    providers["provider_id"].to_pylist(),
-                    providers["provider_kind"].to_pylist(),
-                    strict=True,
-                )
-                if k == kind
-            )
-            principal_of[c.id] = ids[0] if ids else None
+        if isinstance(p, PrincipalParams):
+            principal_of[c.id] = p.principal_in(providers, c.id)
     acc: dict[tuple[str, str], dict[str, float]] = {}
     for r in rows:
         cid = r["contract_id"]

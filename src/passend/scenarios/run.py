@@ -42,6 +42,7 @@ from passend.settlement.commands import resolve_contract_set
 from passend.settlement.contracts import LoadedSet, load_contract_set
 from passend.settlement.costs import load_provider_costs
 from passend.settlement.engine import Reference, settle, write_settlement
+from passend.settlement.frame import providers_of_kind
 from passend.settlement.money import split_by_shares
 
 ARMS = ("baseline", "intervention")
@@ -93,13 +94,12 @@ def _team_costs(ls: LoadedScenario, providers: pa.Table) -> dict[str, int]:
     """Fixed costs of the intervention in cents per provider: a named provider, or split
     equally (exactly, to the cent) over all providers of a kind; scaled with the population."""
     out: dict[str, int] = {}
-    ids, kinds = providers["provider_id"].to_pylist(), providers["provider_kind"].to_pylist()
     for tc in ls.s.intervention.team_costs:
         cents = round(tc.amount_eur * 100 * ls.s.population.scale)
         if tc.provider:
             parts = {tc.provider: cents}
         else:
-            of_kind = sorted(p for p, k in zip(ids, kinds, strict=True) if k == tc.provider_kind)
+            of_kind = providers_of_kind(providers, tc.provider_kind or "")
             if not of_kind:
                 raise ValueError(f"team_costs: the population has no {tc.provider_kind}")
             parts = split_by_shares(cents, {p: Decimal(1) for p in of_kind})

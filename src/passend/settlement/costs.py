@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
 
 from passend.catalogue.schema import Source
-from passend.claims.declare import CostPrices
+from passend.claims.declare import CostPrices, cost_expr
 
 PROVIDER_COSTS = Path(__file__).parent / "data" / "provider_costs.yaml"
 
@@ -81,12 +81,11 @@ def full_cost(work: ibis.Table, prices: CostPrices) -> ibis.Table:
         per_act, g.activity == per_act.p_act
     )
     default_minutes = prices.minutes_per_event.get("default", 30)
-    minutes = ibis.cases(
-        (j.unit == "minutes", j.q),
-        (j.unit == "count", j.q * j.event_minutes.fill_null(default_minutes)),
-        else_=0,
-    )
-    cost = (minutes * j.hourly_cents.fill_null(0) * 2 + 60) // 120 + ibis.ifelse(
-        j.unit == "days", j.q * j.day_cents.fill_null(0), 0
+    cost = cost_expr(
+        j.unit,
+        j.q,
+        j.hourly_cents.fill_null(0),
+        j.day_cents.fill_null(0),
+        j.event_minutes.fill_null(default_minutes),
     )
     return j.group_by("provider_id").aggregate(full_cost_cents=cost.sum().cast("int64"))

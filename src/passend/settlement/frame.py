@@ -294,6 +294,7 @@ __all__ = [
     "mul_share",
     "pay_lines",
     "per_patient",
+    "providers_of_kind",
     "ratio",
     "recon_rows",
     "spread",
@@ -319,26 +320,28 @@ class PrincipalParams(ModelParams):
     principal_kind: str | None = None
 
     def principal_id(self, ctx: Ctx, what: str) -> str:
+        return self.principal_in(ctx.providers, what)
+
+    def principal_in(self, providers: pa.Table | None, what: str) -> str:
         if self.principal:
             return self.principal
         if not self.principal_kind:
             raise ValueError(f"{what}: give principal or principal_kind")
-        if ctx.providers is None:
+        if providers is None:
             raise ValueError(f"{what}: a principal by kind needs the population's providers")
-        t = ibis.memtable(ctx.providers)
-        ids = (
-            t.filter(t.provider_kind == self.principal_kind)
-            .provider_id.min()
-            .name("p")
-            .as_table()
-            .to_pyarrow()["p"][0]
-            .as_py()
-        )
-        if ids is None:
+        ids = providers_of_kind(providers, self.principal_kind)
+        if not ids:
             raise ValueError(
                 f"{what}: the population has no provider of kind {self.principal_kind!r}"
             )
-        return str(ids)
+        return ids[0]
+
+
+def providers_of_kind(providers: pa.Table, kind: str) -> list[str]:
+    """The ids of the providers of a kind, sorted (the providers table, not claims)."""
+    t = ibis.memtable(providers)
+    ids = t.filter(t.provider_kind == kind).provider_id.to_pyarrow().to_pylist()
+    return sorted(ids)
 
 
 def per_patient(lines: ibis.Table) -> ibis.Table:
