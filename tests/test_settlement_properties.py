@@ -366,7 +366,7 @@ def _net_to_providers(p: shared_savings.Params, rows: list[dict[str, Any]]) -> t
         SimpleNamespace(year=2026), "c", p, pa.Table.from_pylist(rows, schema=SPEND)
     )
     earned = owed = 0
-    for t in part.ledger:
+    for t in part.ledger_tables():
         for r in t.to_pylist():
             assert r["amount_cents"] > 0
             if r["reason"] == "shared_savings":

@@ -18,6 +18,7 @@ the fixed part of the providers' costs. Without it the run is its own reference.
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from passend import __version__
@@ -113,35 +115,23 @@ def _scope_predicate(t: ibis.Table, s: Scope) -> ibis.Value:
     return pred
 
 
-def _contract_params_table(ls: LoadedSet) -> pa.Table:
-    rows = []
-    for cid in [c.id for c in ls.cs.contracts] + [DEFAULT_ID]:
-        p = ls.params[cid]
-        tn, td = ratio(Decimal(p.tariff_share))
-        contracted = getattr(p, "contracted", True)
-        nn, nd = ratio(Decimal(getattr(p, "non_contracted_share", 1)))
-        if contracted:
-            nn, nd = 1, 1
-        rows.append(
-            {
-                "k_contract": cid,
-                "t_num": tn,
-                "t_den": td,
-                "n_num": nn,
-                "n_den": nd,
-                "terminal_days": int(getattr(p, "terminal_days", 0)),
-            }
-        )
-    schema = pa.schema(
-        [("k_contract", pa.string())]
-        + [(n, pa.int64()) for n in ("t_num", "t_den", "n_num", "n_den", "terminal_days")]
-    )
-    return pa.Table.from_pylist(rows, schema=schema)
+def _per_contract(
+    cid: ibis.Value, values: dict[str, tuple[int, int]], fn: Any, default: ibis.Value
+) -> ibis.Value:
+    """``fn(num, den)`` of the contract's share as literals per contract (a CASE over the few
+    contracts of the set; shares of 1 are left out, their lines keep ``default``)."""
+    cases = [(cid == k, fn(n, d)) for k, (n, d) in sorted(values.items()) if n != d]
+    return ibis.cases(*cases, else_=default) if cases else default
 
 
-def _half_away(x: ibis.Value, num: ibis.Value, den: ibis.Value) -> ibis.Value:
+@ibis.udf.scalar.builtin(name="bit_count")
+def _bit_count(x: int) -> int:  # type: ignore[empty-body]
+    """Number of bits set (DuckDB and Spark SQL ``bit_count``)."""
+
+
+def _half_away(x: ibis.Value, num: int, den: int) -> ibis.Value:
     r = (x.abs() * num * 2 + den) // (den * 2)
-    return ibis.ifelse(x < 0, -r, r)
+    return ibis.ifelse(x < 0, -r, r).cast("int64")
 
 
 def assign_contracts(
@@ -184,65 +174,90 @@ def assign_contracts(
 
 
 def _lines(
+    con: Any,
     claims: ibis.Table,
     ls: LoadedSet,
     patients: pa.Table | None,
     providers: pa.Table | None,
-) -> pa.Table:
-    """Step 2: the per-patient aggregate of the lines of every contract."""
+    first_month: int | None,
+    last_month: int,
+) -> ibis.Table:
+    """Step 2: the per-patient aggregate of the lines of every contract, kept as a temporary
+    table of the run's DuckDB connection (``con``) that the models query. ``first_month`` and
+    ``last_month`` (year * 12 + month - 1 of the claims' service dates) when a model counts
+    months with care, else None."""
     t = assign_contracts(claims, ls, patients, providers)
-    cp = ibis.memtable(_contract_params_table(ls))
-    t = t.inner_join(cp, t.contract_id == cp.k_contract)
-    price = _half_away(t.amount_cents, t.t_num, t.t_den)
+    ids = [c.id for c in ls.cs.contracts] + [DEFAULT_ID]
+    tariff = {cid: ratio(Decimal(ls.params[cid].tariff_share)) for cid in ids}
+    non_contracted = {
+        cid: ratio(Decimal(getattr(ls.params[cid], "non_contracted_share", 1)))
+        for cid in ids
+        if not getattr(ls.params[cid], "contracted", True)
+    }
+    terminal_days = {cid: int(getattr(ls.params[cid], "terminal_days", 0)) for cid in ids}
+    amount = t.amount_cents
+    price = _per_contract(
+        t.contract_id, tariff, lambda n, d: _half_away(amount, n, d), amount
+    ).name("price")
     t = t.mutate(price=price)
-    fin = _half_away(t.price, t.n_num, t.n_den)
-    terminal = (
-        (t.terminal_days > 0)
-        & t.death_date.notnull()
-        & (t.service_date > t.death_date - t.terminal_days.as_interval("D"))
-    ).fill_null(False)
-    minutes = ibis.ifelse(t.unit == "minutes", t.quantity, 0)
-    t = t.mutate(fin=fin, terminal=terminal, mins=minutes, month=t.service_date.truncate("M"))
-    needs_months = any(c.model == "integral_hourly_rate" for c in ls.cs.contracts)
-    aggs: dict[str, Any] = dict(
-        n_lines=t.count(),
-        claims_cents=t.amount_cents.sum(),
-        price_cents=t.price.sum(),
-        financer_cents=t.fin.sum(),
-        patient_cents=(t.price - t.fin).sum(),
-        minutes=t.mins.sum(),
-        m_price_cents=ibis.ifelse(t.unit == "minutes", t.price, 0).sum(),
-        m_claims_cents=ibis.ifelse(t.unit == "minutes", t.amount_cents, 0).sum(),
-        t_financer_cents=ibis.ifelse(t.terminal, t.fin, 0).sum(),
-        t_minutes=ibis.ifelse(t.terminal, t.mins, 0).sum(),
+    fin = _per_contract(
+        t.contract_id, non_contracted, lambda n, d: _half_away(t.price, n, d), t.price
     )
-    if needs_months:
-        aggs["months"] = t.month.nunique()
-        aggs["t_months"] = t.month.nunique(where=t.terminal)
-    g = t.group_by(
-        "contract_id", "patient_id", "provider_id", "financer_id", "financer_kind", "law"
-    ).aggregate(**aggs)
-    if not needs_months:
-        g = g.mutate(months=ibis.literal(0, "int64"), t_months=ibis.literal(0, "int64"))
-    out = g.to_pyarrow()
-    ints = [
-        "n_lines",
-        "claims_cents",
-        "price_cents",
-        "financer_cents",
-        "patient_cents",
-        "minutes",
-        "m_price_cents",
-        "m_claims_cents",
-        "t_financer_cents",
-        "t_minutes",
-        "months",
-        "t_months",
+    terminal_cases = [
+        (
+            t.contract_id == cid,
+            t.death_date.notnull()
+            & (t.service_date > t.death_date - ibis.interval(days=days)),
+        )
+        for cid, days in sorted(terminal_days.items())
+        if days > 0
     ]
-    for name in ints:
-        i = out.schema.get_field_index(name)
-        out = out.set_column(i, name, out[name].cast(pa.int64()))
-    return out
+    terminal = (
+        ibis.cases(*terminal_cases, else_=False).fill_null(False)
+        if terminal_cases
+        else ibis.literal(False)
+    )
+    is_min = t.unit == "minutes"
+    t = t.mutate(fin=fin, terminal=terminal, mins=ibis.ifelse(is_min, t.quantity, 0))
+
+    def total(x: ibis.Value) -> ibis.Value:
+        return x.sum().cast("int64")
+
+    aggs: dict[str, Any] = dict(
+        n_lines=t.count().cast("int64"),
+        claims_cents=total(t.amount_cents),
+        price_cents=total(t.price),
+        financer_cents=total(t.fin),
+        patient_cents=total(t.price - t.fin),
+        minutes=total(t.mins),
+        m_price_cents=total(ibis.ifelse(is_min, t.price, 0)),
+        m_claims_cents=total(ibis.ifelse(is_min, t.amount_cents, 0)),
+        t_financer_cents=total(ibis.ifelse(t.terminal, t.fin, 0)),
+        t_minutes=total(ibis.ifelse(t.terminal, t.mins, 0)),
+    )
+    keys = ("contract_id", "patient_id", "provider_id", "financer_id", "financer_kind", "law")
+    if first_month is None:  # no model counts months
+        g = t.group_by(*keys).aggregate(**aggs)
+        g = g.mutate(months=ibis.literal(0, "int64"), t_months=ibis.literal(0, "int64"))
+    elif last_month - first_month < 63:
+        # distinct months as bits of one integer: a bitwise OR per group and a population
+        # count (three times faster than COUNT(DISTINCT) on the national claims)
+        bit = ibis.literal(1, "int64") << (
+            t.service_date.year() * 12 + t.service_date.month() - 1 - first_month
+        ).cast("int64")
+        aggs["m_mask"] = bit.bit_or()
+        aggs["t_mask"] = ibis.ifelse(t.terminal, bit, 0).bit_or()
+        g = t.group_by(*keys).aggregate(**aggs)
+        g = g.mutate(
+            months=_bit_count(g.m_mask).cast("int64"),
+            t_months=_bit_count(g.t_mask.fill_null(0)).cast("int64"),
+        ).drop("m_mask", "t_mask")
+    else:  # claims over more than 63 months: count distinct months
+        month = t.service_date.truncate("M")
+        aggs["months"] = month.nunique().cast("int64")
+        aggs["t_months"] = month.nunique(where=t.terminal).cast("int64")
+        g = t.group_by(*keys).aggregate(**aggs)
+    return con.create_table(f"lines_{uuid.uuid4().hex}", g, temp=True)
 
 
 def _basis(lines: ibis.Table) -> pa.Table:
@@ -266,6 +281,23 @@ def _classes(lines: ibis.Table, patients: pa.Table | None) -> pa.Table:
         patients=j.patient_id.count().cast("int64"), claims_cents=j.claims.sum().cast("int64")
     )
     return g.order_by(["contract_id", "risk_class"]).to_pyarrow().cast(CLASSES)
+
+
+def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
+    """``t`` sorted on ``keys``, nulls last. Each key is replaced by the rank of its value
+    among the column's distinct values (dictionary-encode, rank the dictionary), so that the
+    sort compares integers: 0.5 s instead of 1.7 s for the national ledger's string keys.
+    Arrow's sort is stable and the parts are concatenated in a fixed order (contracts, then
+    reasons), each part unique on its keys, so the bytes do not depend on the engine's thread
+    scheduling."""
+    ranks = {}
+    for k in keys:
+        d = pc.dictionary_encode(t[k].combine_chunks())
+        ranks[k] = pc.rank(d.dictionary, sort_keys="ascending", tiebreaker="dense").take(
+            d.indices
+        )
+    order = pc.sort_indices(pa.table(ranks), sort_keys=[(k, "ascending") for k in keys])
+    return t.take(order)
 
 
 def _nullable(t: pa.Table) -> pa.Table:
@@ -445,14 +477,29 @@ def settle(
     provider_costs = provider_costs or load_provider_costs()
     con = ibis.duckdb.connect()
     claims = con.read_parquet(str(claims_file))
+    month = claims.service_date.year() * 12 + claims.service_date.month() - 1
     totals = (
-        claims.aggregate(n=claims.count(), cents=claims.amount_cents.sum(), y=claims.year.max())
+        claims.aggregate(
+            n=claims.count(),
+            cents=claims.amount_cents.sum(),
+            y=claims.year.max(),
+            m0=month.min(),
+            m1=month.max(),
+        )
         .to_pyarrow()
         .to_pylist()[0]
     )
     year = int(year or totals["y"] or pop["meta"].get("year") or 0)
-    lines_arrow = _lines(claims, contracts, pop["patients"], pop["providers"])
-    lines_all = ibis.memtable(lines_arrow)
+    counts_months = any(c.model == "integral_hourly_rate" for c in contracts.cs.contracts)
+    lines_all = _lines(
+        con,
+        claims,
+        contracts,
+        pop["patients"],
+        pop["providers"],
+        totals["m0"] if counts_months and totals["m0"] is not None else None,
+        totals["m1"] or 0,
+    )
     basis = _basis(lines_all)
     classes = _classes(lines_all, pop["patients"])
     unfunded_file = claims_file.parent / "unfunded.parquet"
@@ -484,7 +531,7 @@ def settle(
         model = c.model if c is not None else contracts.cs.default.model
         lines = lines_all.filter(lines_all.contract_id == cid)
         part: Part = BASE[model].settle(ctx, lines, cid, contracts.params[cid])
-        spend = base_spend(part.ledger, cid)
+        spend = base_spend(part.ledger_tables(), cid)
         spends.append(spend)
         for j, addon in enumerate(c.addons if c is not None else []):
             p = contracts.params[f"{cid}/{j}"]
@@ -493,27 +540,19 @@ def settle(
             else:
                 extra = ADDONS[addon.model].apply(ctx, cid, p, spend)
             part.extend(extra)
-        ledger += part.ledger
+        ledger += part.ledger_tables()
         adjustments += part.adjustments
         if part.recon is not None:
             recon.append(part.recon)
     for b in contracts.cs.budgets:
         part = BUDGETS[b.model].apply_budget(ctx, b.id, b.model, contracts.params[b.id])
-        ledger += part.ledger
+        ledger += part.ledger_tables()
         adjustments += part.adjustments
-    sort = [
-        ("contract_id", "ascending"),
-        ("reason", "ascending"),
-        ("payer_id", "ascending"),
-        ("payee_id", "ascending"),
-        ("patient_id", "ascending"),
-        ("law", "ascending"),
-    ]
-    led = pa.concat_tables([t.cast(LEDGER) for t in ledger]) if ledger else LEDGER.empty_table()
-    led = led.sort_by(sort)
-    rec = pa.concat_tables(recon).sort_by(
-        [("contract_id", "ascending"), ("provider_id", "ascending"), ("financer_id", "ascending")]
+    led = _sorted(
+        pa.concat_tables(ledger) if ledger else LEDGER.empty_table(),
+        ["contract_id", "reason", "payer_id", "payee_id", "patient_id", "law"],
     )
+    rec = _sorted(pa.concat_tables(recon), ["contract_id", "provider_id", "financer_id"])
     adj = pa.Table.from_pylist(adjustments, schema=ADJUSTMENTS)
     costs = _costs(work, pop["providers"], prices, provider_costs, reference)
     if extra_costs:

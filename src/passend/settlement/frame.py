@@ -82,12 +82,21 @@ class Part:
     """What one contract (or add-on) contributes to the settlement."""
 
     ledger: list[pa.Table] = field(default_factory=list)
+    """Ledger rows built as dataframes (per patient or per provider x financer)."""
     recon: pa.Table | None = None
     adjustments: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    """Computed movements (``book``), turned into one table by ``ledger_tables``."""
 
     def extend(self, other: Part) -> None:
         self.ledger += other.ledger
         self.adjustments += other.adjustments
+        self.rows += other.rows
+
+    def ledger_tables(self) -> list[pa.Table]:
+        """All ledger rows of the part, as LEDGER tables."""
+        rows = [pa.Table.from_pylist(self.rows, schema=LEDGER)] if self.rows else []
+        return [t.cast(LEDGER) for t in self.ledger] + rows
 
 
 def ratio(share: Decimal) -> tuple[int, int]:
@@ -118,9 +127,11 @@ def ledger_rows(
     patient_id: Any = None,
     law: Any = None,
     year: int,
+    unique: bool = False,
 ) -> pa.Table:
-    """Ledger rows from an Ibis table: summed per payer, payee, patient and law; a negative
-    sum is turned into a positive movement the other way; zero sums are dropped."""
+    """Ledger rows from an Ibis table: summed per payer, payee, patient and law (``unique``:
+    ``t`` has one row per payer, payee, patient and law already, so nothing to sum); a
+    negative sum is turned into a positive movement the other way; zero sums are dropped."""
     g = t.select(
         payer_id=payer_id,
         payer_kind=payer_kind,
@@ -130,9 +141,11 @@ def ledger_rows(
         law=law if law is not None else ibis.null("string"),
         amount=amount,
     )
-    g = g.group_by(
-        "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
-    ).aggregate(amount=g.amount.sum().cast("int64"))
+    if not unique:
+        g = g.group_by(
+            "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
+        ).aggregate(amount=g.amount.sum())
+    g = g.mutate(amount=g.amount.cast("int64"))
     g = g.filter(g.amount != 0)
     neg = g.amount < 0
     out = g.select(
@@ -162,9 +175,9 @@ def movement(
     year: int,
     basis: dict[str, Any],
     patient_id: str | None = None,
-) -> tuple[pa.Table, dict[str, Any]]:
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """One computed movement (an adjustment) as a ledger row and its adjustments record; a
-    negative amount is booked the other way. Returns an empty table for zero."""
+    negative amount is booked the other way. The row is None for zero."""
     if amount_cents < 0:
         payer, payee, amount_cents = payee, payer, -amount_cents
     adj = {
@@ -176,28 +189,26 @@ def movement(
         "amount_cents": amount_cents,
         "basis": json.dumps(basis, sort_keys=True, default=str),
     }
-    rows = [
-        {
-            "contract_id": contract_id,
-            "model": model,
-            "reason": reason,
-            "payer_id": payer[0],
-            "payer_kind": payer[1],
-            "payee_id": payee[0],
-            "payee_kind": payee[1],
-            "patient_id": patient_id,
-            "law": None,
-            "year": year,
-            "amount_cents": amount_cents,
-        }
-    ]
-    return pa.Table.from_pylist(rows if amount_cents else [], schema=LEDGER), adj
+    row = {
+        "contract_id": contract_id,
+        "model": model,
+        "reason": reason,
+        "payer_id": payer[0],
+        "payer_kind": payer[1],
+        "payee_id": payee[0],
+        "payee_kind": payee[1],
+        "patient_id": patient_id,
+        "law": None,
+        "year": year,
+        "amount_cents": amount_cents,
+    }
+    return (row if amount_cents else None), adj
 
 
-def book(part: Part, row: tuple[pa.Table, dict[str, Any]]) -> None:
-    table, adj = row
-    if table.num_rows:
-        part.ledger.append(table)
+def book(part: Part, movement_: tuple[dict[str, Any] | None, dict[str, Any]]) -> None:
+    row, adj = movement_
+    if row is not None:
+        part.rows.append(row)
         part.adjustments.append(adj)
 
 
@@ -238,7 +249,8 @@ def recon_rows(
 
 def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> list[pa.Table]:
     """The line-by-line payments of ``lines``: financer_cents from the financer and
-    patient_cents from the patient to the provider, per patient."""
+    patient_cents from the patient to the provider, per patient (``lines`` has one row per
+    patient, provider, financer and law of a contract)."""
     common = dict(
         contract_id=contract_id,
         model=model,
@@ -247,6 +259,7 @@ def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> lis
         patient_id=lines.patient_id,
         law=lines.law,
         year=year,
+        unique=True,
     )
     out = [
         ledger_rows(

@@ -22,7 +22,7 @@ Terminal clients: lines within ``terminal_days`` before death (placeholder 90 da
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -37,6 +37,7 @@ from passend.settlement.frame import (
     book,
     ledger_rows,
     movement,
+    ratio,
     recon_rows,
 )
 from passend.settlement.money import euros_to_cents
@@ -55,7 +56,7 @@ class EfficiencyResult:
     average_hours_per_client_month: str
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(vars(self))  # flat fields: no deep copy (called per provider x financer)
 
 
 def _round_exact(x: Fraction) -> int:
@@ -171,19 +172,27 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         repriced=t.claims_cents - t.paid,
         in_scope=0,
     )
+    g = t.group_by("provider_id", "financer_id", "financer_kind", "rate_cents").aggregate(
+        minutes=t.minutes.sum(),
+        months=t.months.sum(),
+        t_minutes=t.t_minutes.sum(),
+        t_months=t.t_months.sum(),
+    )
+    # Only the pairs above the norm can owe a payback (minutes > 60 * norm * client-months,
+    # in integers); the calculator below computes the amount of each.
+    n, d = ratio(p.norm_hours_per_client_month)
+    tested_minutes = g.minutes - g.t_minutes if p.exclude_terminal else g.minutes
+    tested_months = g.months - g.t_months if p.exclude_terminal else g.months
+    over = tested_minutes * d > tested_months * (60 * n)
     pairs = (
-        t.group_by("provider_id", "financer_id", "financer_kind", "rate_cents")
-        .aggregate(
-            minutes=t.minutes.sum(),
-            months=t.months.sum(),
-            t_minutes=t.t_minutes.sum(),
-            t_months=t.t_months.sum(),
-        )
+        g.filter(over & (g.rate_cents > 0))
         .order_by(["provider_id", "financer_id"])
         .to_pyarrow()
         .to_pylist()
+        if p.payback_share > 0
+        else []
     )
-    for pair in pairs:  # provider x financer pairs, not claim lines
+    for pair in pairs:  # provider x financer pairs above the norm, not claim lines
         r = integral_hourly_rate(
             int(pair["rate_cents"]),
             Fraction(int(pair["minutes"]), 60),

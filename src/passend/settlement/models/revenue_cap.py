@@ -19,7 +19,7 @@ the terminal phase is commonly a life expectancy under three months).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 
 import ibis
@@ -48,7 +48,7 @@ class RevenueCapResult:
     over_cap_cents: int
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(vars(self))  # flat fields: no deep copy (called per provider x financer)
 
 
 def revenue_cap(
