@@ -75,13 +75,13 @@ def sql_pxq(claims: Path, per_patient: bool = False) -> float:
 
 def one(work: Path, name: str, reference: bool) -> None:
     """Child process: settle one contract set and print JSON figures."""
+    import ibis
+    import pyarrow.dataset  # noqa: F401  (imported by the population reader)
+
     from passend.catalogue.loader import load_catalogue
     from passend.settlement.commands import inhabitants_by_region, resolve_contract_set
     from passend.settlement.contracts import load_contract_set
     from passend.settlement.engine import load_reference, settle, write_settlement
-
-    import ibis
-    import pyarrow.dataset  # noqa: F401  (imported by the population reader)
 
     ibis.duckdb.connect()  # import the backend before the clock starts
     cat = load_catalogue()
@@ -131,7 +131,9 @@ def main() -> None:
         sql = min(sql_pxq(claims) for _ in range(3))
         print(f"hand-written DuckDB SQL, PxQ totals per provider x financer: {sql:.2f} s")
         floor = min(sql_pxq(claims, per_patient=True) for _ in range(3))
-        print(f"hand-written DuckDB SQL, PxQ per patient x provider x financer, sorted: {floor:.2f} s")
+        print(
+            f"hand-written DuckDB SQL, PxQ per patient x provider x financer, sorted: {floor:.2f} s"
+        )
         print(
             f"{'contract set':<26}{'settle s':>9}{'x SQL':>7}{'x per-patient':>14}"
             f"{'write s':>9}{'peak GiB':>10}"

@@ -206,8 +206,7 @@ def _lines(
     terminal_cases = [
         (
             t.contract_id == cid,
-            t.death_date.notnull()
-            & (t.service_date > t.death_date - ibis.interval(days=days)),
+            t.death_date.notnull() & (t.service_date > t.death_date - ibis.interval(days=days)),
         )
         for cid, days in sorted(terminal_days.items())
         if days > 0
@@ -293,9 +292,7 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
     ranks = {}
     for k in keys:
         d = pc.dictionary_encode(t[k].combine_chunks())
-        ranks[k] = pc.rank(d.dictionary, sort_keys="ascending", tiebreaker="dense").take(
-            d.indices
-        )
+        ranks[k] = pc.rank(d.dictionary, sort_keys="ascending", tiebreaker="dense").take(d.indices)
     order = pc.sort_indices(pa.table(ranks), sort_keys=[(k, "ascending") for k in keys])
     return t.take(order)
 
