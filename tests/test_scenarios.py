@@ -41,7 +41,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     scen = d / "small.yaml"
     scen.write_text(SCENARIO, encoding="utf-8")
     out = d / "out"
-    res = runner.invoke(app, ["simulate", str(scen), "--out", str(out), "--lang", "en"])
+    res = runner.invoke(
+        app, ["simulate", str(scen), "--out", str(out), "--lang", "en", "--workers", "2"]
+    )
     assert res.exit_code == 0, res.output
     return scen, out
 
@@ -128,13 +130,17 @@ def test_spagaat_under_pxq_and_not_under_availability(run: tuple[Path, Path]) ->
 
 
 def test_same_file_and_seed_give_identical_results(run: tuple[Path, Path], tmp_path: Path) -> None:
+    """The fixture ran in two worker processes; this run in one: the same bytes, settlements
+    (with their meta.json) included."""
     scen, out = run
     again = tmp_path / "again"
-    res = runner.invoke(
-        app, ["simulate", str(scen), "--out", str(again), "--lang", "en", "--no-report"]
-    )
+    args = ["simulate", str(scen), "--out", str(again), "--lang", "en", "--no-report"]
+    res = runner.invoke(app, [*args, "--workers", "1"])
     assert res.exit_code == 0, res.output
-    for name in ("groups.parquet", "outcomes.parquet", "incentives.parquet", "summary.json"):
+    names = ["groups.parquet", "outcomes.parquet", "incentives.parquet", "summary.json"]
+    settled = sorted(p.relative_to(out) for p in (out / "settlements").rglob("*") if p.is_file())
+    assert len(settled) == 2 * 2 * 9  # 2 sets x 2 arms x (8 tables + meta.json)
+    for name in names + [str(p) for p in settled]:
         assert (out / name).read_bytes() == (again / name).read_bytes(), name
 
 

@@ -3,6 +3,7 @@ results (Parquet, summary.json, run.json) and the report."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -161,6 +162,13 @@ def simulate_cmd(
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
     report: Annotated[bool, typer.Option(help="Write the HTML report.")] = True,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Processes to run the steps in (default: the machine's cores); the results "
+            "do not depend on it. Each national step needs up to ~4 GiB."
+        ),
+    ] = 0,
 ) -> None:
     """Simuleer een scenario: basis en interventie onder elke contractset, met marges,
     prikkels, 'wrong pocket', uitkomsten en onzekerheid; schrijft Parquet en een rapport."""
@@ -169,7 +177,9 @@ def simulate_cmd(
     lang = _lang(lang)
     if replicates is not None and replicates < 1:
         raise _fail("--replicates must be at least 1")
-    run_scenario(_load(None), scenario, out_dir, lang, replicates, report)
+    if workers < 0:
+        raise _fail("--workers must be at least 1 (or 0 for the machine's cores)")
+    run_scenario(_load(None), scenario, out_dir, lang, replicates, report, workers)
 
 
 def run_scenario(
@@ -179,17 +189,18 @@ def run_scenario(
     lang: str,
     replicates: int | None = None,
     report: bool = True,
+    workers: int = 0,
 ) -> Path | None:
     """Run a scenario with a progress bar, print the headline tables, write the results and
     the report (returned). Bad input exits with code 2."""
-    from passend.scenarios.run import simulate, write_results
+    from passend.scenarios.run import simulate, steps, write_results
     from passend.scenarios.schema import load_scenario
 
     try:
         ls = load_scenario(scenario, cat)
     except CatalogueError as e:
         raise _issues(e) from None
-    n = replicates or ls.s.monte_carlo.replicates
+    n = steps(ls, replicates)
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -200,7 +211,14 @@ def run_scenario(
             transient=True,
         ) as bar:
             task = bar.add_task(ls.s.id, total=n)
-            res = simulate(cat, ls, out_dir, replicates, lambda _: bar.advance(task))
+            res = simulate(
+                cat,
+                ls,
+                out_dir,
+                replicates,
+                lambda _: bar.advance(task),
+                workers or os.cpu_count() or 1,
+            )
     except CatalogueError as e:
         raise _issues(e) from None
     except (ValueError, OSError, ValidationError) as e:

@@ -5,21 +5,26 @@ Per replicate r (population seed = scenario seed + r; the uncertain effects draw
 generator seeded with (seed, r)):
 
 1. generate the baseline population and the intervention population (paired: the same seed,
-   the intervention's effects applied inside generation) and declare both as claims;
+   the intervention's effects applied inside generation), declare both as claims and price
+   their care once (the full cost per provider, the same under every contract set);
 2. for every contract set: settle the baseline (its own reference) and the intervention with
    the baseline as reference (caps, lump sums, prices and benchmarks stay at the baseline's
    level), the intervention's team costs added to the provider that bears them;
 3. collect stakeholder groups, outcomes and (replicate 0) the incentives.
 
-Same scenario file and seed give identical results (timings are kept apart in run.json).
+The steps run in order, or in ``workers`` processes (all populations first, then the
+settlements): the results are collected in step order either way. Same scenario file and seed
+give identical results (timings are kept apart in run.json).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +46,7 @@ from passend.scenarios.schema import Distribution, LoadedScenario
 from passend.settlement.commands import resolve_contract_set
 from passend.settlement.contracts import LoadedSet, load_contract_set
 from passend.settlement.costs import load_provider_costs
-from passend.settlement.engine import Reference, settle, write_settlement
+from passend.settlement.engine import Reference, claims_full_cost, settle, write_settlement
 from passend.settlement.frame import providers_of_kind
 from passend.settlement.money import split_by_shares
 
@@ -108,122 +113,208 @@ def _team_costs(ls: LoadedScenario, providers: pa.Table) -> dict[str, int]:
     return out
 
 
+@dataclass
+class _Job:
+    """What every step of a run needs; sent once to each worker process."""
+
+    cat: Catalogue
+    ls: LoadedScenario
+    sets: list[LoadedSet]
+    params: Any
+    insurers: Any
+    regions: Any
+    inhabitants: dict[str, int]
+    prices: Any
+    pcosts: Any
+    work: Path
+    out_dir: Path
+
+
+_JOB: _Job | None = None
+
+
+def _init(job: _Job | None) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _job() -> _Job:
+    assert _JOB is not None, "worker not initialised"
+    return _JOB
+
+
+def _arm_dir(r: int, arm: str) -> Path:
+    return _job().work / f"r{r}" / arm
+
+
+def _generate(r: int, arm: str) -> tuple[dict[str, Any], dict[str, float]]:
+    """Step 1 of replicate r for one arm: population, claims, the full cost of the care and
+    the outcomes."""
+    j = _job()
+    s = j.ls.s
+    t0 = time.perf_counter()
+    effects = replicate_effects(j.ls, r)[0] if arm == "intervention" else None
+    pop = generate(
+        j.cat,
+        j.params,
+        j.insurers,
+        j.regions,
+        s.population.region,
+        s.population.year,
+        s.population.seed + r,
+        s.population.scale,
+        effects,
+    )
+    d = _arm_dir(r, arm)
+    write_population(pop, d / "pop")
+    del pop
+    t1 = time.perf_counter()
+    write_declaration(declare(j.cat, d / "pop", prices=j.prices), d / "claims")
+    write_parquet(claims_full_cost(d / "claims", j.prices), d / "full_costs.parquet")
+    o = {"replicate": r, "arm": arm, **outcomes(d / "pop")}
+    return o, {"population": t1 - t0, "claims": time.perf_counter() - t1}
+
+
+def _settle(r: int, k: int) -> tuple[list[pa.Table], pa.Table | None, dict[str, float]]:
+    """Step 2 of replicate r for contract set k: the baseline (its own reference) and the
+    intervention (with the baseline as reference and the team's costs), their stakeholder
+    groups, and in replicate 0 the settlements written out and the incentives."""
+    j = _job()
+    cs = j.sets[k]
+    t0 = time.perf_counter()
+    dirs = {arm: _arm_dir(r, arm) for arm in ARMS}
+    providers = pq.read_table(dirs["intervention"] / "pop" / "providers.parquet")
+    extra = _team_costs(j.ls, providers)
+    common = dict(inhabitants_by_region=j.inhabitants, prices=j.prices, provider_costs=j.pcosts)
+    base = settle(
+        dirs["baseline"] / "claims",
+        cs,
+        dirs["baseline"] / "pop",
+        None,
+        full_costs=pq.read_table(dirs["baseline"] / "full_costs.parquet"),
+        **common,
+    )
+    ref = Reference(
+        base.tables["basis"], base.tables["classes"], base.tables["spend"], base.tables["costs"]
+    )
+    inter = settle(
+        dirs["intervention"] / "claims",
+        cs,
+        dirs["intervention"] / "pop",
+        ref,
+        extra_costs=extra,
+        full_costs=pq.read_table(dirs["intervention"] / "full_costs.parquet"),
+        **common,
+    )
+    out: list[pa.Table] = []
+    for arm, res in (("baseline", base), ("intervention", inter)):
+        if r == 0:
+            for key in ("claims", "population"):  # the run's temporary folder: not kept
+                res.meta[key] = str(Path(res.meta[key]).relative_to(j.work))
+            write_settlement(res, j.out_dir / "settlements" / cs.cs.id / arm)
+        g = groups(res.tables["stakeholders"])
+        n = g.num_rows
+        g = g.append_column("replicate", pa.array([r] * n, pa.int32()))
+        g = g.append_column("contract_set", pa.array([cs.cs.id] * n))
+        g = g.append_column("arm", pa.array([arm] * n))
+        out.append(g)
+    t1 = time.perf_counter()
+    inc = None
+    if r == 0:
+        inc = incentives(
+            dirs["baseline"] / "claims" / "claims.parquet",
+            cs,
+            pq.read_table(dirs["baseline"] / "pop" / "patients.parquet"),
+            pq.read_table(dirs["baseline"] / "pop" / "providers.parquet"),
+            j.prices,
+            j.pcosts,
+        )
+    return out, inc, {"settlement": t1 - t0, "incentives": time.perf_counter() - t1}
+
+
+def steps(ls: LoadedScenario, replicates: int | None = None) -> int:
+    """Number of steps of a run (for a progress bar): per replicate two populations and one
+    settlement step per contract set."""
+    return (replicates or ls.s.monte_carlo.replicates) * (len(ARMS) + len(ls.s.contract_sets))
+
+
+def _star(args: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
+    fn, a = args
+    return fn(*a)
+
+
 def simulate(
     cat: Catalogue,
     ls: LoadedScenario,
     out_dir: Path,
     replicates: int | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> RunResult:
+    """Run the scenario. ``workers`` > 1 runs the steps in that many processes; the results
+    are collected in step order, so they do not depend on the number of workers."""
     s = ls.s
     n_rep = replicates or s.monte_carlo.replicates
-    params = load_parameters(cat)
-    insurers = load_insurers(cat)
     regions = load_regions(cat, ls.resolve(s.population.regions))
     if s.population.region not in regions:
         raise ValueError(f"unknown region {s.population.region!r}")
-    inhabitants = {rid: r.inhabitants.value for rid, r in regions.items()}
-    prices = load_cost_prices(ls.resolve(s.cost_prices))
-    pcosts = load_provider_costs(ls.resolve(s.provider_costs))
     sets: list[LoadedSet] = [
         load_contract_set(resolve_contract_set(ls.resolve(c) if c.endswith(".yaml") else c), cat)
         for c in s.contract_sets
     ]
     timings: dict[str, float] = {}
-    group_rows: list[pa.Table] = []
-    outcome_rows: list[dict[str, Any]] = []
-    inc: list[pa.Table] = []
-    drawn_all: list[dict[str, float]] = []
+    drawn_all = [replicate_effects(ls, r)[1] for r in range(n_rep)]
 
-    def tick(stage: str, t0: float) -> float:
-        t1 = time.perf_counter()
-        timings[stage] = timings.get(stage, 0.0) + t1 - t0
-        return t1
+    def add(t: dict[str, float]) -> None:
+        for k, v in t.items():
+            timings[k] = timings.get(k, 0.0) + v
 
     with tempfile.TemporaryDirectory(prefix="passend-sim-") as tmp:
-        work = Path(tmp)
-        for r in range(n_rep):
-            t = time.perf_counter()
-            effects, drawn = replicate_effects(ls, r)
-            drawn_all.append(drawn)
-            seed = s.population.seed + r
-            dirs = {}
-            for arm in ARMS:
-                pop = generate(
-                    cat,
-                    params,
-                    insurers,
-                    regions,
-                    s.population.region,
-                    s.population.year,
-                    seed,
-                    s.population.scale,
-                    effects if arm == "intervention" else None,
-                )
-                d = work / f"r{r}" / arm
-                write_population(pop, d / "pop")
-                providers = pop.providers
-                del pop
-                t = tick("population", t)
-                write_declaration(declare(cat, d / "pop", prices=prices), d / "claims")
-                t = tick("claims", t)
-                o = outcomes(d / "pop")
-                outcome_rows.append({"replicate": r, "arm": arm, **o})
-                dirs[arm] = d
-            extra = _team_costs(ls, providers)
-            patients = pq.read_table(dirs["baseline"] / "pop" / "patients.parquet")
-            prov_b = pq.read_table(dirs["baseline"] / "pop" / "providers.parquet")
-            for cs in sets:
-                base = settle(
-                    dirs["baseline"] / "claims",
-                    cs,
-                    dirs["baseline"] / "pop",
-                    None,
-                    inhabitants_by_region=inhabitants,
-                    prices=prices,
-                    provider_costs=pcosts,
-                )
-                ref = Reference(
-                    base.tables["basis"],
-                    base.tables["classes"],
-                    base.tables["spend"],
-                    base.tables["costs"],
-                )
-                inter = settle(
-                    dirs["intervention"] / "claims",
-                    cs,
-                    dirs["intervention"] / "pop",
-                    ref,
-                    inhabitants_by_region=inhabitants,
-                    prices=prices,
-                    provider_costs=pcosts,
-                    extra_costs=extra,
-                )
-                if r == 0:
-                    for arm, res in (("baseline", base), ("intervention", inter)):
-                        write_settlement(res, out_dir / "settlements" / cs.cs.id / arm)
-                for arm, res in (("baseline", base), ("intervention", inter)):
-                    g = groups(res.tables["stakeholders"])
-                    n = g.num_rows
-                    g = g.append_column("replicate", pa.array([r] * n, pa.int32()))
-                    g = g.append_column("contract_set", pa.array([cs.cs.id] * n))
-                    g = g.append_column("arm", pa.array([arm] * n))
-                    group_rows.append(g)
-                t = tick("settlement", t)
-                if r == 0:
-                    inc.append(
-                        incentives(
-                            dirs["baseline"] / "claims" / "claims.parquet",
-                            cs,
-                            patients,
-                            prov_b,
-                            prices,
-                            pcosts,
-                        )
-                    )
-                    t = tick("incentives", t)
-            if progress:
-                progress(f"replicate {r + 1}/{n_rep}")
+        job = _Job(
+            cat=cat,
+            ls=ls,
+            sets=sets,
+            params=load_parameters(cat),
+            insurers=load_insurers(cat),
+            regions=regions,
+            inhabitants={rid: r.inhabitants.value for rid, r in regions.items()},
+            prices=load_cost_prices(ls.resolve(s.cost_prices)),
+            pcosts=load_provider_costs(ls.resolve(s.provider_costs)),
+            work=Path(tmp),
+            out_dir=out_dir,
+        )
+        gen = [(_generate, (r, arm)) for r in range(n_rep) for arm in ARMS]
+        sett = [(_settle, (r, k)) for r in range(n_rep) for k in range(len(sets))]
+        pool = None
+        if workers > 1 and len(gen) + len(sett) > 1:
+            ctx = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(job,))
+        else:
+            _init(job)
+
+        def run_all(tasks: list[Any]) -> Any:
+            return pool.map(_star, tasks) if pool is not None else map(_star, tasks)
+
+        try:
+            outcome_rows: list[dict[str, Any]] = []
+            for o, t in run_all(gen):
+                outcome_rows.append(o)
+                add(t)
+                if progress:
+                    progress(f"replicate {o['replicate'] + 1}/{n_rep}: {o['arm']}")
+            group_rows: list[pa.Table] = []
+            inc: list[pa.Table] = []
+            for i, (g, it, t) in enumerate(run_all(sett)):
+                group_rows += g
+                if it is not None:
+                    inc.append(it)
+                add(t)
+                if progress:
+                    progress(f"replicate {i // len(sets) + 1}/{n_rep}: {sets[i % len(sets)].cs.id}")
+        finally:
+            if pool is not None:
+                pool.shutdown()
+            _init(None)
     g_all = pa.concat_tables(group_rows)
     g_all = g_all.select(
         [

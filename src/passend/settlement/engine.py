@@ -301,14 +301,32 @@ def _nullable(t: pa.Table) -> pa.Table:
     return t.cast(pa.schema([pa.field(f.name, f.type, nullable=True) for f in t.schema]))
 
 
+def _work(con: Any, claims_file: Path) -> ibis.Table:
+    """All care delivered: the claim lines and the unfunded activities beside them."""
+    claims = con.read_parquet(str(claims_file))
+    cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
+    work = claims.select(*cols, date=claims.service_date)
+    unfunded_file = claims_file.parent / "unfunded.parquet"
+    if unfunded_file.exists():
+        unf = con.read_parquet(str(unfunded_file))
+        work = work.union(unf.select(*cols, date=unf.date))
+    return work
+
+
+def claims_full_cost(claims_dir: Path, prices: CostPrices) -> pa.Table:
+    """Full cost per provider of the claims and unfunded work in ``claims_dir`` (the same for
+    every contract set: ``passend simulate`` computes it once per population and passes it to
+    ``settle`` as ``full_costs``)."""
+    claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
+    return full_cost(_work(ibis.duckdb.connect(), claims_file), prices).to_pyarrow()
+
+
 def _costs(
-    work: ibis.Table,
+    now: pa.Table,
     providers: pa.Table | None,
-    prices: CostPrices,
     pcosts: ProviderCosts,
     reference: Reference | None,
 ) -> pa.Table:
-    now = full_cost(work, prices).to_pyarrow()
     ref = reference.costs.select(["provider_id", "full_cost_cents"]) if reference else now
     kinds = {}
     if providers is not None:
@@ -463,9 +481,11 @@ def settle(
     prices: CostPrices | None = None,
     provider_costs: ProviderCosts | None = None,
     extra_costs: dict[str, int] | None = None,
+    full_costs: pa.Table | None = None,
 ) -> Settlement:
     """Settle the claims in ``claims_dir`` under a contract set. ``extra_costs``: fixed costs
-    in cents per provider id added on top of the cost model (e.g. a transmural team's)."""
+    in cents per provider id added on top of the cost model (e.g. a transmural team's).
+    ``full_costs``: ``claims_full_cost`` of these claims when already known."""
     claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
     if not claims_file.exists():
         raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
@@ -499,12 +519,7 @@ def settle(
     )
     basis = _basis(lines_all)
     classes = _classes(lines_all, pop["patients"])
-    unfunded_file = claims_file.parent / "unfunded.parquet"
-    work_cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
-    work = claims.select(*work_cols, date=claims.service_date)
-    if unfunded_file.exists():
-        unf = con.read_parquet(str(unfunded_file))
-        work = work.union(unf.select(*work_cols, date=unf.date))
+    work = _work(con, claims_file)
     ctx = Ctx(
         year=year,
         patients=pop["patients"],
@@ -551,7 +566,9 @@ def settle(
     )
     rec = _sorted(pa.concat_tables(recon), ["contract_id", "provider_id", "financer_id"])
     adj = pa.Table.from_pylist(adjustments, schema=ADJUSTMENTS)
-    costs = _costs(work, pop["providers"], prices, provider_costs, reference)
+    if full_costs is None:
+        full_costs = full_cost(work, prices).to_pyarrow()
+    costs = _costs(full_costs, pop["providers"], provider_costs, reference)
     if extra_costs:
         costs = _add_fixed(costs, extra_costs)
     meta = {
