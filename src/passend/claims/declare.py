@@ -315,15 +315,21 @@ def declare(
         or not pc.all(pc.equal(priced["row"], pa.array(np.arange(n_acts)))).as_py()
     ):
         raise RuntimeError("declaration lost or duplicated activities (rules not exclusive)")
-    rules_t = rules_arrow
+    # The rule columns each table needs, taken once by the rule ids of its own rows (not every
+    # rule column for every row, then filtered).
     rid = priced["rule_id"]
-    rule = {name: rules_t[name].take(rid) for name in rules_t.column_names}
-    claimed = pc.is_valid(rule["title_code"])
+    claimed = pc.is_valid(rules_arrow["title_code"]).take(rid)
+    unclaimed = pc.invert(claimed)
+    rid_c = rid.filter(claimed)
+    rid_u = rid.filter(unclaimed)
+
+    def rule(name: str, ids: pa.ChunkedArray) -> pa.ChunkedArray:
+        return rules_arrow[name].take(ids)
 
     def claimed_only(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
         return col.filter(claimed)
 
-    n_claims = int(pc.sum(pc.cast(claimed, pa.int64())).as_py() or 0)
+    n_claims = len(rid_c)
     ids = pc.binary_join_element_wise(
         "C", pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n_claims + 1)), pa.string()), 10, "0"), ""
     )
@@ -333,10 +339,10 @@ def declare(
             "patient_id": claimed_only(activities["patient_id"]),
             "provider_id": claimed_only(activities["provider_id"]),
             "financer_id": claimed_only(priced["financer_id"]),
-            "financer_kind": claimed_only(rule["financer_kind"]),
-            "law": claimed_only(rule["law"]),
-            "title_code": claimed_only(rule["title_code"]),
-            "sector": claimed_only(rule["sector"]),
+            "financer_kind": rule("financer_kind", rid_c),
+            "law": rule("law", rid_c),
+            "title_code": rule("title_code", rid_c),
+            "sector": rule("sector", rid_c),
             "activity": claimed_only(activities["activity"]),
             "professional": claimed_only(activities["professional"]),
             "specialty": claimed_only(activities["specialty"]),
@@ -344,17 +350,16 @@ def declare(
             "service_date": claimed_only(activities["date"]),
             "quantity": claimed_only(activities["quantity"]),
             "unit": claimed_only(activities["unit"]),
-            "tariff_cents": claimed_only(rule["tariff_cents"]),
+            "tariff_cents": rule("tariff_cents", rid_c),
             "amount_cents": claimed_only(priced["amount_cents"]),
             "patient_bound": claimed_only(activities["patient_bound"]),
             "year": pa.array(np.full(n_claims, year, dtype=np.int16)),
-            "tariff_placeholder": claimed_only(rule["placeholder"]),
+            "tariff_placeholder": rule("placeholder", rid_c),
             "above_max_tariff": pa.array(np.zeros(n_claims, dtype=bool)),
             "source_activity_id": claimed_only(activities["activity_id"]),
             "code_list": pa.nulls(n_claims, pa.string()),
         }
     ).cast(CLAIMS)
-    unclaimed = pc.invert(claimed)
     unfunded_t = pa.table(
         {
             **{
@@ -372,9 +377,9 @@ def declare(
                     "patient_bound",
                 )
             },
-            "reason_code": rule["reason_code"].filter(unclaimed),
-            "reason": rule["reason"].filter(unclaimed),
-            "routes": rule["routes"].filter(unclaimed),
+            "reason_code": rule("reason_code", rid_u),
+            "reason": rule("reason", rid_u),
+            "routes": rule("routes", rid_u),
             "cost_cents": priced["cost_cents"].filter(unclaimed),
         }
     ).cast(UNFUNDED)
