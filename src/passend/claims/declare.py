@@ -45,6 +45,7 @@ import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict
 from ruamel.yaml import YAML
 
+from passend import db
 from passend.catalogue.loader import Catalogue
 from passend.catalogue.schema import Source, Title
 from passend.claims.tables import CLAIMS, UNFUNDED
@@ -250,7 +251,7 @@ def declare(
     if year is None:
         raise ValueError(f"{pop_dir}: no meta.json with the population's year; give --year")
     prices = prices or load_cost_prices()
-    con = ibis.duckdb.connect()
+    con = db.connect()
     acts = con.read_parquet(str(pop_dir / "activities.parquet"), file_row_number=True)
     pats = con.read_parquet(str(pop_dir / "patients.parquet")).select(
         "wlz", "insurer_id", "care_office_id", "municipality_id", p_id="patient_id"

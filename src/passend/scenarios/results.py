@@ -23,6 +23,7 @@ import ibis
 import numpy as np
 import pyarrow as pa
 
+from passend import db
 from passend.claims.declare import CostPrices
 from passend.settlement.contracts import LoadedSet
 from passend.settlement.costs import ProviderCosts
@@ -67,7 +68,7 @@ def groups(stakeholders: pa.Table) -> pa.Table:
 
 def outcomes(pop_dir: Path) -> dict[str, Any]:
     """Patient-level outcomes next to the money."""
-    con = ibis.duckdb.connect()
+    con = db.connect()
     p = con.read_parquet(str(pop_dir / "patients.parquet"))
     a = con.read_parquet(str(pop_dir / "activities.parquet"))
     a = a.filter(a.activity.isin(["hospital_admission", "ed_visit"]) & a.patient_id.notnull())
@@ -117,7 +118,7 @@ def incentives(
         margin per unit  = sign x (revenue - cost)      (sign -1 for an avoided unit)
     An admission counts with its inpatient days (their revenue and cost per admission).
     Caps, corridors and add-ons act on totals and are left out of this marginal view."""
-    con = ibis.duckdb.connect()
+    con = db.connect()
     claims = con.read_parquet(str(claims_file))
     t = assign_contracts(claims, ls, patients, providers, with_kind=True)
     acts = [a for _, a, _ in MARGINAL_UNITS] + ["hospital_day"]

@@ -13,7 +13,8 @@ generator seeded with (seed, r)):
 3. collect stakeholder groups, outcomes and (replicate 0) the incentives.
 
 The steps run in order, or in ``workers`` processes (all populations first, then the
-settlements): the results are collected in step order either way. Same scenario file and seed
+settlements), each with its share of the cores as DuckDB and Arrow threads: the results are
+collected in step order either way. Same scenario file and seed
 give identical results (timings are kept apart in run.json).
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from passend import __version__
+from passend import __version__, db
 from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
 from passend.population.commands import write_population
@@ -133,9 +135,12 @@ class _Job:
 _JOB: _Job | None = None
 
 
-def _init(job: _Job | None) -> None:
+def _init(job: _Job | None, threads: int | None = None) -> None:
+    """Set up a process for the steps (a worker: with its share of the cores as threads)."""
     global _JOB
     _JOB = job
+    if threads is not None:
+        db.limit_threads(threads)
 
 
 def _job() -> _Job:
@@ -288,7 +293,10 @@ def simulate(
         pool = None
         if workers > 1 and len(gen) + len(sett) > 1:
             ctx = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(job,))
+            threads = (os.cpu_count() or 1) // workers
+            pool = ProcessPoolExecutor(
+                workers, mp_context=ctx, initializer=_init, initargs=(job, threads)
+            )
         else:
             _init(job)
 

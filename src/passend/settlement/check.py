@@ -23,6 +23,7 @@ from pathlib import Path
 import ibis
 import pyarrow.parquet as pq
 
+from passend import db
 from passend.settlement.engine import TABLES
 from passend.settlement.tables import KINDS
 
@@ -90,7 +91,7 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
         )
     claims_file = Path(meta.get("claims", ""))
     if claims_file.is_file():
-        c = ibis.duckdb.connect().read_parquet(str(claims_file))
+        c = db.connect().read_parquet(str(claims_file))
         n, cents = _scalar(c.count()), _scalar(c.amount_cents.sum())
         if (n, cents) != (rec_lines, rec_cents):
             problems.append(

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from passend import __version__
+from passend import __version__, db
 from passend.claims.declare import CostPrices, load_cost_prices
 from passend.population.tables import write_parquet
 from passend.settlement.contracts import Contract, LoadedSet, Scope
@@ -318,7 +318,7 @@ def claims_full_cost(claims_dir: Path, prices: CostPrices) -> pa.Table:
     every contract set: ``passend simulate`` computes it once per population and passes it to
     ``settle`` as ``full_costs``)."""
     claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
-    return full_cost(_work(ibis.duckdb.connect(), claims_file), prices).to_pyarrow()
+    return full_cost(_work(db.connect(), claims_file), prices).to_pyarrow()
 
 
 def _costs(
@@ -492,7 +492,7 @@ def settle(
     pop = _read_population(pop_dir)
     prices = prices or load_cost_prices()
     provider_costs = provider_costs or load_provider_costs()
-    con = ibis.duckdb.connect()
+    con = db.connect()
     claims = con.read_parquet(str(claims_file))
     month = claims.service_date.year() * 12 + claims.service_date.month() - 1
     totals = (
