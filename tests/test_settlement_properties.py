@@ -411,3 +411,34 @@ def test_shared_savings_and_losses_never_exceed_their_caps(data, rows, benchmark
 
 def test_provider_kinds_of_the_fixture_cover_the_providers() -> None:
     assert set(PROVIDERS) <= set(PROVIDER_KINDS)
+
+
+INT64 = st.integers(-(2**62), 2**62)
+
+
+@FAST
+@given(pairs=st.lists(st.tuples(INT64, st.integers(1, 2**40)), min_size=1, max_size=50))
+def test_floor_div_in_the_engine_is_exact_on_int64(pairs: list[tuple[int, int]]) -> None:
+    """The engine's integer division (rounding cents) equals Python's exact floor division on
+    DuckDB, also where Ibis's ``//`` (FLOOR of a float division) is off."""
+    import ibis
+
+    from passend.db import floor_div
+
+    t = ibis.memtable({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]})
+    got = t.select(q=floor_div(t.a, t.b)).to_pyarrow()["q"].to_pylist()
+    assert got == [a // b for a, b in pairs]
+
+
+def test_floor_div_where_a_float_division_is_off() -> None:
+    import ibis
+
+    from passend.db import floor_div
+
+    a = [2**53 + 1, 3 * (2**53 + 1), 2**62 - 1]
+    b = [1, 3, 1000003]
+    t = ibis.memtable({"a": a, "b": b})
+    naive = t.select(q=(t.a // t.b).cast("int64")).to_pyarrow()["q"].to_pylist()
+    exact = t.select(q=floor_div(t.a, t.b)).to_pyarrow()["q"].to_pylist()
+    assert exact == [2**53 + 1, 2**53 + 1, (2**62 - 1) // 1000003]
+    assert naive[0] == 2**53 and naive[1] != 2**53 + 1  # why the engine does not use ``//``

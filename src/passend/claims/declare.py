@@ -91,7 +91,7 @@ def cost_expr(
     minutes = ibis.cases(
         (unit == "minutes", quantity), (unit == "count", quantity * event_minutes), else_=0
     )
-    return (minutes * hourly_cents * 2 + 60) // 120 + ibis.ifelse(
+    return db.floor_div(minutes * hourly_cents * 2 + 60, 120) + ibis.ifelse(
         unit == "days", quantity * day_cents, 0
     )
 
@@ -305,7 +305,7 @@ def declare(
         row=j.file_row_number,
         rule_id=j.rule_id,
         financer_id=financer,
-        amount_cents=(j.tariff_cents * units_num * 2 + units_den) // (units_den * 2),
+        amount_cents=db.floor_div(j.tariff_cents * units_num * 2 + units_den, units_den * 2),
         cost_cents=cost_expr(j.unit, q, j.hourly_cents, j.day_cents, j.minutes_per_event),
     ).to_pyarrow()
     priced = priced.take(pc.sort_indices(priced["row"]))

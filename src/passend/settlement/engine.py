@@ -130,7 +130,7 @@ def _bit_count(x: int) -> int:  # type: ignore[empty-body]
 
 
 def _half_away(x: ibis.Value, num: int, den: int) -> ibis.Value:
-    r = (x.abs() * num * 2 + den) // (den * 2)
+    r = db.floor_div(x.abs() * num * 2 + den, den * 2)
     return ibis.ifelse(x < 0, -r, r).cast("int64")
 
 
@@ -377,8 +377,8 @@ def _costs(
         v_num, v_den = ibis.literal(dv[0]), ibis.literal(dv[1])
         fixed_annual, kind = ibis.literal(d.fixed_annual_cents), ibis.null("string")
     now_c, ref_c = j.now_cost.fill_null(0), j.ref_cost.fill_null(0)
-    variable = (now_c * v_num * 2 + v_den) // (v_den * 2)
-    fixed_ref = ref_c - (ref_c * v_num * 2 + v_den) // (v_den * 2)
+    variable = db.floor_div(now_c * v_num * 2 + v_den, v_den * 2)
+    fixed_ref = ref_c - db.floor_div(ref_c * v_num * 2 + v_den, v_den * 2)
     out = j.select(
         provider_id=j.pid,
         provider_kind=kind,

@@ -23,6 +23,7 @@ import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from passend import db
 from passend.settlement.money import split_by_shares
 from passend.settlement.tables import ADJUSTMENTS, BASIS, LEDGER, RECONCILIATION, SPEND
 
@@ -109,7 +110,7 @@ def mul_share(expr: ibis.Value, share: Decimal) -> ibis.Value:
     num, den = ratio(share)
     if num == den:
         return expr
-    r = (expr.abs() * num * 2 + den) // (2 * den)
+    r = db.floor_div(expr.abs() * num * 2 + den, 2 * den)
     return ibis.ifelse(expr < 0, -r, r).cast("int64")
 
 

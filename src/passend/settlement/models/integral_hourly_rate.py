@@ -30,6 +30,7 @@ import ibis
 import pyarrow as pa
 from pydantic import Field
 
+from passend import db
 from passend.settlement.frame import (
     Ctx,
     ModelParams,
@@ -126,9 +127,7 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
         r_provider=ref.provider_id,
         r_financer=ref.financer_id,
         # claims value per hour, rounded half up (non-negative amounts)
-        rate_cents=((ref.minute_claims_cents * 60 * 2 + ref.minutes) // (ref.minutes * 2)).cast(
-            "int64"
-        ),
+        rate_cents=db.floor_div(ref.minute_claims_cents * 60 * 2 + ref.minutes, ref.minutes * 2),
     )
     t = ibis.memtable(pairs)
     j = t.left_join(
@@ -144,7 +143,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     t = lines.inner_join(
         rates, (lines.provider_id == rates.r_provider) & (lines.financer_id == rates.r_financer)
     )
-    hourly = (t.minutes * t.rate_cents * 2 + 60) // 120
+    hourly = db.floor_div(t.minutes * t.rate_cents * 2 + 60, 120)
     t = t.mutate(paid=(hourly + t.price_cents - t.m_price_cents).cast("int64"))
     part = Part()
     part.ledger.append(

@@ -23,6 +23,7 @@ from decimal import Decimal
 import ibis
 from pydantic import Field
 
+from passend import db
 from passend.settlement.frame import (
     Ctx,
     Part,
@@ -50,7 +51,7 @@ def split_contributions(lines: ibis.Table, product: ibis.Table) -> ibis.Table:
     tot = w.group_by("patient_id").aggregate(big_w=w.w.sum())
     j = w.inner_join(tot, "patient_id").inner_join(product, "patient_id")
     j = j.filter(j.big_w > 0)
-    j = j.mutate(base=(j.product * j.w) // j.big_w, frac=(j.product * j.w) % j.big_w)
+    j = j.mutate(base=db.floor_div(j.product * j.w, j.big_w), frac=(j.product * j.w) % j.big_w)
     left = j.group_by("patient_id").aggregate(left=(j.product.max() - j.base.sum()))
     j = j.inner_join(left, "patient_id")
     rank = ibis.row_number().over(
