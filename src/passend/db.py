@@ -32,9 +32,9 @@ def limit_threads(n: int) -> None:
 def floor_div(a: Any, b: Any) -> Any:
     """Exact ``floor(a / b)`` of int64 expressions, for b > 0.
 
-    Ibis compiles ``a // b`` to FLOOR of a floating-point division (on DuckDB and Spark),
-    which is exact only while ``a`` stays below 2**53: a rounding cent could go astray on
-    large amounts. The remainder ``r = a - q * b`` of that first quotient is computed exactly
+    Ibis compiles ``a // b`` to FLOOR of a floating-point division (seen on DuckDB), which is
+    exact only while ``a`` stays below 2**53: a rounding cent could go astray on large
+    amounts. The remainder ``r = a - q * b`` of that first quotient is computed exactly
     in int64 and is small, so ``q + floor(r / b)`` is exact. Overflow of int64 raises an error
     in DuckDB rather than wrapping."""
     q = (a // b).cast("int64")

@@ -14,8 +14,8 @@ generator seeded with (seed, r)):
 
 The steps run in order, or in ``workers`` processes (all populations first, then the
 settlements), each with its share of the cores as DuckDB and Arrow threads: the results are
-collected in step order either way. Same scenario file and seed
-give identical results (timings are kept apart in run.json).
+collected in step order either way. Same scenario file and seed give identical results
+(timings are kept apart in run.json).
 """
 
 from __future__ import annotations
