@@ -654,6 +654,47 @@ def test_lump_sum_on_actual_market_shares_with_a_corridor(tmp_path: Path) -> Non
     assert rec[("ls-plain", "h1", "vgz")] == (1, 900000, 0, 0, 0, 900000)
 
 
+def test_spread_keeps_ids_with_any_character(tmp_path: Path) -> None:
+    """An add-on split over financer x provider pairs: ids are kept as they are (an imported
+    financer id may hold a '|', which once served as the key separator), and the parts add up."""
+    from passend.settlement.frame import spread
+    from passend.settlement.tables import SPEND
+
+    spend = pa.Table.from_pylist(
+        [
+            {
+                "contract_id": "c",
+                "financer_id": "zk|a",
+                "financer_kind": "health_insurer",
+                "provider_id": "h|1",
+                "spend_cents": 300,
+            },
+            {
+                "contract_id": "c",
+                "financer_id": "zk|a",
+                "financer_kind": "health_insurer",
+                "provider_id": "gp1",
+                "spend_cents": 100,
+            },
+            {
+                "contract_id": "c",
+                "financer_id": "vgz",
+                "financer_kind": "health_insurer",
+                "provider_id": "h|1",
+                "spend_cents": 400,
+            },
+        ],
+        schema=SPEND,
+    )
+    # 1,001 cents: vgz 400/800 -> 500.5, zk|a 500.5; the odd cent by name: vgz < zk|a
+    # zk|a's 500 over h|1 and gp1 3:1 -> 375 and 125
+    assert spread(1001, spend, None) == [
+        (("vgz", "health_insurer"), "h|1", 501),
+        (("zk|a", "health_insurer"), "gp1", 125),
+        (("zk|a", "health_insurer"), "h|1", 375),
+    ]
+
+
 # --- bundle ------------------------------------------------------------------------------------
 
 

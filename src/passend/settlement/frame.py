@@ -438,12 +438,9 @@ def spread(
         by_fin.setdefault((r["financer_id"], r["financer_kind"]), {})[r["provider_id"]] = Decimal(
             r["spend_cents"]
         )
-    fin_parts = split_by_shares(
-        total_cents, {f"{k[0]}|{k[1]}": sum(v.values()) for k, v in by_fin.items()}
-    )
+    fin_parts = split_by_shares(total_cents, {k: sum(v.values()) for k, v in by_fin.items()})
     out = []
-    for key, cents in sorted(fin_parts.items()):
-        fid, kind = key.split("|")
+    for (fid, kind), cents in sorted(fin_parts.items()):
         provs = {payee: Decimal(1)} if payee else by_fin[(fid, kind)]
         for prov, c in sorted(split_by_shares(cents, provs).items()):
             if c:

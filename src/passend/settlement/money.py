@@ -4,6 +4,10 @@ rounded half away from zero to the cent, once (DESIGN section 5)."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+K = TypeVar("K", bound=Any)
+"""A party: an id, or a tuple such as (financer id, kind); parties sort for the tie-break."""
 
 
 def to_decimal(value: str | int | float | Decimal, what: str) -> Decimal:
@@ -30,7 +34,7 @@ def round_cents(amount: Decimal) -> int:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def split_by_shares(total_cents: int, shares: dict[str, Decimal]) -> dict[str, int]:
+def split_by_shares(total_cents: int, shares: dict[K, Decimal]) -> dict[K, int]:
     """Split an amount over parties by shares so that the parts add up to the total exactly:
     each part rounded down, the remaining cents to the largest remainders (ties by name)."""
     if not shares:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import ibis
 from pydantic import Field, model_validator
@@ -37,7 +38,8 @@ class LumpSumResult:
     deviation_cents: int
     settlement_cents: int
     total_cents: int
-    parts_cents: dict[str, int] = field(default_factory=dict)
+    parts_cents: dict[Any, int] = field(default_factory=dict)
+    """Insurer -> cents: a name in the calculator, (financer id, kind) in a settlement."""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -45,7 +47,7 @@ class LumpSumResult:
 
 def lump_sum(
     amount_cents: int,
-    actual_shares: dict[str, Decimal],
+    actual_shares: dict[Any, Decimal],
     contract_value_cents: int | None = None,
     actual_value_cents: int | None = None,
     corridor: Decimal | None = None,
@@ -125,7 +127,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         shares_from = now.get(prov) if actual_value > 0 else ref.get(prov)
         if not shares_from or amount == 0:
             continue
-        shares = {f"{fid}|{kind}": Decimal(v) for (fid, kind), v in shares_from.items() if v > 0}
+        shares = {(fid, kind): Decimal(v) for (fid, kind), v in shares_from.items() if v > 0}
         r = lump_sum(
             amount,
             shares,
@@ -134,8 +136,10 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
             p.corridor,
             p.corridor_share,
         )
-        for key, part_cents in sorted(r.parts_cents.items()):
-            fid, kind = key.split("|")
+        # the basis names each insurer's part as "financer id|kind", as it always has
+        parts = {f"{fid}|{kind}": c for (fid, kind), c in r.parts_cents.items()}
+        basis = {**r.as_dict(), "parts_cents": parts, "provider_id": prov}
+        for (fid, kind), part_cents in sorted(r.parts_cents.items()):
             book(
                 part,
                 movement(
@@ -146,7 +150,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
                     payee=(prov, "provider"),
                     amount_cents=part_cents,
                     year=ctx.year,
-                    basis={**r.as_dict(), "provider_id": prov, "financer_id": fid},
+                    basis={**basis, "financer_id": fid},
                 ),
             )
     return part

@@ -100,8 +100,7 @@ def _members(ctx: Ctx, contract_id: str) -> dict[tuple[str, str], int]:
         for f in fin
         if f["financer_kind"] == "health_insurer"
     }
-    split = split_by_shares(ctx.inhabitants, {f"{k[0]}|{k[1]}": v for k, v in shares.items()})
-    return {tuple(k.split("|")): v for k, v in split.items()}  # type: ignore[misc]
+    return split_by_shares(ctx.inhabitants, shares)
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
