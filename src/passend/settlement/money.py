@@ -4,9 +4,9 @@ rounded half away from zero to the cent, once (DESIGN section 5)."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TypeVar
 
-K = TypeVar("K", bound=Any)
+K = TypeVar("K")
 """A party: an id, or a tuple such as (financer id, kind); parties sort for the tie-break."""
 
 
