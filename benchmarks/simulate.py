@@ -4,8 +4,8 @@ regional example with many replicates, printing wall time per stage and peak mem
 Run: .venv/bin/python benchmarks/simulate.py [--national-replicates 1] [--regional-replicates 200]
        [--skip-national] [--skip-regional] [--workers N]
 Each run is a fresh child process (with its own worker processes when --workers > 1, default:
-the machine's cores). Peak memory is the largest sum of the resident memory of that process and
-its workers, sampled every 0.1 s. Stage times are summed over the workers (so with 2 workers
+the cores this process may use). Peak memory is the largest sum of the resident memory of that
+process and its workers, sampled every 0.1 s. Stage times are summed over the workers (so with 2 workers
 they add up to about twice the wall time).
 Targets (issue 6): national, all contract sets, <= 60 s and <= 8 GiB; 200 regional replicates
 <= 5 minutes.
@@ -22,6 +22,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from passend.db import available_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +102,7 @@ def main() -> None:
     ap.add_argument("--skip-regional", action="store_true")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--workers", type=int, default=available_cpus())
     args = ap.parse_args()
     if args.one:
         one(Path(args.one), args.n, args.workers)

@@ -3,7 +3,6 @@ results (Parquet, summary.json, run.json) and the report."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.wegwijzer.render import thousands
 
@@ -165,7 +165,8 @@ def simulate_cmd(
     workers: Annotated[
         int,
         typer.Option(
-            help="Processes to run the steps in (default: the machine's cores); the results "
+            help="Processes to run the steps in (default: the cores this process may use, within "
+            "a container's CPU quota); the results "
             "do not depend on it. Each national step needs up to ~4 GiB."
         ),
     ] = 0,
@@ -178,7 +179,7 @@ def simulate_cmd(
     if replicates is not None and replicates < 1:
         raise _fail("--replicates must be at least 1")
     if workers < 0:
-        raise _fail("--workers must be at least 1 (or 0 for the machine's cores)")
+        raise _fail("--workers must be at least 1 (or 0 for the cores this process may use)")
     run_scenario(_load(None), scenario, out_dir, lang, replicates, report, workers)
 
 
@@ -217,7 +218,7 @@ def run_scenario(
                 out_dir,
                 replicates,
                 lambda _: bar.advance(task),
-                workers or os.cpu_count() or 1,
+                workers or db.available_cpus(),
             )
     except CatalogueError as e:
         raise _issues(e) from None

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -293,7 +292,7 @@ def simulate(
         pool = None
         if workers > 1 and len(gen) + len(sett) > 1:
             ctx = multiprocessing.get_context("spawn")
-            threads = (os.cpu_count() or 1) // workers
+            threads = db.available_cpus() // workers
             pool = ProcessPoolExecutor(
                 workers, mp_context=ctx, initializer=_init, initargs=(job, threads)
             )
