@@ -22,6 +22,7 @@ from typing import Any
 import ibis
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from passend import db
 from passend.claims.declare import CostPrices
@@ -54,16 +55,19 @@ PRINCIPAL_MODELS = {"bundle", "population", "network"}
 
 
 def groups(stakeholders: pa.Table) -> pa.Table:
-    """Per stakeholder group: providers by kind, the others by their kind."""
-    st = ibis.memtable(stakeholders)
-    grp = ibis.ifelse(st.kind == "provider", st.provider_kind.fill_null("provider"), st.kind)
-    g = st.group_by(group=grp).aggregate(
-        money_in_cents=st.money_in_cents.sum().cast("int64"),
-        money_out_cents=st.money_out_cents.sum().cast("int64"),
-        cost_cents=st.cost_cents.sum().cast("int64"),
-        margin_cents=st.margin_cents.sum().cast("int64"),
+    """Per stakeholder group: providers by kind, the others by their kind (one row per
+    stakeholder in, Arrow's group-by)."""
+    is_provider = pc.equal(stakeholders["kind"], "provider")
+    grp = pc.if_else(
+        is_provider, pc.fill_null(stakeholders["provider_kind"], "provider"), stakeholders["kind"]
     )
-    return g.order_by("group").to_pyarrow()
+    cols = ["money_in_cents", "money_out_cents", "cost_cents", "margin_cents"]
+    t = pa.table({"group": grp, **{c: stakeholders[c] for c in cols}})
+    g = t.group_by("group").aggregate([(c, "sum") for c in cols])
+    g = g.rename_columns(
+        ["group" if n == "group" else n.removesuffix("_sum") for n in g.column_names]
+    )
+    return g.select(["group", *cols]).sort_by("group")
 
 
 def outcomes(pop_dir: Path) -> dict[str, Any]:

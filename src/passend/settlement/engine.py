@@ -327,8 +327,18 @@ def _costs(
     pcosts: ProviderCosts,
     reference: Reference | None,
 ) -> pa.Table:
-    ref = reference.costs.select(["provider_id", "full_cost_cents"]) if reference else now
-    kinds = {}
+    """COSTS per provider (every provider of the population, of the claims and of the
+    reference): the variable share of this run's full cost (rounded half up to the cent) plus
+    the fixed part: the kind's fixed annual cost and the fixed share of the reference's full
+    cost. One row per provider, not per claim: plain Python on exact integers."""
+    ref = reference.costs if reference else now
+    now_c = dict(
+        zip(now["provider_id"].to_pylist(), now["full_cost_cents"].to_pylist(), strict=True)
+    )
+    ref_c = dict(
+        zip(ref["provider_id"].to_pylist(), ref["full_cost_cents"].to_pylist(), strict=True)
+    )
+    kinds: dict[str, str | None] = {}
     if providers is not None:
         kinds = dict(
             zip(
@@ -337,118 +347,84 @@ def _costs(
                 strict=True,
             )
         )
-    params = pa.Table.from_pylist(
-        [
+    rows = []
+    for pid in sorted(set(now_c) | set(ref_c) | set(kinds)):
+        kc = pcosts.for_kind(kinds[pid]) if pid in kinds else pcosts.default
+        num, den = ratio(Decimal(str(kc.variable_share)))
+        n, r = now_c.get(pid) or 0, ref_c.get(pid) or 0
+        variable = (n * num * 2 + den) // (den * 2)
+        fixed = kc.fixed_annual_cents + r - (r * num * 2 + den) // (den * 2)
+        rows.append(
             {
-                "c_id": pid,
-                "provider_kind": kind,
-                "v_num": ratio(Decimal(str(pcosts.for_kind(kind).variable_share)))[0],
-                "v_den": ratio(Decimal(str(pcosts.for_kind(kind).variable_share)))[1],
-                "fixed_annual": pcosts.for_kind(kind).fixed_annual_cents,
+                "provider_id": pid,
+                "provider_kind": kinds.get(pid),
+                "full_cost_cents": n,
+                "variable_cost_cents": variable,
+                "fixed_cost_cents": fixed,
+                "cost_cents": variable + fixed,
             }
-            for pid, kind in sorted(kinds.items())  # the providers table, not claims
-        ],
-        schema=pa.schema(
-            [
-                ("c_id", pa.string()),
-                ("provider_kind", pa.string()),
-                ("v_num", pa.int64()),
-                ("v_den", pa.int64()),
-                ("fixed_annual", pa.int64()),
-            ]
-        ),
-    )
-    n = ibis.memtable(_nullable(now)).rename(n_id="provider_id", now_cost="full_cost_cents")
-    r = ibis.memtable(_nullable(ref)).rename(r_id="provider_id", ref_cost="full_cost_cents")
-    ids = n.select(pid=n.n_id).union(r.select(pid=r.r_id))
-    if params.num_rows:
-        pm = ibis.memtable(params)
-        ids = ids.union(pm.select(pid=pm.c_id))
-    ids = ids.distinct()
-    j = ids.left_join(n, ids.pid == n.n_id).left_join(r, ids.pid == r.r_id)
-    d = pcosts.default
-    dv = ratio(Decimal(str(d.variable_share)))
-    if params.num_rows:
-        pm = ibis.memtable(params)
-        j = j.left_join(pm, j.pid == pm.c_id)
-        v_num, v_den = j.v_num.fill_null(dv[0]), j.v_den.fill_null(dv[1])
-        fixed_annual, kind = j.fixed_annual.fill_null(d.fixed_annual_cents), j.provider_kind
-    else:
-        v_num, v_den = ibis.literal(dv[0]), ibis.literal(dv[1])
-        fixed_annual, kind = ibis.literal(d.fixed_annual_cents), ibis.null("string")
-    now_c, ref_c = j.now_cost.fill_null(0), j.ref_cost.fill_null(0)
-    variable = db.floor_div(now_c * v_num * 2 + v_den, v_den * 2)
-    fixed_ref = ref_c - db.floor_div(ref_c * v_num * 2 + v_den, v_den * 2)
-    out = j.select(
-        provider_id=j.pid,
-        provider_kind=kind,
-        full_cost_cents=now_c,
-        variable_cost_cents=variable,
-        fixed_cost_cents=fixed_annual + fixed_ref,
-        cost_cents=variable + fixed_annual + fixed_ref,
-    ).order_by("provider_id")
-    return out.to_pyarrow().cast(COSTS)
+        )
+    return pa.Table.from_pylist(rows, schema=COSTS)
 
 
 def _add_fixed(costs: pa.Table, extra: dict[str, int]) -> pa.Table:
     """Add fixed costs per provider (providers absent from the table get a row)."""
-    e = ibis.memtable(
-        pa.table({"e_id": list(extra), "extra": pa.array(list(extra.values()), pa.int64())})
-    )
-    c = ibis.memtable(_nullable(costs))
-    ids = c.select(pid=c.provider_id).union(e.select(pid=e.e_id)).distinct()
-    j = ids.left_join(c, ids.pid == c.provider_id).left_join(e, ids.pid == e.e_id)
-    add = j.extra.fill_null(0)
-    out = j.select(
-        provider_id=j.pid,
-        provider_kind=j.provider_kind,
-        full_cost_cents=j.full_cost_cents.fill_null(0),
-        variable_cost_cents=j.variable_cost_cents.fill_null(0),
-        fixed_cost_cents=j.fixed_cost_cents.fill_null(0) + add,
-        cost_cents=j.cost_cents.fill_null(0) + add,
-    ).order_by("provider_id")
-    return out.to_pyarrow().cast(COSTS)
+    rows = {r["provider_id"]: r for r in costs.to_pylist()}
+    for pid, cents in extra.items():
+        r = rows.setdefault(
+            pid,
+            {
+                "provider_id": pid,
+                "provider_kind": None,
+                "full_cost_cents": 0,
+                "variable_cost_cents": 0,
+                "fixed_cost_cents": 0,
+                "cost_cents": 0,
+            },
+        )
+        r["fixed_cost_cents"] += cents
+        r["cost_cents"] += cents
+    return pa.Table.from_pylist([rows[k] for k in sorted(rows)], schema=COSTS)
 
 
 def stakeholders(ledger: pa.Table, costs: pa.Table) -> pa.Table:
-    led = ibis.memtable(ledger)
-    led = led.mutate(
-        payer_kind=led.payer_kind.cast("string"), payee_kind=led.payee_kind.cast("string")
-    )
-    out_ = led.group_by(sid=led.payer_id, kind=led.payer_kind).aggregate(
-        out_c=led.amount_cents.sum()
-    )
-    in_ = led.group_by(sid=led.payee_id, kind=led.payee_kind).aggregate(in_c=led.amount_cents.sum())
-    c = ibis.memtable(costs).select(
-        sid="provider_id",
-        kind=ibis.literal("provider").cast("string"),
-        pk="provider_kind",
-        cost="cost_cents",
-    )
-    ids = (
-        out_.select("sid", "kind")
-        .union(in_.select("sid", "kind"))
-        .union(c.select("sid", "kind"))
-        .distinct()
-    )
-    j = (
-        ids.left_join(out_, ["sid", "kind"])
-        .left_join(in_, ["sid", "kind"])
-        .left_join(c.select("sid", "kind", "pk", "cost"), ["sid", "kind"])
-    )
-    money_in = j.in_c.fill_null(0).cast("int64")
-    money_out = j.out_c.fill_null(0).cast("int64")
-    cost = j.cost.fill_null(0).cast("int64")
-    res = j.select(
-        stakeholder_id=j.sid,
-        kind=j.kind,
-        provider_kind=j.pk,
-        money_in_cents=money_in,
-        money_out_cents=money_out,
-        cost_cents=cost,
-        margin_cents=money_in - money_out - cost,
-    ).order_by(["kind", "stakeholder_id"])
-    return res.to_pyarrow().cast(STAKEHOLDERS)
+    """STAKEHOLDERS: per payer or payee (id and kind) the money in and out of the ledger, and
+    for providers their cost and kind. The ledger's sums run in Arrow's group-by; the rows
+    (one per stakeholder) are combined in Python."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for side, i in (("payee", 0), ("payer", 1)):
+        g = ledger.group_by([f"{side}_id", f"{side}_kind"]).aggregate([("amount_cents", "sum")])
+        for sid, kind, cents in zip(
+            g[f"{side}_id"].to_pylist(),
+            g[f"{side}_kind"].to_pylist(),
+            g["amount_cents_sum"].to_pylist(),
+            strict=True,
+        ):
+            sums.setdefault((sid, kind), [0, 0, 0])[i] += cents
+    pkind: dict[tuple[str, str], str | None] = {}
+    for pid, pk, cost in zip(
+        costs["provider_id"].to_pylist(),
+        costs["provider_kind"].to_pylist(),
+        costs["cost_cents"].to_pylist(),
+        strict=True,
+    ):
+        sums.setdefault((pid, "provider"), [0, 0, 0])[2] += cost
+        pkind[(pid, "provider")] = pk
+    rows = [
+        {
+            "stakeholder_id": sid,
+            "kind": kind,
+            "provider_kind": pkind.get((sid, kind)),
+            "money_in_cents": m_in,
+            "money_out_cents": m_out,
+            "cost_cents": cost,
+            "margin_cents": m_in - m_out - cost,
+        }
+        for (sid, kind), (m_in, m_out, cost) in sorted(
+            sums.items(), key=lambda x: (x[0][1], x[0][0])
+        )
+    ]
+    return pa.Table.from_pylist(rows, schema=STAKEHOLDERS)
 
 
 def _read_population(pop_dir: Path | None) -> dict[str, Any]:

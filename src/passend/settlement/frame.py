@@ -21,6 +21,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
 
 from passend import db
@@ -398,30 +399,39 @@ FINANCER_KINDS = ("health_insurer", "care_office", "municipality", "government")
 
 def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
     """SPEND of a contract from its base model's ledger rows: money from financers to providers
-    minus money from providers back to financers (subcontracts and patients left out)."""
+    minus money from providers back to financers (subcontracts and patients left out). The
+    ledger rows are Arrow tables already; they are summed with Arrow's group-by."""
     if not ledger:
         return SPEND.empty_table()
-    t = ibis.memtable(pa.concat_tables(ledger))
-    fin = t.payer_kind.isin(FINANCER_KINDS) & (t.payee_kind == "provider")
-    back = (t.payer_kind == "provider") & t.payee_kind.isin(FINANCER_KINDS)
-    t = t.filter(fin | back)
-    t = t.select(
-        financer_id=ibis.ifelse(fin, t.payer_id, t.payee_id),
-        financer_kind=ibis.ifelse(fin, t.payer_kind, t.payee_kind),
-        provider_id=ibis.ifelse(fin, t.payee_id, t.payer_id),
-        signed=ibis.ifelse(fin, t.amount_cents, -t.amount_cents),
+    t = pa.concat_tables(ledger)
+    kinds = pa.array(FINANCER_KINDS)
+    fin = pc.and_(pc.is_in(t["payer_kind"], kinds), pc.equal(t["payee_kind"], "provider"))
+    back = pc.and_(pc.equal(t["payer_kind"], "provider"), pc.is_in(t["payee_kind"], kinds))
+    t = t.filter(pc.or_(fin, back))
+    fin = pc.and_(pc.is_in(t["payer_kind"], kinds), pc.equal(t["payee_kind"], "provider"))
+    g = (
+        pa.table(
+            {
+                "financer_id": pc.if_else(fin, t["payer_id"], t["payee_id"]),
+                "financer_kind": pc.if_else(fin, t["payer_kind"], t["payee_kind"]),
+                "provider_id": pc.if_else(fin, t["payee_id"], t["payer_id"]),
+                "signed": pc.if_else(fin, t["amount_cents"], pc.negate(t["amount_cents"])),
+            }
+        )
+        .group_by(["financer_id", "financer_kind", "provider_id"])
+        .aggregate([("signed", "sum")])
+        .sort_by([(k, "ascending") for k in ("financer_id", "provider_id", "financer_kind")])
     )
-    g = t.group_by("financer_id", "financer_kind", "provider_id").aggregate(
-        spend_cents=t.signed.sum().cast("int64")
-    )
-    g = g.select(
-        contract_id=ibis.literal(contract_id),
-        financer_id=g.financer_id,
-        financer_kind=g.financer_kind,
-        provider_id=g.provider_id,
-        spend_cents=g.spend_cents,
-    ).order_by(["financer_id", "provider_id"])
-    return g.to_pyarrow().cast(SPEND)
+    n = g.num_rows
+    return pa.table(
+        {
+            "contract_id": pa.array([contract_id] * n, pa.string()),
+            "financer_id": g["financer_id"],
+            "financer_kind": g["financer_kind"],
+            "provider_id": g["provider_id"],
+            "spend_cents": g["signed_sum"],
+        }
+    ).cast(SPEND)
 
 
 def spread(
