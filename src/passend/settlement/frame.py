@@ -115,7 +115,7 @@ def mul_share(expr: ibis.Value, share: Decimal) -> ibis.Value:
     return ibis.ifelse(expr < 0, -r, r).cast("int64")
 
 
-def ledger_rows(
+def ledger_expr(
     t: ibis.Table,
     *,
     contract_id: str,
@@ -130,10 +130,12 @@ def ledger_rows(
     law: Any = None,
     year: int,
     unique: bool = False,
-) -> pa.Table:
+) -> ibis.Table:
     """Ledger rows from an Ibis table: summed per payer, payee, patient and law (``unique``:
     ``t`` has one row per payer, payee, patient and law already, so nothing to sum); a
-    negative sum is turned into a positive movement the other way; zero sums are dropped."""
+    negative sum is turned into a positive movement the other way; zero sums are dropped. The
+    rows as an Ibis table (LEDGER's columns): ``ledger_rows`` runs it, ``ledger_union`` runs
+    several in one query."""
     g = t.select(
         payer_id=payer_id,
         payer_kind=payer_kind,
@@ -163,7 +165,19 @@ def ledger_rows(
         year=ibis.literal(year, "int16"),
         amount_cents=g.amount.abs(),
     )
-    return out.to_pyarrow().cast(LEDGER)
+    return out
+
+
+def ledger_rows(t: ibis.Table, **kwargs: Any) -> pa.Table:
+    """The ledger rows of ``ledger_expr(t, **kwargs)``, run."""
+    return ledger_expr(t, **kwargs).to_pyarrow().cast(LEDGER)
+
+
+def ledger_union(*parts: ibis.Table) -> pa.Table:
+    """Several ``ledger_expr`` parts run as one query (UNION ALL): one round trip to the
+    engine instead of one per part. The parts must differ in their keys (e.g. the reason), so
+    that the ledger's sort gives the same order as with separate tables."""
+    return ibis.union(*parts, distinct=False).to_pyarrow().cast(LEDGER)
 
 
 def movement(
@@ -263,27 +277,23 @@ def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> lis
         year=year,
         unique=True,
     )
-    out = [
-        ledger_rows(
-            lines,
-            reason="claims",
-            payer_id=lines.financer_id,
-            payer_kind=lines.financer_kind,
-            amount=lines.financer_cents,
-            **common,
-        )
-    ]
-    out.append(
-        ledger_rows(
-            lines,
-            reason="patient_share",
-            payer_id=ibis.literal("patient"),
-            payer_kind=ibis.literal("patient"),
-            amount=lines.patient_cents,
-            **common,
-        )
+    claims = ledger_expr(
+        lines,
+        reason="claims",
+        payer_id=lines.financer_id,
+        payer_kind=lines.financer_kind,
+        amount=lines.financer_cents,
+        **common,
     )
-    return out
+    patient_share = ledger_expr(
+        lines,
+        reason="patient_share",
+        payer_id=ibis.literal("patient"),
+        payer_kind=ibis.literal("patient"),
+        amount=lines.patient_cents,
+        **common,
+    )
+    return [ledger_union(claims, patient_share)]
 
 
 def empty(schema: pa.Schema) -> pa.Table:
@@ -304,7 +314,9 @@ __all__ = [
     "book",
     "book_spread",
     "empty",
+    "ledger_expr",
     "ledger_rows",
+    "ledger_union",
     "movement",
     "mul_share",
     "pay_lines",
