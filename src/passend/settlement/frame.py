@@ -176,7 +176,9 @@ def ledger_rows(t: ibis.Table, **kwargs: Any) -> pa.Table:
 def ledger_union(*parts: ibis.Table) -> pa.Table:
     """Several ``ledger_expr`` parts run as one query (UNION ALL): one round trip to the
     engine instead of one per part. The parts must differ in their keys (e.g. the reason), so
-    that the ledger's sort gives the same order as with separate tables."""
+    that the ledger's sort gives the same order as with separate tables. Worth it for parts
+    that read a table (``lines``); parts on the same costly expression (the bundle's per
+    patient join) compute it once per part either way, and were slower as one query."""
     return ibis.union(*parts, distinct=False).to_pyarrow().cast(LEDGER)
 
 

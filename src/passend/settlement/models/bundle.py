@@ -38,8 +38,7 @@ from passend.settlement.frame import (
     PrincipalParams,
     adjustment,
     book,
-    ledger_expr,
-    ledger_union,
+    ledger_rows,
     movement,
     per_patient,
     recon_rows,
@@ -171,12 +170,8 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         patient_id=pp.patient_id,
         year=ctx.year,
     )
-    part.ledger.append(
-        ledger_union(
-            ledger_expr(pp, reason="bundle", amount=pp.bundle_price, **common),
-            ledger_expr(pp, reason="bundle_outlier", amount=pp.outlier, **common),
-        )
-    )
+    part.ledger.append(ledger_rows(pp, reason="bundle", amount=pp.bundle_price, **common))
+    part.ledger.append(ledger_rows(pp, reason="bundle_outlier", amount=pp.outlier, **common))
     rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
     part.ledger.append(rows)
     part.adjustments.append(adj)

@@ -29,8 +29,7 @@ from passend.settlement.frame import (
     Part,
     PrincipalParams,
     adjustment,
-    ledger_expr,
-    ledger_union,
+    ledger_rows,
     per_patient,
     recon_rows,
 )
@@ -85,25 +84,23 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         year=ctx.year,
     )
     part = Part()
+    part.ledger.append(ledger_rows(pp, reason="network_product", amount=pp.product, **common))
+    part.ledger.append(ledger_rows(pp, reason="coordination_fee", amount=pp.fee, **common))
     shares = split_contributions(lines, pp.select("patient_id", "product"))
     others = shares.filter(shares.provider_id != coordinator)
     part.ledger.append(
-        ledger_union(
-            ledger_expr(pp, reason="network_product", amount=pp.product, **common),
-            ledger_expr(pp, reason="coordination_fee", amount=pp.fee, **common),
-            ledger_expr(
-                others,
-                contract_id=contract_id,
-                model=NAME,
-                reason="network_share",
-                payer_id=ibis.literal(coordinator),
-                payer_kind=ibis.literal("provider"),
-                payee_id=others.provider_id,
-                payee_kind=ibis.literal("provider"),
-                patient_id=others.patient_id,
-                amount=others.share,
-                year=ctx.year,
-            ),
+        ledger_rows(
+            others,
+            contract_id=contract_id,
+            model=NAME,
+            reason="network_share",
+            payer_id=ibis.literal(coordinator),
+            payer_kind=ibis.literal("provider"),
+            payee_id=others.provider_id,
+            payee_kind=ibis.literal("provider"),
+            patient_id=others.patient_id,
+            amount=others.share,
+            year=ctx.year,
         )
     )
     shared = others.share.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
