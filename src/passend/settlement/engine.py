@@ -259,14 +259,21 @@ def _lines(
     return con.create_table(f"lines_{uuid.uuid4().hex}", g, temp=True)
 
 
-def _basis(lines: ibis.Table) -> pa.Table:
+def _sums(lines: ibis.Table) -> pa.Table:
+    """Per contract, provider and financer the sums of the lines, in one query: the run's
+    BASIS and the reconciliation of the models that pay per line or take every line in scope
+    (``frame.recon_from_sums``)."""
     g = lines.group_by("contract_id", "provider_id", "financer_id").aggregate(
         claims_cents=lines.claims_cents.sum().cast("int64"),
         minutes=lines.minutes.sum().cast("int64"),
         minute_claims_cents=lines.m_claims_cents.sum().cast("int64"),
         patients=lines.patient_id.count().cast("int64"),
+        lines=lines.n_lines.sum().cast("int64"),
+        price_cents=lines.price_cents.sum().cast("int64"),
+        financer_cents=lines.financer_cents.sum().cast("int64"),
+        patient_cents=lines.patient_cents.sum().cast("int64"),
     )
-    return g.order_by(["contract_id", "provider_id", "financer_id"]).to_pyarrow().cast(BASIS)
+    return g.order_by(["contract_id", "provider_id", "financer_id"]).to_pyarrow()
 
 
 def _classes(lines: ibis.Table, patients: pa.Table | None) -> pa.Table:
@@ -493,7 +500,8 @@ def settle(
         totals["m0"] if counts_months and totals["m0"] is not None else None,
         totals["m1"] or 0,
     )
-    basis = _basis(lines_all)
+    sums = _sums(lines_all)
+    basis = sums.select(BASIS.names).cast(BASIS)
     classes = _classes(lines_all, pop["patients"])
     work = _work(con, claims_file)
     ctx = Ctx(
@@ -506,6 +514,7 @@ def settle(
         reference=reference.basis if reference else None,
         basis=basis,
         classes=classes,
+        line_sums=sums,
         reference_classes_table=reference.classes if reference else None,
         spend_reference=reference.spend if reference else None,
     )

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 import ibis
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field
@@ -63,6 +64,9 @@ class Ctx:
 
     spend_reference: pa.Table | None = None
     """SPEND of the reference run (net base money per contract, financer and provider)."""
+    line_sums: pa.Table | None = None
+    """Per contract, provider and financer the sums of the lines (``lines``, ``claims_cents``,
+    ``price_cents``, ``financer_cents``, ``patient_cents``, ...): see ``recon_from_sums``."""
 
     def reference_spend(self, contract_id: str, own: pa.Table) -> pa.Table:
         t = ibis.memtable(self.spend_reference if self.spend_reference is not None else own)
@@ -265,6 +269,37 @@ def recon_rows(
     return g.to_pyarrow().cast(RECONCILIATION)
 
 
+def recon_from_sums(ctx: Ctx, contract_id: str, model: str, per_line: bool) -> pa.Table:
+    """The reconciliation of a contract from the run's per-pair sums of the lines, without a
+    query: ``per_line`` (the lines paid at their price: financer and patient parts, the rest
+    repriced) or else every line in scope of a payment that is not per line (bundle, lump sum,
+    capitation, network). Equal to ``recon_rows`` with those expressions, as the sums are
+    linear in the lines."""
+    assert ctx.line_sums is not None, "the engine sets line_sums"
+    s = ctx.line_sums.filter(pc.equal(ctx.line_sums["contract_id"], contract_id))
+    zero = pa.array(np.zeros(s.num_rows, dtype=np.int64))
+    if per_line:
+        financer, patient = s["financer_cents"], s["patient_cents"]
+        repriced, in_scope = pc.subtract_checked(s["claims_cents"], s["price_cents"]), zero
+    else:
+        financer = patient = repriced = zero
+        in_scope = s["claims_cents"]
+    return pa.table(
+        {
+            "contract_id": s["contract_id"],
+            "model": pa.array([model] * s.num_rows, pa.string()),
+            "provider_id": s["provider_id"],
+            "financer_id": s["financer_id"],
+            "lines": s["lines"],
+            "claims_cents": s["claims_cents"],
+            "financer_cents": financer,
+            "patient_cents": patient,
+            "repriced_cents": repriced,
+            "in_scope_cents": in_scope,
+        }
+    ).cast(RECONCILIATION)
+
+
 def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> list[pa.Table]:
     """The line-by-line payments of ``lines``: financer_cents from the financer and
     patient_cents from the patient to the provider, per patient (``lines`` has one row per
@@ -325,6 +360,7 @@ __all__ = [
     "per_patient",
     "providers_of_kind",
     "ratio",
+    "recon_from_sums",
     "recon_rows",
     "spread",
     "subcontracts",

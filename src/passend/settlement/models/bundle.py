@@ -41,7 +41,7 @@ from passend.settlement.frame import (
     ledger_rows,
     movement,
     per_patient,
-    recon_rows,
+    recon_from_sums,
     subcontracts,
 )
 from passend.settlement.money import euros_to_cents, round_cents
@@ -175,9 +175,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
     part.ledger.append(rows)
     part.adjustments.append(adj)
-    part.recon = recon_rows(
-        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
-    )
+    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     per_class = (
         pp.group_by("payer_id", "payer_kind", "risk_class")
         .aggregate(

@@ -23,7 +23,7 @@ from decimal import Decimal
 import ibis
 from pydantic import Field
 
-from passend.settlement.frame import Ctx, ModelParams, Part, pay_lines, recon_rows
+from passend.settlement.frame import Ctx, ModelParams, Part, pay_lines, recon_from_sums
 
 NAME = "fee_for_service"
 
@@ -41,13 +41,5 @@ def pxq_lines(ctx: Ctx, lines: ibis.Table, contract_id: str, model: str) -> Part
     """Every line paid at its price (financer and patient parts), and its reconciliation; the
     base of the models that pay per line (also the revenue cap's)."""
     part = Part(ledger=pay_lines(lines, contract_id, model, ctx.year))
-    part.recon = recon_rows(
-        lines,
-        contract_id,
-        model,
-        financer=lines.financer_cents,
-        patient=lines.patient_cents,
-        repriced=lines.claims_cents - lines.price_cents,
-        in_scope=0,
-    )
+    part.recon = recon_from_sums(ctx, contract_id, model, per_line=True)
     return part

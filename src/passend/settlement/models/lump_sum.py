@@ -26,7 +26,7 @@ from typing import Any
 import ibis
 from pydantic import Field, model_validator
 
-from passend.settlement.frame import Ctx, ModelParams, Part, book, movement, recon_rows
+from passend.settlement.frame import Ctx, ModelParams, Part, book, movement, recon_from_sums
 from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
 
 NAME = "lump_sum"
@@ -97,9 +97,7 @@ def _values(rows: list[dict]) -> dict[str, dict[tuple[str, str], int]]:
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     part = Part()
-    part.recon = recon_rows(
-        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
-    )
+    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     now = _values(
         lines.group_by("provider_id", "financer_id", "financer_kind")
         .aggregate(claims_cents=lines.claims_cents.sum())

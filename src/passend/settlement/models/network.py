@@ -31,7 +31,7 @@ from passend.settlement.frame import (
     adjustment,
     ledger_rows,
     per_patient,
-    recon_rows,
+    recon_from_sums,
 )
 from passend.settlement.money import euros_to_cents
 
@@ -118,7 +118,5 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     part.adjustments.append(
         adjustment(contract_id, NAME, "coordination_fee", "*", coordinator, n * fee, basis)
     )
-    part.recon = recon_rows(
-        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
-    )
+    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     return part

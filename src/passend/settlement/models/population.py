@@ -30,7 +30,7 @@ from passend.settlement.frame import (
     PrincipalParams,
     book,
     movement,
-    recon_rows,
+    recon_from_sums,
     subcontracts,
 )
 from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
@@ -110,9 +110,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
     part.ledger.append(rows)
     part.adjustments.append(adj)
-    part.recon = recon_rows(
-        lines, contract_id, NAME, financer=0, patient=0, repriced=0, in_scope=lines.claims_cents
-    )
+    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     if p.bands:
         rates = {b.band: euros_to_cents(b.rate_eur, f"bands.{b.band}.rate_eur") for b in p.bands}
         band_shares = {b.band: b.share for b in p.bands}
