@@ -399,12 +399,16 @@ def stakeholders(ledger: pa.Table, costs: pa.Table) -> pa.Table:
     for providers their cost and kind. The ledger's sums run in Arrow's group-by; the rows
     (one per stakeholder) are combined in Python."""
     sums: dict[tuple[str, str], list[int]] = {}
+    # per payer and payee first (one pass over the ledger), then per stakeholder in Python
+    pairs = ledger.group_by(["payer_id", "payer_kind", "payee_id", "payee_kind"]).aggregate(
+        [("amount_cents", "sum")]
+    )
     for side, i in (("payee", 0), ("payer", 1)):
-        g = ledger.group_by([f"{side}_id", f"{side}_kind"]).aggregate([("amount_cents", "sum")])
+        g = pairs.group_by([f"{side}_id", f"{side}_kind"]).aggregate([("amount_cents_sum", "sum")])
         for sid, kind, cents in zip(
             g[f"{side}_id"].to_pylist(),
             g[f"{side}_kind"].to_pylist(),
-            g["amount_cents_sum"].to_pylist(),
+            g["amount_cents_sum_sum"].to_pylist(),
             strict=True,
         ):
             sums.setdefault((sid, kind), [0, 0, 0])[i] += cents

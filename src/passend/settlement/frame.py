@@ -453,19 +453,24 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
     ledger rows are Arrow tables already; they are summed with Arrow's group-by."""
     if not ledger:
         return SPEND.empty_table()
-    t = pa.concat_tables(ledger)
+    # sum per payer and payee first (a few rows per financer x provider pair), then keep the
+    # financer-provider movements and turn them into signed spend
+    pairs = ("payer_id", "payer_kind", "payee_id", "payee_kind")
+    t = pa.concat_tables(ledger).group_by(list(pairs)).aggregate([("amount_cents", "sum")])
     kinds = pa.array(FINANCER_KINDS)
     fin = pc.and_(pc.is_in(t["payer_kind"], kinds), pc.equal(t["payee_kind"], "provider"))
     back = pc.and_(pc.equal(t["payer_kind"], "provider"), pc.is_in(t["payee_kind"], kinds))
     t = t.filter(pc.or_(fin, back))
-    fin = pc.and_(pc.is_in(t["payer_kind"], kinds), pc.equal(t["payee_kind"], "provider"))
+    fin = pc.equal(t["payee_kind"], "provider")
     g = (
         pa.table(
             {
                 "financer_id": pc.if_else(fin, t["payer_id"], t["payee_id"]),
                 "financer_kind": pc.if_else(fin, t["payer_kind"], t["payee_kind"]),
                 "provider_id": pc.if_else(fin, t["payee_id"], t["payer_id"]),
-                "signed": pc.if_else(fin, t["amount_cents"], pc.negate(t["amount_cents"])),
+                "signed": pc.if_else(
+                    fin, t["amount_cents_sum"], pc.negate_checked(t["amount_cents_sum"])
+                ),
             }
         )
         .group_by(["financer_id", "financer_kind", "provider_id"])
