@@ -30,6 +30,11 @@ from passend.settlement.money import split_by_shares
 from passend.settlement.tables import ADJUSTMENTS, BASIS, LEDGER, RECONCILIATION, SPEND
 
 
+def _of_contract(t: pa.Table, contract_id: str) -> pa.Table:
+    """The rows of a contract in a small per-contract table (basis, spend, classes)."""
+    return t.filter(pc.equal(t["contract_id"], contract_id))
+
+
 @dataclass
 class Ctx:
     """Everything a model may read besides its own lines."""
@@ -59,8 +64,7 @@ class Ctx:
     def reference_claims(self, contract_id: str) -> pa.Table:
         """Claims value per provider and financer of a contract in the reference run."""
         ref = self.reference if self.reference is not None else self.basis
-        t = ibis.memtable(ref)
-        return t.filter(t.contract_id == contract_id).to_pyarrow()
+        return _of_contract(ref, contract_id)
 
     spend_reference: pa.Table | None = None
     """SPEND of the reference run (net base money per contract, financer and provider)."""
@@ -69,13 +73,13 @@ class Ctx:
     ``price_cents``, ``financer_cents``, ``patient_cents``, ...): see ``recon_from_sums``."""
 
     def reference_spend(self, contract_id: str, own: pa.Table) -> pa.Table:
-        t = ibis.memtable(self.spend_reference if self.spend_reference is not None else own)
-        return t.filter(t.contract_id == contract_id).to_pyarrow()
+        return _of_contract(
+            self.spend_reference if self.spend_reference is not None else own, contract_id
+        )
 
     def reference_classes(self, contract_id: str) -> pa.Table:
         ref = self.reference_classes_table
-        t = ibis.memtable(ref if ref is not None else self.classes)
-        return t.filter(t.contract_id == contract_id).to_pyarrow()
+        return _of_contract(ref if ref is not None else self.classes, contract_id)
 
     def need_patients(self, what: str) -> pa.Table:
         if self.patients is None:
@@ -404,9 +408,8 @@ class PrincipalParams(ModelParams):
 
 def providers_of_kind(providers: pa.Table, kind: str) -> list[str]:
     """The ids of the providers of a kind, sorted (the providers table, not claims)."""
-    t = ibis.memtable(providers)
-    ids = t.filter(t.provider_kind == kind).provider_id.to_pyarrow().to_pylist()
-    return sorted(ids)
+    ids = providers["provider_id"].filter(pc.equal(providers["provider_kind"], kind))
+    return sorted(ids.to_pylist())
 
 
 def per_patient(lines: ibis.Table) -> ibis.Table:
