@@ -1574,3 +1574,127 @@ def test_shipped_contract_sets_settle_a_generated_region(tmp_path: Path, generat
             claims, ls, pop, load_reference(tmp_path / "own"), inhabitants_by_region=inhabitants
         )
         assert again.tables["ledger"].equals(s.tables["ledger"])
+
+
+# --- provider costs, stakeholder sums and spend, computed by hand ------------------------------
+
+
+def _ledger(rows: list[tuple[str, str, str, str, str | None, int]]) -> pa.Table:
+    from passend.settlement.tables import LEDGER
+
+    return pa.Table.from_pylist(
+        [
+            {
+                "contract_id": "c1",
+                "model": "fee_for_service",
+                "reason": "claims",
+                "payer_id": payer,
+                "payer_kind": payer_kind,
+                "payee_id": payee,
+                "payee_kind": payee_kind,
+                "patient_id": patient,
+                "law": None,
+                "year": 2026,
+                "amount_cents": cents,
+            }
+            for payer, payer_kind, payee, payee_kind, patient, cents in rows
+        ],
+        schema=LEDGER,
+    )
+
+
+def test_provider_costs_variable_and_fixed_parts_by_hand() -> None:
+    """Variable share of this run's full cost (half up to the cent) plus the kind's fixed annual
+    cost and the fixed share of the reference's full cost; a provider the population does not
+    know gets the default kind; extra fixed costs go to a provider, also a new one."""
+    from passend.settlement.costs import ProviderCosts
+    from passend.settlement.engine import Reference, _add_fixed, _costs
+    from passend.settlement.tables import BASIS, CLASSES, COSTS, SPEND
+
+    pcosts = ProviderCosts.model_validate(
+        {
+            "source": {"document": "passend_placeholder", "section": "test"},
+            "default": {"variable_share": 0.5, "fixed_annual_cents": 1000},
+            "kinds": {"hospital": {"variable_share": 0.25, "fixed_annual_cents": 50000}},
+        }
+    )
+    providers = pa.table({"provider_id": ["p1", "p2"], "provider_kind": ["hospital", "gp"]})
+    now = pa.table({"provider_id": ["p1", "p3"], "full_cost_cents": [10001, 333]})
+    ref_costs = pa.Table.from_pylist(
+        [
+            {"provider_id": "p1", "full_cost_cents": 20000, "variable_cost_cents": 0},
+            {"provider_id": "p2", "full_cost_cents": 999, "variable_cost_cents": 0},
+        ]
+    )
+    ref = Reference(BASIS.empty_table(), CLASSES.empty_table(), SPEND.empty_table(), ref_costs)
+    costs = _costs(now, providers, pcosts, ref)
+    assert costs.schema == COSTS
+    assert costs.to_pylist() == [
+        # hospital, 1/4 variable: 10001 / 4 = 2500.25 -> 2500; fixed 50000 + 20000 - 5000
+        {"provider_id": "p1", "provider_kind": "hospital", "full_cost_cents": 10001,
+         "variable_cost_cents": 2500, "fixed_cost_cents": 65000, "cost_cents": 67500},
+        # gp is not in the cost model: the default (1/2); no cost now; fixed 1000 + 999 - 500
+        # (499.5 rounds half up)
+        {"provider_id": "p2", "provider_kind": "gp", "full_cost_cents": 0,
+         "variable_cost_cents": 0, "fixed_cost_cents": 1499, "cost_cents": 1499},
+        # not in the population: the default; 333 / 2 = 166.5 -> 167; no reference cost
+        {"provider_id": "p3", "provider_kind": None, "full_cost_cents": 333,
+         "variable_cost_cents": 167, "fixed_cost_cents": 1000, "cost_cents": 1167},
+    ]  # fmt: skip
+    # without a reference the run is its own: p1's fixed part is 50000 + 10001 - 2500
+    own = {r["provider_id"]: r for r in _costs(now, providers, pcosts, None).to_pylist()}
+    assert own["p1"]["fixed_cost_cents"] == 57501 and own["p2"]["fixed_cost_cents"] == 1000
+    added = _add_fixed(costs, {"p2": 10, "p4": 7}).to_pylist()
+    assert [r["provider_id"] for r in added] == ["p1", "p2", "p3", "p4"]
+    assert (added[1]["fixed_cost_cents"], added[1]["cost_cents"]) == (1509, 1509)
+    assert added[3] == {
+        "provider_id": "p4", "provider_kind": None, "full_cost_cents": 0,
+        "variable_cost_cents": 0, "fixed_cost_cents": 7, "cost_cents": 7,
+    }  # fmt: skip
+
+
+def test_stakeholders_and_spend_from_a_ledger_by_hand() -> None:
+    from passend.settlement.engine import stakeholders
+    from passend.settlement.frame import base_spend
+    from passend.settlement.tables import COSTS
+
+    ledger = _ledger(
+        [
+            ("ins1", "health_insurer", "p1", "provider", "X", 100),
+            ("ins1", "health_insurer", "p1", "provider", "Y", 50),
+            ("patient", "patient", "p1", "provider", "X", 30),
+            ("p1", "provider", "ins1", "health_insurer", None, 20),  # paid back
+            ("p1", "provider", "p2", "provider", "X", 40),  # subcontract: not spend
+            ("co1", "care_office", "p2", "provider", "Y", 7),
+            ("p2", "provider", "co1", "care_office", None, 10),
+        ]
+    )
+    costs = pa.Table.from_pylist(
+        [
+            {"provider_id": "p1", "provider_kind": "hospital", "full_cost_cents": 0,
+             "variable_cost_cents": 0, "fixed_cost_cents": 50, "cost_cents": 50},
+            {"provider_id": "p9", "provider_kind": "gp", "full_cost_cents": 0,
+             "variable_cost_cents": 0, "fixed_cost_cents": 5, "cost_cents": 5},
+        ],
+        schema=COSTS,
+    )  # fmt: skip
+    rows = [
+        (r["kind"], r["stakeholder_id"], r["provider_kind"], r["money_in_cents"],
+         r["money_out_cents"], r["cost_cents"], r["margin_cents"])
+        for r in stakeholders(ledger, costs).to_pylist()
+    ]  # fmt: skip
+    assert rows == [
+        ("care_office", "co1", None, 10, 7, 0, 3),
+        ("health_insurer", "ins1", None, 20, 150, 0, -130),
+        ("patient", "patient", None, 0, 30, 0, -30),
+        ("provider", "p1", "hospital", 180, 60, 50, 70),
+        ("provider", "p2", None, 47, 10, 0, 37),
+        ("provider", "p9", "gp", 0, 0, 5, -5),
+    ]
+    assert sum(r[3] for r in rows) == sum(r[4] for r in rows)  # every cent paid is received
+    spend = base_spend([ledger.slice(0, 3), ledger.slice(3)], "c1").to_pylist()
+    assert [(r["financer_id"], r["financer_kind"], r["provider_id"], r["spend_cents"]) for r in spend] == [
+        ("co1", "care_office", "p2", 7 - 10),
+        ("ins1", "health_insurer", "p1", 100 + 50 - 20),
+    ]  # fmt: skip
+    assert {r["contract_id"] for r in spend} == {"c1"}
