@@ -310,10 +310,6 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
     return t.take(order)
 
 
-def _nullable(t: pa.Table) -> pa.Table:
-    return t.cast(pa.schema([pa.field(f.name, f.type, nullable=True) for f in t.schema]))
-
-
 def _work(con: Any, claims_file: Path) -> ibis.Table:
     """All care delivered: the claim lines and the unfunded activities beside them."""
     claims = con.read_parquet(str(claims_file))
