@@ -1,11 +1,16 @@
 """The cores passend counts for its worker processes and threads (db.available_cpus): the CPU
-affinity capped by a container's CPU quota, read from cgroup v1 or v2 files (here fakes)."""
+affinity capped by a container's CPU quota, read from cgroup v1 or v2 files (here fakes). The
+shared connection of the per-replicate steps (db.session): each query's SQL compiled once, the
+answers always from the current data, and the step's tables released when it returns."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import ibis
+import pyarrow as pa
 import pytest
+from ibis.backends.duckdb import Backend as DuckDB
 
 from passend import db
 
@@ -63,3 +68,108 @@ def test_available_cpus_is_the_affinity_capped_by_the_quota(
     monkeypatch.setattr(db.os, "sched_getaffinity", lambda _pid: set(range(affinity)))
     monkeypatch.setattr(db, "_cgroup_quota", lambda: quota)
     assert db.available_cpus() == expected
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A fresh session whose real compilations are recorded (SQL per call)."""
+    monkeypatch.setattr(db, "_session", None)
+    monkeypatch.setattr(db, "_SQL", {})
+    calls: list[str] = []
+    real = DuckDB.compile
+
+    def compile(self, expr, /, **kw):  # type: ignore[no-untyped-def]
+        sql = real(self, expr, **kw)
+        calls.append(sql)
+        return sql
+
+    monkeypatch.setattr(DuckDB, "compile", compile)
+    return calls
+
+
+def _total_per_kind(con) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    t = con.table("claims")
+    g = t.group_by("kind").aggregate(cents=t.cents.sum()).order_by("kind")
+    rows = g.to_pyarrow().to_pylist()
+    return {r["kind"]: r["cents"] for r in rows}
+
+
+def test_the_same_query_on_new_data_is_compiled_once_and_answers_from_the_new_data(
+    counted: list[str],
+) -> None:
+    con = db.session()
+    db.register(con, "claims", pa.table({"kind": ["a", "b", "a"], "cents": [100, 7, 23]}))
+    assert _total_per_kind(con) == {"a": 123, "b": 7}
+    assert len(counted) == 1
+    # the next replicate: other rows under the same name and schema
+    db.register(con, "claims", pa.table({"kind": ["b", "c"], "cents": [5, 11]}))
+    assert _total_per_kind(con) == {"b": 5, "c": 11}
+    assert len(counted) == 1  # the kept SQL, not a second compilation
+    # another schema (cents as int32) is another expression: compiled, and right
+    db.register(con, "claims", pa.table({"kind": ["x"], "cents": pa.array([3], pa.int32())}))
+    assert _total_per_kind(con) == {"x": 3}
+    assert len(counted) == 2
+    # another literal is another expression too
+    t = con.table("claims")
+    assert t.filter(t.cents > 2).count().to_pyarrow().as_py() == 1
+    assert t.filter(t.cents > 3).count().to_pyarrow().as_py() == 0
+    assert len(counted) == 4
+
+
+def test_queries_on_in_memory_tables_are_not_kept(counted: list[str]) -> None:
+    con = db.session()
+    for rows in ([1, 2], [3]):
+        t = ibis.memtable(pa.table({"v": rows}))
+        assert con.to_pyarrow(t.v.sum()).as_py() == sum(rows)
+    assert len(counted) == 2
+    assert db._SQL == {}
+
+
+def test_a_step_releases_its_tables_and_a_nested_step_leaves_them_to_the_outer(
+    counted: list[str],
+) -> None:
+    con = db.session()
+
+    def names() -> set[str]:
+        return set(con.list_tables())
+
+    @db.on_session
+    def inner() -> set[str]:
+        db.register(con, "inner_t", pa.table({"v": [1]}))
+        return names()
+
+    @db.on_session
+    def outer() -> tuple[set[str], set[str]]:
+        db.register(con, "outer_t", pa.table({"v": [1]}))
+        db.create_temp(con, "lines", con.table("outer_t"))
+        seen_inside = inner()
+        return seen_inside, names()
+
+    inside, after_inner = outer()
+    assert inside == {"inner_t", "outer_t", "lines"}
+    assert after_inner == {"inner_t", "outer_t", "lines"}  # the outer step still runs
+    assert names() == set()  # released when the outer step returned
+
+    @db.on_session
+    def failing() -> None:
+        db.register(con, "t", pa.table({"v": [1]}))
+        raise ValueError("bad input")
+
+    with pytest.raises(ValueError, match="bad input"):
+        failing()
+    assert names() == set()
+
+
+def test_limit_threads_starts_a_new_session(
+    monkeypatch: pytest.MonkeyPatch, counted: list[str]
+) -> None:
+    # the process-wide settings of Arrow and Ibis stay as they are for the other tests
+    monkeypatch.setattr(db, "_threads", None)
+    monkeypatch.setattr(db.pa, "set_cpu_count", lambda n: None)
+    monkeypatch.setattr(db.ibis, "set_backend", lambda backend: None)
+    first = db.session()
+    db._SQL[("key", None)] = "SELECT 1"
+    db.limit_threads(1)
+    assert db.session() is not first
+    assert db._SQL == {}
+    assert db.session().raw_sql("SELECT current_setting('threads')").fetchone()[0] == 1

@@ -5,19 +5,34 @@ side by side, so each gets ``cores // N`` threads (:func:`limit_threads`): with 
 2 cores, letting each use both cores made the national run about a quarter slower. The cores
 are those this process may use (:func:`available_cpus`: CPU affinity and a container's CPU
 quota), not all of the host's.
+
+Ibis compiles every query to SQL before DuckDB runs it, about 15 ms per query whatever the
+data size: most of a regional settlement's time. The steps that run once per replicate
+(declaration, settlement, outcomes) therefore share one connection per process
+(:func:`session`) whose ``compile`` keeps the SQL of each expression: their inputs get fixed
+names (``read_parquet(..., table_name=...)``, :func:`register`, :func:`create_temp`), so the
+same query on the next replicate's data is the same expression and is compiled once.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import pyarrow as pa
 
 _threads: int | None = None
+_session: Any = None
+_depth = 0
+_SQL: dict[tuple[Any, Any], str] = {}
+"""Compiled SQL per (expression, limit), oldest dropped first beyond ``_SQL_MAX``."""
+_SQL_MAX = 1024
 
 
 def _cgroup_quota(
@@ -79,13 +94,95 @@ def connect() -> Any:
     return ibis.duckdb.connect(threads=_threads) if _threads else ibis.duckdb.connect()
 
 
+def session() -> Any:
+    """This process's shared DuckDB connection for the steps that run per replicate, with the
+    SQL of its queries kept (``_memoised``). Its tables have fixed names and are replaced by
+    the next step's: a step must run its queries before it returns (all return Arrow), and
+    drops its large temporary tables (``drop``). One connection, not one per step, also
+    because a kept expression refers to its connection: keys of many connections would keep
+    their databases in memory."""
+    global _session
+    if _session is None:
+        _session = connect()
+        _session.compile = _memoised(_session.compile)
+    return _session
+
+
+def _memoised(compile_: Any) -> Any:
+    """``compile_`` with the SQL kept per expression. Ibis expressions are immutable and
+    compare by structure (a table by its name, schema and database), so an equal expression
+    compiles to the same SQL. Expressions on in-memory tables (``ibis.memtable``, a fresh name
+    each time) are compiled every time and not kept, as they would hold on to their data."""
+
+    def compile(expr: Any, /, *, limit: Any = None, params: Any = None, **kw: Any) -> str:
+        op = expr.op()
+        if params or kw or op.find(ops.InMemoryTable):
+            return compile_(expr, limit=limit, params=params, **kw)
+        key = (op, limit)
+        sql = _SQL.get(key)
+        if sql is None:
+            sql = compile_(expr, limit=limit)
+            if len(_SQL) >= _SQL_MAX:
+                del _SQL[next(iter(_SQL))]
+            _SQL[key] = sql
+        return sql
+
+    return compile
+
+
+def register(con: Any, name: str, table: pa.Table) -> Any:
+    """``table`` (Arrow) as the table ``name`` of ``con``, replacing an earlier one of that
+    name: unlike ``ibis.memtable`` its queries keep their compiled SQL (see ``connect``)."""
+    con.con.register(name, table)
+    return con.table(name)
+
+
+def create_temp(con: Any, name: str, expr: Any) -> Any:
+    """The result of ``expr`` stored as the temporary table ``name`` of ``con`` (compiled
+    through ``con.compile``, so kept like a query's SQL)."""
+    con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {con.compile(expr)}')
+    return con.table(name)
+
+
+def on_session(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A step on the ``session``: what it registered and created there is released when it
+    returns (or raises); a step called inside another leaves that to the outer one."""
+
+    @functools.wraps(fn)
+    def step(*args: Any, **kwargs: Any) -> Any:
+        global _depth
+        _depth += 1
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _depth -= 1
+            if _depth == 0 and _session is not None:
+                release(_session)
+
+    return step
+
+
+def release(con: Any) -> None:
+    """Free what ``register`` and ``create_temp`` put in ``con``: at the end of a step on the
+    ``session``, so that its data does not stay in memory until the next step."""
+    rows = con.con.execute("SELECT table_name, table_type FROM information_schema.tables")
+    for name, kind in rows.fetchall():
+        if kind == "VIEW":  # read_parquet's views and register's Arrow tables
+            con.con.unregister(name)  # an Arrow table; does nothing to a view
+            con.con.execute(f'DROP VIEW IF EXISTS "{name}"')
+        else:
+            con.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
 def limit_threads(n: int) -> None:
     """Use at most ``n`` threads in this process: new DuckDB connections, Ibis's default
     backend (queries on in-memory tables only) and Arrow's compute pool."""
-    global _threads
+    global _threads, _session
     _threads = max(1, n)
     pa.set_cpu_count(_threads)
     ibis.set_backend(connect())
+    _session = None
+    _SQL.clear()
 
 
 def floor_div(a: Any, b: Any) -> Any:

@@ -243,6 +243,7 @@ def population_year(pop_dir: Path) -> int | None:
     return None
 
 
+@db.on_session
 def declare(
     cat: Catalogue, pop_dir: Path, year: int | None = None, prices: CostPrices | None = None
 ) -> Declaration:
@@ -251,16 +252,17 @@ def declare(
     if year is None:
         raise ValueError(f"{pop_dir}: no meta.json with the population's year; give --year")
     prices = prices or load_cost_prices()
-    con = db.connect()
-    acts = con.read_parquet(str(pop_dir / "activities.parquet"), file_row_number=True)
-    pats = con.read_parquet(str(pop_dir / "patients.parquet")).select(
+    con = db.session()
+    acts = con.read_parquet(
+        str(pop_dir / "activities.parquet"), table_name="activities", file_row_number=True
+    )
+    pats = con.read_parquet(str(pop_dir / "patients.parquet"), table_name="patients").select(
         "wlz", "insurer_id", "care_office_id", "municipality_id", p_id="patient_id"
     )
     a = acts.left_join(pats, acts.patient_id == pats.p_id)
     if (pop_dir / "providers.parquet").exists():
-        provs = con.read_parquet(str(pop_dir / "providers.parquet")).select(
-            "provider_kind", pr_id="provider_id"
-        )
+        provs = con.read_parquet(str(pop_dir / "providers.parquet"), table_name="providers")
+        provs = provs.select("provider_kind", pr_id="provider_id")
         a = a.left_join(provs, a.provider_id == provs.pr_id)
     else:
         a = a.mutate(provider_kind=ibis.null("string"))
@@ -275,7 +277,7 @@ def declare(
     )
     keys = a.select(*KEY_COLS).distinct().order_by(KEY_COLS).to_pyarrow()
     rules_arrow = _rules_table(cat, year, keys, prices)
-    rules = ibis.memtable(rules_arrow)
+    rules = db.register(con, "rules", rules_arrow)
 
     j = a.inner_join(rules, [a[k] == rules[k] for k in KEY_COLS])
     j = j.filter(

@@ -70,11 +70,12 @@ def groups(stakeholders: pa.Table) -> pa.Table:
     return g.select(["group", *cols]).sort_by("group")
 
 
+@db.on_session
 def outcomes(pop_dir: Path) -> dict[str, Any]:
     """Patient-level outcomes next to the money."""
-    con = db.connect()
-    p = con.read_parquet(str(pop_dir / "patients.parquet"))
-    a = con.read_parquet(str(pop_dir / "activities.parquet"))
+    con = db.session()
+    p = con.read_parquet(str(pop_dir / "patients.parquet"), table_name="patients")
+    a = con.read_parquet(str(pop_dir / "activities.parquet"), table_name="activities")
     a = a.filter(a.activity.isin(["hospital_admission", "ed_visit"]) & a.patient_id.notnull())
     dd = p.select(pid="patient_id", death_date="death_date")
     j = a.inner_join(dd, a.patient_id == dd.pid)
@@ -102,6 +103,7 @@ def outcomes(pop_dir: Path) -> dict[str, Any]:
     }
 
 
+@db.on_session
 def incentives(
     claims_file: Path,
     ls: LoadedSet,
@@ -122,8 +124,8 @@ def incentives(
         margin per unit  = sign x (revenue - cost)      (sign -1 for an avoided unit)
     An admission counts with its inpatient days (their revenue and cost per admission).
     Caps, corridors and add-ons act on totals and are left out of this marginal view."""
-    con = db.connect()
-    claims = con.read_parquet(str(claims_file))
+    con = db.session()
+    claims = con.read_parquet(str(claims_file), table_name="claims")
     t = assign_contracts(claims, ls, patients, providers, with_kind=True)
     acts = [a for _, a, _ in MARGINAL_UNITS] + ["hospital_day"]
     t = t.filter(t.activity.isin(acts) & t.provider_kind.notnull())
@@ -137,10 +139,9 @@ def incentives(
     unfunded = claims_file.parent / "unfunded.parquet"
     if unfunded.exists() and providers is not None:
         # work no title pays for (e.g. the consultation team's consultations): revenue 0
-        u = con.read_parquet(str(unfunded))
-        pk = ibis.memtable(providers.select(["provider_id", "provider_kind"])).rename(
-            u_pid="provider_id"
-        )
+        u = con.read_parquet(str(unfunded), table_name="unfunded")
+        pk = db.register(con, "u_providers", providers.select(["provider_id", "provider_kind"]))
+        pk = pk.rename(u_pid="provider_id")
         u = u.filter(u.activity.isin(acts)).inner_join(pk, u.provider_id == pk.u_pid)
         u_units = ibis.cases(
             (u.unit == "minutes", u.quantity.cast("float64") / 60),

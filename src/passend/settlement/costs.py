@@ -21,6 +21,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
 
+from passend import db
 from passend.catalogue.schema import Source
 from passend.claims.declare import CostPrices, cost_expr
 
@@ -57,16 +58,21 @@ def full_cost(work: ibis.Table, prices: CostPrices) -> ibis.Table:
     g = work.group_by("provider_id", "activity", "professional", "unit").aggregate(
         q=work.quantity.sum()
     )
-    hourly = ibis.memtable(
+    con = ibis.get_backend(work)
+    hourly = db.register(
+        con,
+        "f_hourly",
         pa.table(
             {
                 "h_prof": list(prices.hourly_cents),
                 "hourly_cents": pa.array(list(prices.hourly_cents.values()), pa.int64()),
             }
-        )
+        ),
     )
     acts = sorted(set(prices.day_cents) | set(prices.minutes_per_event))
-    per_act = ibis.memtable(
+    per_act = db.register(
+        con,
+        "f_activities",
         pa.table(
             {
                 "p_act": acts,
@@ -75,7 +81,7 @@ def full_cost(work: ibis.Table, prices: CostPrices) -> ibis.Table:
                     [prices.minutes_per_event.get(a) for a in acts], pa.int64()
                 ),
             }
-        )
+        ),
     )
     j = g.left_join(hourly, g.professional == hourly.h_prof).left_join(
         per_act, g.activity == per_act.p_act

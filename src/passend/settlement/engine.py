@@ -24,7 +24,6 @@ the fixed part of the providers' costs. Without it the run is its own reference.
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -156,16 +155,18 @@ def assign_contracts(
         getattr(ls.params[c.id], "terminal_days", 0) for c in ls.cs.contracts
     )
     t = claims
+    con = ibis.get_backend(claims)
     if providers is not None and need_kind:
-        pr = ibis.memtable(providers.select(["provider_id", "provider_kind"])).rename(
-            pr_id="provider_id"
-        )
+        pr = db.register(con, "a_providers", providers.select(["provider_id", "provider_kind"]))
+        pr = pr.rename(pr_id="provider_id")
         t = t.left_join(pr, t.provider_id == pr.pr_id)
     else:
         t = t.mutate(provider_kind=ibis.null("string"))
     if patients is not None and need_patient:
-        pa_ = ibis.memtable(
-            patients.select(["patient_id", "region", "death_date", "palliative_marking_date"])
+        pa_ = db.register(
+            con,
+            "a_patients",
+            patients.select(["patient_id", "region", "death_date", "palliative_marking_date"]),
         ).rename(pt_id="patient_id", p_region="region", marking_date="palliative_marking_date")
         t = t.left_join(pa_, t.patient_id == pa_.pt_id)
     else:
@@ -262,7 +263,7 @@ def _lines(
         aggs["months"] = month.nunique().cast("int64")
         aggs["t_months"] = month.nunique(where=t.terminal).cast("int64")
         g = t.group_by(*keys).aggregate(**aggs)
-    return con.create_table(f"lines_{uuid.uuid4().hex}", g, temp=True)
+    return db.create_temp(con, "lines", g)
 
 
 def _sums(lines: ibis.Table) -> pa.Table:
@@ -285,7 +286,9 @@ def _sums(lines: ibis.Table) -> pa.Table:
 def _classes(lines: ibis.Table, patients: pa.Table | None) -> pa.Table:
     if patients is None:
         return CLASSES.empty_table()
-    p = ibis.memtable(patients.select(["patient_id", "trajectory"])).rename(c_id="patient_id")
+    con = ibis.get_backend(lines)
+    p = db.register(con, "k_patients", patients.select(["patient_id", "trajectory"]))
+    p = p.rename(c_id="patient_id")
     t = lines.filter(lines.patient_id.notnull())
     pp = t.group_by("contract_id", "patient_id").aggregate(claims=t.claims_cents.sum())
     j = pp.inner_join(p, pp.patient_id == p.c_id)
@@ -312,22 +315,23 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
 
 def _work(con: Any, claims_file: Path) -> ibis.Table:
     """All care delivered: the claim lines and the unfunded activities beside them."""
-    claims = con.read_parquet(str(claims_file))
+    claims = con.read_parquet(str(claims_file), table_name="claims")
     cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
     work = claims.select(*cols, date=claims.service_date)
     unfunded_file = claims_file.parent / "unfunded.parquet"
     if unfunded_file.exists():
-        unf = con.read_parquet(str(unfunded_file))
+        unf = con.read_parquet(str(unfunded_file), table_name="unfunded")
         work = work.union(unf.select(*cols, date=unf.date))
     return work
 
 
+@db.on_session
 def claims_full_cost(claims_dir: Path, prices: CostPrices) -> pa.Table:
     """Full cost per provider of the claims and unfunded work in ``claims_dir`` (the same for
     every contract set: ``passend simulate`` computes it once per population and passes it to
     ``settle`` as ``full_costs``)."""
     claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
-    return full_cost(_work(db.connect(), claims_file), prices).to_pyarrow()
+    return full_cost(_work(db.session(), claims_file), prices).to_pyarrow()
 
 
 def _costs(
@@ -459,6 +463,7 @@ def _inhabitants(meta: dict[str, Any], inhabitants_by_region: dict[str, int]) ->
     return round(inhabitants_by_region[region] * float(meta.get("scale", 1)))
 
 
+@db.on_session
 def settle(
     claims_dir: Path,
     contracts: LoadedSet,
@@ -481,8 +486,8 @@ def settle(
     pop = _read_population(pop_dir)
     prices = prices or load_cost_prices()
     provider_costs = provider_costs or load_provider_costs()
-    con = db.connect()
-    claims = con.read_parquet(str(claims_file))
+    con = db.session()
+    claims = con.read_parquet(str(claims_file), table_name="claims")
     month = claims.service_date.year() * 12 + claims.service_date.month() - 1
     totals = (
         claims.aggregate(

@@ -32,6 +32,7 @@ import ibis
 import pyarrow as pa
 from pydantic import Field, model_validator
 
+from passend import db
 from passend.settlement.frame import (
     Ctx,
     Part,
@@ -136,7 +137,10 @@ def class_prices(ctx: Ctx, contract_id: str, p: Params, classes: list[str]) -> d
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
-    pats = ibis.memtable(ctx.need_patients("bundle").select(["patient_id", "trajectory"]))
+    con = ibis.get_backend(lines)
+    pats = db.register(
+        con, "b_patients", ctx.need_patients("bundle").select(["patient_id", "trajectory"])
+    )
     pats = pats.rename(c_id="patient_id")
     principal = p.principal_id(ctx, contract_id)
     pp = per_patient(lines)
@@ -144,10 +148,12 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     pp = pp.mutate(risk_class=pp.trajectory.fill_null("other"))
     classes = sorted(pp.risk_class.name("c").as_table().distinct().to_pyarrow()["c"].to_pylist())
     prices = class_prices(ctx, contract_id, p, classes)
-    price_t = ibis.memtable(
+    price_t = db.register(
+        con,
+        "b_prices",
         pa.table(
             {"p_class": classes, "bundle_price": pa.array([prices[c] for c in classes], pa.int64())}
-        )
+        ),
     )
     pp = pp.inner_join(price_t, pp.risk_class == price_t.p_class)
     threshold = (

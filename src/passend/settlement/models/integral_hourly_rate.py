@@ -122,14 +122,15 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
     if p.rate_eur is not None:
         rate = euros_to_cents(p.rate_eur, "rate_eur")
         return pairs.append_column("rate_cents", pa.array([rate] * pairs.num_rows, pa.int64()))
-    ref = ibis.memtable(ctx.reference_claims(contract_id))
+    con = ibis.get_backend(lines)
+    ref = db.register(con, "h_reference", ctx.reference_claims(contract_id))
     derived = ref.filter(ref.minutes > 0).select(
         r_provider=ref.provider_id,
         r_financer=ref.financer_id,
         # claims value per hour, rounded half up (non-negative amounts)
         rate_cents=db.floor_div(ref.minute_claims_cents * 60 * 2 + ref.minutes, ref.minutes * 2),
     )
-    t = ibis.memtable(pairs)
+    t = db.register(con, "h_pairs", pairs)
     j = t.left_join(
         derived, (t.provider_id == derived.r_provider) & (t.financer_id == derived.r_financer)
     )
@@ -137,9 +138,8 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
-    rates = ibis.memtable(_rates(ctx, lines, contract_id, p)).rename(
-        r_provider="provider_id", r_financer="financer_id"
-    )
+    rates = db.register(ibis.get_backend(lines), "h_rates", _rates(ctx, lines, contract_id, p))
+    rates = rates.rename(r_provider="provider_id", r_financer="financer_id")
     t = lines.inner_join(
         rates, (lines.provider_id == rates.r_provider) & (lines.financer_id == rates.r_financer)
     )

@@ -37,6 +37,7 @@ import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from passend import db
 from passend.settlement.frame import Ctx, Part, book_spread
 from passend.settlement.money import euros_to_cents, round_cents
 
@@ -130,10 +131,12 @@ class Params(BaseModel):
 
 def indicator_scores(ctx: Ctx, patient_ids: ibis.Table) -> dict[str, Decimal]:
     """The five indicators over the given patients (exact fractions)."""
-    pats = ibis.memtable(
+    pats = db.register(
+        ibis.get_backend(patient_ids),
+        "p_patients",
         ctx.need_patients("pay for performance").select(
             ["patient_id", "death_date", "place_of_death", "preferred_place_of_death"]
-        )
+        ),
     )
     ids = patient_ids.select(c_id=patient_ids.patient_id).distinct()
     p = pats.inner_join(ids, pats.patient_id == ids.c_id)
