@@ -160,6 +160,24 @@ def test_a_step_releases_its_tables_and_a_nested_step_leaves_them_to_the_outer(
     assert names() == set()
 
 
+def test_a_large_step_closes_the_session_and_the_next_one_keeps_the_sql(
+    monkeypatch: pytest.MonkeyPatch, counted: list[str]
+) -> None:
+    @db.on_session
+    def step(cents: list[int]) -> dict[str, int]:
+        con = db.session()
+        db.register(con, "claims", pa.table({"kind": ["a"] * len(cents), "cents": cents}))
+        return _total_per_kind(con)
+
+    monkeypatch.setattr(db, "_LARGE", -1)  # every step counts as large
+    first = db.session()
+    assert step([1, 2]) == {"a": 3}
+    assert db._session is None  # closed after the large step
+    assert step([5]) == {"a": 5}  # a new connection, the same query
+    assert db.session() is not first
+    assert len(counted) == 1
+
+
 def test_limit_threads_starts_a_new_session(
     monkeypatch: pytest.MonkeyPatch, counted: list[str]
 ) -> None:

@@ -1698,3 +1698,37 @@ def test_stakeholders_and_spend_from_a_ledger_by_hand() -> None:
         ("ins1", "health_insurer", "p1", 100 + 50 - 20),
     ]  # fmt: skip
     assert {r["contract_id"] for r in spend} == {"c1"}
+
+
+def test_incentive_units_are_exact_sums_rounded_half_up(tmp_path: Path) -> None:
+    """The marginal view of one extra nursing hour (passend simulate's incentives): units are
+    summed exactly (minutes / 60), not as floats whose sum depends on DuckDB's thread count."""
+    from decimal import Decimal
+
+    from passend.claims.declare import load_cost_prices
+    from passend.scenarios.results import incentives
+    from passend.settlement.costs import load_provider_costs
+
+    # 20 + 20 + 20 + 10 + 5 = 75 minutes = 1.25 hours, 9375 cents at 75.00 euros an hour
+    lines = [nursing("dn1", "cz", m, patient="p1") for m in (20, 20, 20, 10, 5)]
+    base = tmp_path / "inc"
+    claims = write_claims_dir(base / "claims", lines, None)
+    pop = write_population(base / "pop", PATIENTS_4)
+    ls = load_contract_set(contract_file(base, "contracts: []\n"), catalogue())
+    prices, pcosts = load_cost_prices(), load_provider_costs()
+    t = incentives(
+        claims / "claims.parquet",
+        ls,
+        pq.read_table(pop / "patients.parquet"),
+        pq.read_table(pop / "providers.parquet"),
+        prices,
+        pcosts,
+    )
+    (row,) = [r for r in t.to_pylist() if r["unit"] == "extra_nursing_hour"]
+    share = Decimal(str(pcosts.for_kind("district_nursing_org").variable_share))
+    cost = float(share) * prices.hourly_cents["district_nurse"]  # one hour's variable cost
+    assert row["provider_kind"] == "district_nursing_org"
+    assert row["units_in_baseline"] == 1.3  # 1.25 half up (a float 1.25 rounds to 1.2)
+    assert row["revenue_cents"] == 7500  # PxQ: 9375 / 1.25
+    assert row["cost_cents"] == round(cost)
+    assert row["margin_cents"] == round(7500 - cost)

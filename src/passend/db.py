@@ -157,9 +157,28 @@ def on_session(fn: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             _depth -= 1
             if _depth == 0 and _session is not None:
-                release(_session)
+                _end_step()
 
     return step
+
+
+_LARGE = 128 << 20
+"""DuckDB memory (bytes) at the end of a step above which the session is closed."""
+
+
+def _end_step() -> None:
+    """Release the step's tables; after a large step (the national claims) close the session
+    too, as DuckDB keeps the memory it used (about 0.2 GiB after a national settlement) until
+    its database is closed. The kept SQL stays valid: the next session's tables have the same
+    names, and connections with the same settings compare equal in Ibis's expressions."""
+    global _session
+    con = _session
+    used = con.con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
+    if used is not None and used > _LARGE:
+        con.disconnect()
+        _session = None
+    else:
+        release(con)
 
 
 def release(con: Any) -> None:

@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -129,12 +131,16 @@ def incentives(
     t = assign_contracts(claims, ls, patients, providers, with_kind=True)
     acts = [a for _, a, _ in MARGINAL_UNITS] + ["hospital_day"]
     t = t.filter(t.activity.isin(acts) & t.provider_kind.notnull())
-    units = ibis.cases(
-        (t.unit == "minutes", t.quantity.cast("float64") / 60), else_=t.quantity.cast("float64")
-    )
+    # units as exact integer sums (minutes apart), not float sums: a float sum depends on the
+    # order DuckDB's threads add in, and the figures must not depend on the thread count
+    is_min = t.unit == "minutes"
     g = t.group_by(
         "contract_id", "provider_kind", "provider_id", "activity", "professional"
-    ).aggregate(price=t.amount_cents.sum(), units=units.sum())
+    ).aggregate(
+        price=t.amount_cents.sum().cast("int64"),
+        minutes=ibis.ifelse(is_min, t.quantity, 0).sum().cast("int64"),
+        other=ibis.ifelse(is_min, 0, t.quantity).sum().cast("int64"),
+    )
     rows = g.to_pyarrow().to_pylist()  # aggregated groups, not claim lines
     unfunded = claims_file.parent / "unfunded.parquet"
     if unfunded.exists() and providers is not None:
@@ -143,12 +149,10 @@ def incentives(
         pk = db.register(con, "u_providers", providers.select(["provider_id", "provider_kind"]))
         pk = pk.rename(u_pid="provider_id")
         u = u.filter(u.activity.isin(acts)).inner_join(pk, u.provider_id == pk.u_pid)
-        u_units = ibis.cases(
-            (u.unit == "minutes", u.quantity.cast("float64") / 60),
-            else_=u.quantity.cast("float64"),
-        )
+        u_min = u.unit == "minutes"
         ug = u.group_by("provider_kind", "provider_id", "activity", "professional").aggregate(
-            units=u_units.sum()
+            minutes=ibis.ifelse(u_min, u.quantity, 0).sum().cast("int64"),
+            other=ibis.ifelse(u_min, 0, u.quantity).sum().cast("int64"),
         )
         for r in ug.to_pyarrow().to_pylist():  # aggregated groups
             rows.append({**r, "contract_id": UNFUNDED_ID, "price": 0})
@@ -158,8 +162,12 @@ def incentives(
         p = ls.params[c.id]
         if isinstance(p, PrincipalParams):
             principal_of[c.id] = p.principal_in(providers, c.id)
-    acc: dict[tuple[str, str], dict[str, float]] = {}
-    for r in rows:
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
+    # in a fixed order (the engine returns groups in any order): the float cost sums below
+    # then do not depend on it
+    keys = ("contract_id", "provider_kind", "provider_id", "activity", "professional")
+    for r in sorted(rows, key=lambda r: tuple(r[k] for k in keys)):
+        units = Fraction(r["other"]) + Fraction(r["minutes"], 60)
         cid = r["contract_id"]
         model = model_of.get(cid, ls.cs.default.model) if cid != DEFAULT_ID else ls.cs.default.model
         if model in PAYS_PER_LINE or (
@@ -182,11 +190,11 @@ def incentives(
         )
         var = float(Decimal(str(pcosts.for_kind(r["provider_kind"]).variable_share))) * full
         a = acc.setdefault(
-            (r["provider_kind"], r["activity"]), {"paid": 0.0, "units": 0.0, "cost": 0.0}
+            (r["provider_kind"], r["activity"]), {"paid": 0, "units": Fraction(0), "cost": 0.0}
         )
-        a["paid"] += float(paid)
-        a["units"] += float(r["units"])
-        a["cost"] += var * float(r["units"])
+        a["paid"] += paid
+        a["units"] += units
+        a["cost"] += var * float(units)
     for (kind, act), a in list(acc.items()):
         # an avoided admission also avoids its inpatient days (paid inside the admission's
         # DBC or apart): their revenue and cost per admission are added to the admission
@@ -199,13 +207,13 @@ def incentives(
         for (kind, act), a in sorted(acc.items()):
             if act != activity or a["units"] <= 0:
                 continue
-            rev, cost = a["paid"] / a["units"], a["cost"] / a["units"]
+            rev, cost = float(a["paid"] / a["units"]), a["cost"] / float(a["units"])
             out.append(
                 {
                     "contract_set": ls.cs.id,
                     "provider_kind": kind,
                     "unit": label,
-                    "units_in_baseline": round(a["units"], 1),
+                    "units_in_baseline": _one_decimal(a["units"]),
                     "revenue_cents": round(sign * rev),
                     "cost_cents": round(sign * cost),
                     "margin_cents": round(sign * (rev - cost)),
@@ -223,6 +231,11 @@ def incentives(
         ]
     )
     return pa.Table.from_pylist(out, schema=schema)
+
+
+def _one_decimal(x: Fraction) -> float:
+    """``x`` (not negative) rounded half up to one decimal, exactly."""
+    return float(Fraction(math.floor(x * 10 + Fraction(1, 2)), 10))
 
 
 def interval(values: list[float], lo: float, hi: float) -> tuple[float, float, float]:

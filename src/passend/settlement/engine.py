@@ -313,9 +313,11 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
     return t.take(order)
 
 
-def _work(con: Any, claims_file: Path) -> ibis.Table:
-    """All care delivered: the claim lines and the unfunded activities beside them."""
-    claims = con.read_parquet(str(claims_file), table_name="claims")
+def _work(con: Any, claims_file: Path, claims: ibis.Table | None = None) -> ibis.Table:
+    """All care delivered: the claim lines (``claims``, when already read) and the unfunded
+    activities beside them."""
+    if claims is None:
+        claims = con.read_parquet(str(claims_file), table_name="claims")
     cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
     work = claims.select(*cols, date=claims.service_date)
     unfunded_file = claims_file.parent / "unfunded.parquet"
@@ -514,7 +516,7 @@ def settle(
     sums = _sums(lines_all)
     basis = sums.select(BASIS.names).cast(BASIS)
     classes = _classes(lines_all, pop["patients"])
-    work = _work(con, claims_file)
+    work = _work(con, claims_file, claims)
     ctx = Ctx(
         year=year,
         patients=pop["patients"],
