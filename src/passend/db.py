@@ -97,10 +97,10 @@ def connect() -> Any:
 def session() -> Any:
     """This process's shared DuckDB connection for the steps that run per replicate, with the
     SQL of its queries kept (``_memoised``). Its tables have fixed names and are replaced by
-    the next step's: a step must run its queries before it returns (all return Arrow), and
-    drops its large temporary tables (``drop``). One connection, not one per step, also
-    because a kept expression refers to its connection: keys of many connections would keep
-    their databases in memory."""
+    the next step's: a step (``on_session``) runs all its queries before it returns (they all
+    return Arrow), and its tables are dropped then. One connection, not one per step, also
+    because a kept expression refers to its connection: the keys of many open connections
+    would keep their databases in memory."""
     global _session
     if _session is None:
         _session = connect()
@@ -132,7 +132,7 @@ def _memoised(compile_: Any) -> Any:
 
 def register(con: Any, name: str, table: pa.Table) -> Any:
     """``table`` (Arrow) as the table ``name`` of ``con``, replacing an earlier one of that
-    name: unlike ``ibis.memtable`` its queries keep their compiled SQL (see ``connect``)."""
+    name: unlike ``ibis.memtable`` its queries keep their compiled SQL (see ``session``)."""
     con.con.register(name, table)
     return con.table(name)
 

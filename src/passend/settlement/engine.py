@@ -14,7 +14,11 @@ claim lines:
 What is small or already in Arrow runs without a query: the providers' costs (one row per
 provider), the ledger's sums per payer and payee (Arrow's group-by on the ledger the models
 returned) and a contract's rows of the reference tables. A query costs about 15 ms of Ibis
-compilation besides its run, which is most of a regional settlement's time.
+compilation besides its run, so the settlement runs on the process's ``db.session``, which
+keeps the SQL of each query: its inputs have fixed names (``claims``, ``unfunded``, ``lines``
+and the population's tables, registered with ``db.register``), so the next settlement's
+queries (the next replicate, the intervention arm) are compiled once per process. Every query
+runs before ``settle`` returns; its tables are dropped then (``db.on_session``).
 
 A reference run (``--reference DIR``, the baseline's settlement) fixes what a contract sets
 from past volume: caps, lump sums, bundle prices, capitation rates, shared-savings benchmarks,
