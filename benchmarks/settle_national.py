@@ -73,6 +73,17 @@ def sql_pxq(claims: Path, per_patient: bool = False) -> float:
     return time.perf_counter() - t0
 
 
+def _peak_rss_gib() -> float:
+    """This process's peak resident memory (VmHWM of /proc/self/status). Not
+    ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries that over from the forking parent
+    across exec, so a child of a parent that has just generated the national population
+    reported the parent's 2.8 GiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024 / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
 def one(work: Path, name: str, reference: bool) -> None:
     """Child process: settle one contract set and print JSON figures."""
     import ibis
@@ -94,7 +105,7 @@ def one(work: Path, name: str, reference: bool) -> None:
     t1 = time.perf_counter()
     write_settlement(s, out)
     t2 = time.perf_counter()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    rss = _peak_rss_gib()
     print(
         json.dumps(
             {
