@@ -160,6 +160,23 @@ def test_a_step_releases_its_tables_and_a_nested_step_leaves_them_to_the_outer(
     assert names() == set()
 
 
+def test_an_outer_step_may_not_return_a_lazy_expression(counted: list[str]) -> None:
+    con = db.session()
+
+    @db.on_session
+    def inner() -> ibis.Table:  # lazy is fine inside a step: the outer one still runs
+        return db.register(con, "t", pa.table({"v": [4, 5]}))
+
+    @db.on_session
+    def outer() -> int:
+        return inner().v.sum().to_pyarrow().as_py()
+
+    assert outer() == 9
+    with pytest.raises(TypeError, match="inner returned a lazy Ibis expression"):
+        inner()
+    assert set(con.list_tables()) == set()  # released all the same
+
+
 def test_a_large_step_closes_the_session_and_the_next_one_keeps_the_sql(
     monkeypatch: pytest.MonkeyPatch, counted: list[str]
 ) -> None:

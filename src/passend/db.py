@@ -146,14 +146,22 @@ def create_temp(con: Any, name: str, expr: Any) -> Any:
 
 def on_session(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A step on the ``session``: what it registered and created there is released when it
-    returns (or raises); a step called inside another leaves that to the outer one."""
+    returns (or raises); a step called inside another leaves that to the outer one. An
+    outermost step that returns a lazy Ibis expression is a programming error (its tables
+    would be gone before it is run): it raises ``TypeError`` instead of failing later."""
 
     @functools.wraps(fn)
     def step(*args: Any, **kwargs: Any) -> Any:
         global _depth
         _depth += 1
         try:
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+            if _depth == 1 and isinstance(out, ibis.Expr):
+                raise TypeError(
+                    f"{fn.__qualname__} returned a lazy Ibis expression; its session tables "
+                    "are dropped when it returns: return its result (e.g. .to_pyarrow())"
+                )
+            return out
         finally:
             _depth -= 1
             if _depth == 0 and _session is not None:
