@@ -268,8 +268,7 @@ def demo(
     lang: LangOpt = "nl",
     extra: ExtraOpt = None,
 ) -> None:
-    """Het hoofdwerk op de ingebouwde standaard: een scenario simuleren (basis en interventie
-    onder alle contractsets, met rapport) en de wegwijzer op echte vragen uit de praktijk."""
+    """Het hoofdwerk: een scenario onder alle contractsets, met rapport, en de wegwijzer."""
     from passend.demo import run_demo
     from passend.scenarios.commands import run_scenario
 

@@ -171,8 +171,7 @@ def simulate_cmd(
         ),
     ] = 0,
 ) -> None:
-    """Simuleer een scenario: basis en interventie onder elke contractset, met marges,
-    prikkels, 'wrong pocket', uitkomsten en onzekerheid; schrijft Parquet en een rapport."""
+    """Simuleer een scenario onder elke contractset: marges, prikkels, uitkomsten, rapport."""
     from passend.cli import _lang, _load
 
     lang = _lang(lang)

@@ -83,8 +83,7 @@ def shared_savings_cmd(
     one_sided: Annotated[bool, typer.Option(help="No loss sharing.")] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Shared savings: S = B - A; boven MSR*B een deel van S (kwaliteit, plafond); tweezijdig
-    bij verlies boven MLR*B een deel terug."""
+    """Shared savings: deel van S = B - A boven MSR*B (kwaliteit, plafond); terug boven MLR*B."""
     d = lambda v, n: _run(to_decimal, v, n)  # noqa: E731
     r = _run(
         shared_savings,
