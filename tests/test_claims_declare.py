@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -308,3 +309,23 @@ def test_time_bands_choose_the_consult_title(cat, tmp_path: Path, minutes: int, 
         cat, _population(tmp_path, 2025, [act("consult", "gp", "gp1", minutes, "minutes")])
     )
     assert by_activity(dec)["a01"]["title_code"] == code
+
+
+def test_declare_a_damaged_population_file_exits_2_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "meta.json").write_text('{"year": 2026}', encoding="utf-8")
+    (tmp_path / "activities.parquet").write_bytes(b"not parquet")
+    pq.write_table(pa.table({"patient_id": ["p1"]}), tmp_path / "patients.parquet")
+    args = ["claims", "declare", "--population", str(tmp_path), "--out", str(tmp_path / "o")]
+    r = subprocess.run(
+        [sys.executable, "-m", "passend.cli", *args], capture_output=True, text=True, check=False
+    )
+    flat = "".join(r.stderr.split())  # the console may wrap a long path
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"{tmp_path / 'activities.parquet'}:notareadableParquetfile" in flat
+    (tmp_path / "activities.parquet").unlink()
+    shutil.copy(tmp_path / "patients.parquet", tmp_path / "activities.parquet")
+    r = subprocess.run(
+        [sys.executable, "-m", "passend.cli", *args], capture_output=True, text=True, check=False
+    )
+    flat = "".join(r.stderr.split())
+    assert r.returncode == 2 and "activities.parquet:columnactivity_id:missing" in flat, r.stderr

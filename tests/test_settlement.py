@@ -18,13 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from passend.catalogue.loader import Catalogue, load_catalogue
 from passend.claims.tables import CLAIMS, UNFUNDED
-from passend.population.tables import FINANCERS, PATIENTS, PROVIDERS, write_parquet
+from passend.population.tables import (
+    FINANCERS,
+    PATIENTS,
+    PROVIDERS,
+    table_problem,
+    write_parquet,
+)
 from passend.settlement.check import check_ledger
 from passend.settlement.contracts import load_contract_set
 from passend.settlement.engine import Settlement, load_reference, settle, write_settlement
@@ -1491,6 +1498,63 @@ def test_settle_a_missing_claims_folder_or_contract_set_exits_2(
         assert r.stderr.startswith("passend:") and "Traceback" not in r.stderr
     r = CliRunner().invoke(cli_app(), ["ledger", "check", str(tmp_path / "nowhere")])
     assert r.exit_code == 2
+
+
+def test_a_damaged_or_foreign_input_table_exits_2_naming_file_and_column(
+    tmp_path: Path, tiny_inputs
+) -> None:
+    claims, pop = tiny_inputs
+    good = pq.read_table(claims / "claims.parquet")
+    amount = good.schema.get_field_index("amount_cents")
+    cases = {
+        "damaged": ("claims", b"not parquet", "claims.parquet: not a readable Parquet file"),
+        "no_amount": ("claims", good.drop(["amount_cents"]), "column amount_cents: missing"),
+        "float_amount": (
+            "claims",
+            good.set_column(amount, "amount_cents", pc.cast(good["amount_cents"], pa.float64())),
+            "column amount_cents: type double, expected int64",
+        ),
+        "providers": ("pop", b"", "providers.parquet: not a readable Parquet file"),
+    }
+    for case, (which, content, message) in cases.items():
+        c, p = tmp_path / case / "claims", tmp_path / case / "pop"
+        shutil.copytree(claims, c)
+        shutil.copytree(pop, p)
+        f = c / "claims.parquet" if which == "claims" else p / "providers.parquet"
+        if isinstance(content, bytes):
+            f.write_bytes(content)
+        else:
+            pq.write_table(content, f)
+        args = ["--claims", str(c), "--contracts", "pxq", "--population", str(p)]
+        r = CliRunner().invoke(cli_app(), ["settle", *args, "--out", str(tmp_path / "out")])
+        assert r.exit_code == 2, (case, r.stdout, r.stderr)
+        assert isinstance(r.exception, SystemExit), case
+        flat = "".join(r.stderr.split())  # the console may wrap a long path
+        assert "".join(message.split()) in flat and str(f) in flat, (case, r.stderr)
+    # a settlement whose ledger file is damaged fails its check, with the file named
+    out = tmp_path / "settled"
+    args = ["--claims", str(claims), "--contracts", "pxq", "--population", str(pop)]
+    assert CliRunner().invoke(cli_app(), ["settle", *args, "--out", str(out)]).exit_code == 0
+    (out / "ledger.parquet").write_bytes(b"PAR1")
+    r = CliRunner().invoke(cli_app(), ["ledger", "check", str(out), "--json"])
+    assert r.exit_code == 1
+    problems = json.loads(r.stdout)["problems"]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{out / 'ledger.parquet'}: not a readable Parquet file (")
+
+
+def test_table_problem_reads_the_footer_only_and_allows_extra_and_dictionary_columns(
+    tmp_path: Path,
+) -> None:
+    schema = pa.schema([("id", pa.string()), ("cents", pa.int64())])
+    f = tmp_path / "t.parquet"
+    ok = pa.table({"id": pa.array(["a", "b"]).dictionary_encode(), "cents": [1, 2], "x": [0, 0]})
+    pq.write_table(ok, f)
+    assert table_problem(f, schema) is None
+    pq.write_table(pa.table({"id": ["a"], "cents": pa.array([1], pa.int32())}), f)
+    assert table_problem(f, schema) == f"{f}: column cents: type int32, expected int64"
+    pq.write_table(pa.table({"cents": [1]}), f)
+    assert table_problem(f, schema) == f"{f}: column id: missing"
 
 
 def test_settle_cli_json_determinism_and_language(tmp_path: Path, tiny_inputs) -> None:

@@ -185,14 +185,20 @@ def export_cmd(
 
     if fmt != "aw319":
         raise _fail(f"--format must be aw319, not {fmt!r}")
-    for f in (
-        claims / "claims.parquet",
-        population / "patients.parquet",
-        population / "providers.parquet",
-        population / "financers.parquet",
+    from passend.claims.tables import CLAIMS
+    from passend.population.tables import SCHEMAS, table_problem
+
+    for f, schema in (
+        (claims / "claims.parquet", CLAIMS),
+        (population / "patients.parquet", SCHEMAS["patients"]),
+        (population / "providers.parquet", SCHEMAS["providers"]),
+        (population / "financers.parquet", SCHEMAS["financers"]),
     ):
         if not f.exists():
             raise _fail(f"{f}: no such file")
+        problem = table_problem(f, schema)
+        if problem is not None:
+            raise _fail(problem)
     cat = _load(None)
     try:
         paths, written, left_out = export_aw319(

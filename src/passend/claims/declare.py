@@ -49,7 +49,7 @@ from passend import db
 from passend.catalogue.loader import Catalogue
 from passend.catalogue.schema import Source, Title
 from passend.claims.tables import CLAIMS, UNFUNDED
-from passend.population.tables import write_parquet
+from passend.population.tables import SCHEMAS, check_table, write_parquet
 from passend.wegwijzer.navigator import candidate_titles, claimant_for
 
 COST_PRICES = Path(__file__).parent / "data" / "cost_prices.yaml"
@@ -252,6 +252,9 @@ def declare(
     if year is None:
         raise ValueError(f"{pop_dir}: no meta.json with the population's year; give --year")
     prices = prices or load_cost_prices()
+    for name in ("activities", "patients", "providers"):
+        if name != "providers" or (pop_dir / "providers.parquet").exists():
+            check_table(pop_dir / f"{name}.parquet", SCHEMAS[name])
     con = db.session()
     acts = con.read_parquet(
         str(pop_dir / "activities.parquet"), table_name="activities", file_row_number=True

@@ -1,5 +1,5 @@
-"""The population's tables: Arrow schemas, with every column documented next to it, and a
-deterministic Parquet writer (same table, same bytes)."""
+"""The population's tables: Arrow schemas, with every column documented next to it, a
+deterministic Parquet writer (same table, same bytes) and the check of a table given as input."""
 
 from __future__ import annotations
 
@@ -125,6 +125,34 @@ def write_parquet(table: pa.Table, path: Path) -> None:
         write_statistics=True,
         row_group_size=1 << 20,
     )
+
+
+def table_problem(path: Path, schema: pa.Schema) -> str | None:
+    """Why ``path`` cannot be read as a passend table of ``schema``, from its footer alone: not
+    a Parquet file, a column missing, or a column of another type. None when it can. Other
+    columns may be there. For the tables a command takes from an earlier step (a population,
+    claims, a settlement), so that a wrong or damaged file gets one line naming it, not a
+    traceback from the engine."""
+    try:
+        got = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as e:
+        return f"{path}: not a readable Parquet file ({str(e).splitlines()[0]})"
+    for f in schema:
+        if f.name not in got.names:
+            return f"{path}: column {f.name}: missing"
+        t = got.field(f.name).type
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        if t != f.type:
+            return f"{path}: column {f.name}: type {t}, expected {f.type}"
+    return None
+
+
+def check_table(path: Path, schema: pa.Schema) -> None:
+    """Raise ``ValueError`` with ``table_problem`` (the commands turn it into exit code 2)."""
+    problem = table_problem(path, schema)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def columns_doc(schema: pa.Schema) -> list[tuple[str, str, str]]:

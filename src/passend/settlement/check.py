@@ -24,6 +24,8 @@ import ibis
 import pyarrow.parquet as pq
 
 from passend import db
+from passend.claims.tables import CLAIMS
+from passend.population.tables import table_problem
 from passend.settlement.engine import TABLES
 from passend.settlement.tables import KINDS
 
@@ -43,6 +45,10 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
         f = folder / f"{name}.parquet"
         if not f.exists():
             problems.append(f"{f}: missing")
+            continue
+        problem = table_problem(f, schema)
+        if problem is not None:
+            problems.append(problem)
             continue
         t = pq.read_table(f)
         if not t.schema.equals(schema, check_metadata=False):
@@ -90,7 +96,10 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
             f"{meta.get('claims_lines')} / {meta.get('claims_cents')}"
         )
     claims_file = Path(meta.get("claims", ""))
-    if claims_file.is_file():
+    problem = table_problem(claims_file, CLAIMS) if claims_file.is_file() else None
+    if problem is not None:
+        problems.append(problem)
+    elif claims_file.is_file():
         c = db.connect().read_parquet(str(claims_file))
         n, cents = _scalar(c.count()), _scalar(c.amount_cents.sum())
         if (n, cents) != (rec_lines, rec_cents):

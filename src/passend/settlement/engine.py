@@ -40,7 +40,8 @@ import pyarrow.parquet as pq
 
 from passend import __version__, db
 from passend.claims.declare import CostPrices, load_cost_prices
-from passend.population.tables import write_parquet
+from passend.claims.tables import CLAIMS, UNFUNDED
+from passend.population.tables import SCHEMAS, check_table, write_parquet
 from passend.settlement.contracts import Contract, LoadedSet, Scope
 from passend.settlement.costs import ProviderCosts, full_cost, load_provider_costs
 from passend.settlement.frame import Ctx, Part, base_spend, ratio
@@ -88,6 +89,7 @@ def load_reference(path: Path) -> Reference:
         f = path / f"{name}.parquet"
         if not f.exists():
             raise ValueError(f"{f}: not found; --reference must be the folder of a settlement")
+        check_table(f, TABLES[name])
         return pq.read_table(f)
 
     return Reference(read("basis"), read("classes"), read("spend"), read("costs"))
@@ -326,6 +328,7 @@ def _work(con: Any, claims_file: Path, claims: ibis.Table | None = None) -> ibis
     work = claims.select(*cols, date=claims.service_date)
     unfunded_file = claims_file.parent / "unfunded.parquet"
     if unfunded_file.exists():
+        check_table(unfunded_file, UNFUNDED)
         unf = con.read_parquet(str(unfunded_file), table_name="unfunded")
         work = work.union(unf.select(*cols, date=unf.date))
     return work
@@ -456,6 +459,8 @@ def _read_population(pop_dir: Path | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("patients", "providers", "financers"):
         f = pop_dir / f"{name}.parquet"
+        if f.exists():
+            check_table(f, SCHEMAS[name])
         out[name] = pq.read_table(f) if f.exists() else None
     meta = pop_dir / "meta.json"
     out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
@@ -489,6 +494,7 @@ def settle(
     claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
     if not claims_file.exists():
         raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
+    check_table(claims_file, CLAIMS)
     pop = _read_population(pop_dir)
     prices = prices or load_cost_prices()
     provider_costs = provider_costs or load_provider_costs()
