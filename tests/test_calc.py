@@ -340,3 +340,31 @@ def test_calc_cli_other_models() -> None:
     assert calc(
         "availability", "--budget", "1", "--share", "a=1", "--share", "b=1", "--share", "c=1"
     ) == {"a_cents": 34, "b_cents": 33, "c_cents": 33}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["bundle", "--price", "a=90", "--patients", "a=x", "--actual", "1"],
+            "--patients a: not a whole number: 'x'",
+        ),
+        (
+            ["bundle", "--price", "a=90", "--patients", "a=-2", "--actual", "1"],
+            "--patients a: must be 0 or more, not -2",
+        ),
+        (
+            ["capitation", "--rate", "all=100", "--inhabitants", "all=1.5"],
+            "--inhabitants all: not a whole number: '1.5'",
+        ),
+    ],
+)
+def test_calc_counts_must_be_whole_numbers_of_zero_or_more(args: list[str], message: str) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "passend.cli", "calc", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert message in " ".join(r.stderr.split()), r.stderr

@@ -55,6 +55,17 @@ def _show(title: str, result: dict[str, Any], json_: bool) -> None:
     out.print(table)
 
 
+def _count(value: str, what: str) -> int:
+    """A number of people (``what`` names it in the error): a whole number, 0 or more."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise ValueError(f"{what}: not a whole number: {value!r}") from None
+    if n < 0:
+        raise ValueError(f"{what}: must be 0 or more, not {n}")
+    return n
+
+
 def _pairs(items: list[str], what: str) -> dict[str, str]:
     out = {}
     for item in items:
@@ -189,7 +200,9 @@ def bundle_cmd(
 ) -> None:
     """Bundelbekostiging: vaste prijs per patiënt; resultaat voor het consortium, met risicocorridor en uitschieters."""
     prices = {k: _run(euros_to_cents, v, f"price {k}") for k, v in _pairs(price, "--price").items()}
-    counts = {k: _run(int, v) for k, v in _pairs(patients, "--patients").items()}
+    counts = {
+        k: _run(_count, v, f"--patients {k}") for k, v in _pairs(patients, "--patients").items()
+    }
     r = _run(
         bundle,
         prices,
@@ -242,7 +255,10 @@ def capitation_cmd(
 ) -> None:
     """Populatiebekostiging: bedrag per inwoner per leeftijdsband, met kwaliteitsbonus."""
     rates = {k: _run(euros_to_cents, v, f"rate {k}") for k, v in _pairs(rate, "--rate").items()}
-    counts = {k: _run(int, v) for k, v in _pairs(inhabitants, "--inhabitants").items()}
+    counts = {
+        k: _run(_count, v, f"--inhabitants {k}")
+        for k, v in _pairs(inhabitants, "--inhabitants").items()
+    }
     r = _run(
         population,
         rates,
