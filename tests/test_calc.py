@@ -368,3 +368,9 @@ def test_calc_counts_must_be_whole_numbers_of_zero_or_more(args: list[str], mess
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert message in " ".join(r.stderr.split()), r.stderr
+
+
+def test_shared_savings_refuses_negative_actual_spending() -> None:
+    with pytest.raises(ValueError, match="actual must not be negative"):
+        shared_savings(1000, -5, D(0), D(0), D("0.5"), D(0), D(1), D(1), D(1))
+    assert shared_savings(1000, 0, D(0), D(0), D("0.5"), D(0), D(1), D(1), D(1)).earned_cents == 500

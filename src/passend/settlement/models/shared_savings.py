@@ -83,6 +83,8 @@ def shared_savings(
         raise ValueError("payment_factor must not be negative")
     if benchmark_cents <= 0:
         raise ValueError("benchmark must be positive")
+    if actual_cents < 0:
+        raise ValueError("actual must not be negative")
     b, a = Decimal(benchmark_cents), Decimal(actual_cents)
     s = b - a
     earned = owed = Decimal(0)
