@@ -77,8 +77,12 @@ def make(
     if region not in regions:
         from difflib import get_close_matches
 
-        close = get_close_matches(region, list(regions), n=3, cutoff=0.3) or sorted(regions)
-        raise _fail(f"unknown region {region!r}; valid: {', '.join(close)}")
+        close = get_close_matches(region, list(regions), n=3)
+        hint = f"closest: {', '.join(close)}; " if close else ""
+        raise _fail(
+            f"unknown region {region!r}; {hint}all: {', '.join(sorted(regions))} "
+            "(passend population regions)"
+        )
     try:
         return generate(cat, params, insurers, regions, region, year, seed, scale, effects)
     except ValueError as e:
