@@ -101,6 +101,22 @@ def test_csv_import_checks_every_row(tmp_path: Path) -> None:
     assert "boven het maximumtarief" in out
 
 
+def test_numbers_too_large_for_int64_are_rejected_rows_not_a_crash(tmp_path: Path) -> None:
+    big = list(ROWS[0])
+    big[0], big[10], big[12] = "big", "99999999999999999999", "-99999999999999999999"
+    f = write(tmp_path / "claims.csv", HEADER, [ROWS[0], big])
+    r = run(str(f), "--format", "csv", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert pq.read_table(tmp_path / "out" / "claims.parquet")["claim_id"].to_pylist() == ["c1"]
+    with (tmp_path / "out" / "rejects.csv").open(encoding="utf-8") as fh:
+        got = {(x["row"], x["column"], x["reason"]) for x in csv.DictReader(fh)}
+    assert got == {
+        ("2", "quantity", "out of range 0..1000000000"),
+        ("2", "amount_cents", "out of range -10000000000000..10000000000000"),
+    }
+    assert "1 regel(s) met een onleesbaar bedrag" in r.stdout
+
+
 def test_period_check(tmp_path: Path) -> None:
     f = write(tmp_path / "claims.csv", HEADER, ROWS[:2])
     r = run(str(f), "--format", "csv", "--out", str(tmp_path / "out"), "--year", "2026")

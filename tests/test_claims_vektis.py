@@ -147,6 +147,22 @@ def test_bad_record_is_rejected_on_its_own(exported: Path, tmp_path: Path) -> No
     assert accepted_cents + bad_amount == file_total
 
 
+def test_a_file_without_any_good_prestatierecord_is_all_rejects(
+    exported: Path, tmp_path: Path
+) -> None:
+    src = max((exported / "aw").glob("*.asc"), key=lambda p: p.stat().st_size)
+    lines = src.read_bytes().decode("latin-1").split("\r\n")
+    n = sum(line.startswith("04") for line in lines)
+    lines = ["77" + line[2:] if line.startswith("04") else line for line in lines]
+    target = tmp_path / src.name
+    target.write_bytes("\r\n".join(lines).encode("latin-1"))
+    r = cli("claims", "import", str(target), "--format", "aw319", "--out", str(tmp_path / "imp"))
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert pq.read_table(tmp_path / "imp" / "claims.parquet").num_rows == 0
+    with (tmp_path / "imp" / "rejects.csv").open(encoding="utf-8") as fh:
+        assert len({x["row"] for x in csv.DictReader(fh)}) == n
+
+
 def test_closing_record_mismatch_is_reported(exported: Path, tmp_path: Path) -> None:
     src = sorted((exported / "aw").glob("*.asc"))[0]
     lines = src.read_bytes().decode("latin-1").split("\r\n")

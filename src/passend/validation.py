@@ -281,9 +281,13 @@ class Checker:
                 self.fail(here & ((v < lo) | (v > hi)), name, f"out of range {lo}..{hi}")
             return values
         shape = self.matches(name, INT_RE, "not a whole number")
-        values = pc.cast(pc.if_else(pa.array(shape), self.col(name), pa.scalar("0")), pa.int64())
+        col = self.col(name)
+        # more than 18 digits may not fit in int64: out of range whatever lo and hi are
+        long = shape & as_np(pc.greater(pc.utf8_length(pc.utf8_ltrim(col, "-")), 18))
+        fits = shape & ~long
+        values = pc.cast(pc.if_else(pa.array(fits), col, pa.scalar("0")), pa.int64())
         v = values.to_numpy(zero_copy_only=False)
-        self.fail(shape & ((v < lo) | (v > hi)), name, f"out of range {lo}..{hi}")
+        self.fail(long | (fits & ((v < lo) | (v > hi))), name, f"out of range {lo}..{hi}")
         return values
 
     def bools(self, name: str) -> pa.Array:

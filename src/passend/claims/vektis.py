@@ -293,8 +293,9 @@ def _code_map(path: Path, name: str, code_col: str, id_col: str) -> dict[str, st
 
 def _mapped(codes: pa.ChunkedArray | pa.Array, mapping: dict[str, str], prefix: str) -> pa.Array:
     uniq = codes.unique().to_pylist()
-    return pa.array([mapping.get(c, f"{prefix}{c}") for c in uniq]).take(
-        pc.index_in(codes, value_set=pa.array(uniq))
+    # typed, so that a file without any accepted line (no codes) maps to an empty column
+    return pa.array([mapping.get(c, f"{prefix}{c}") for c in uniq], pa.string()).take(
+        pc.index_in(codes, value_set=pa.array(uniq, codes.type))
     )
 
 
