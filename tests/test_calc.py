@@ -357,9 +357,17 @@ def test_calc_cli_other_models() -> None:
             ["capitation", "--rate", "all=100", "--inhabitants", "all=1.5"],
             "--inhabitants all: not a whole number: '1.5'",
         ),
+        (
+            ["p4p", "--pool", "1e400", "--indicator", "a=0.4:0.5:1"],
+            "pool: out of range (at most 10^12): '1e400'",
+        ),
+        (
+            ["capitation", "--rate", "all=1", "--inhabitants", "all=1000000000001"],
+            "--inhabitants all: out of range (at most 10^12)",
+        ),
     ],
 )
-def test_calc_counts_must_be_whole_numbers_of_zero_or_more(args: list[str], message: str) -> None:
+def test_calc_counts_and_amounts_out_of_range_exit_2(args: list[str], message: str) -> None:
     r = subprocess.run(
         [sys.executable, "-m", "passend.cli", "calc", *args],
         capture_output=True,

@@ -19,7 +19,7 @@ from passend.settlement.models.pay_for_performance import Indicator, pay_for_per
 from passend.settlement.models.population import population
 from passend.settlement.models.revenue_cap import revenue_cap
 from passend.settlement.models.shared_savings import shared_savings
-from passend.settlement.money import euros_to_cents, to_decimal
+from passend.settlement.money import LIMIT, euros_to_cents, to_decimal
 from passend.wegwijzer.render import euros
 
 app = typer.Typer(
@@ -63,6 +63,8 @@ def _count(value: str, what: str) -> int:
         raise ValueError(f"{what}: not a whole number: {value!r}") from None
     if n < 0:
         raise ValueError(f"{what}: must be 0 or more, not {n}")
+    if n > LIMIT:
+        raise ValueError(f"{what}: out of range (at most 10^12): {value!r}")
     return n
 
 

@@ -10,6 +10,11 @@ K = TypeVar("K")
 """A party: an id, or a tuple such as (financer id, kind); parties sort for the tie-break."""
 
 
+LIMIT = Decimal(10) ** 12
+"""The largest number taken from user input (euros, hours, counts): a thousand billion, far
+above any national total, and small enough that products of two such figures stay exact."""
+
+
 def to_decimal(value: str | int | float | Decimal, what: str) -> Decimal:
     """A number from user input, exactly (a float goes through its shortest text)."""
     try:
@@ -18,6 +23,8 @@ def to_decimal(value: str | int | float | Decimal, what: str) -> Decimal:
         raise ValueError(f"{what}: not a number: {value!r}") from None
     if not d.is_finite():
         raise ValueError(f"{what}: not a finite number: {value!r}")
+    if abs(d) > LIMIT:
+        raise ValueError(f"{what}: out of range (at most 10^12): {value!r}")
     return d
 
 
