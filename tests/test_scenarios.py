@@ -159,3 +159,36 @@ def test_bad_scenario_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
     region.write_text(SCENARIO.replace("region: zuid-gelderland", "region: atlantis"))
     res = runner.invoke(app, ["simulate", str(region), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "atlantis" in res.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "icu: 0.5}",
+            "icu: -0.5}",
+            "intervention.effects.rate_multipliers.icu: Input should be greater than or equal to 0",
+        ),
+        (
+            "odds_home: {dist: uniform, low: 1.5, high: 2.5}",
+            "odds_home: {dist: normal, mean: 2, sd: 1}",
+            "monte_carlo.uncertain.odds_home: odds must stay above 0: give low > 0",
+        ),
+        (
+            "odds_home: {dist: uniform, low: 1.5, high: 2.5}",
+            "rate_multipliers.icu: {dist: uniform, low: -0.1, high: 0.9}",
+            "monte_carlo.uncertain.rate_multipliers.icu: a rate multiplier must stay within 0..100",
+        ),
+    ],
+)
+def test_effects_out_of_range_are_refused_before_any_replicate_runs(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in SCENARIO
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SCENARIO.replace(old, new))
+    res = runner.invoke(app, ["simulate", str(bad), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    flat = "".join(res.output.split())  # the console may wrap a long line
+    assert f"{bad}:" in flat and "".join(message.split()) in flat, res.output
+    assert not (tmp_path / "o").exists()

@@ -23,7 +23,7 @@ import datetime as dt
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -78,13 +78,19 @@ class AddedActivity(BaseModel):
     """Events fall in the last ``window_days`` before death (after marking for ``marked``)."""
 
 
+MAX_MULTIPLIER = 100.0
+"""The largest rate multiplier: a hundredfold is far beyond any intervention's effect, and a
+larger one would mostly make a population that does not fit in memory."""
+
+
 class Effects(BaseModel):
     """Effect modifiers of an intervention, applied inside generation."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    rate_multipliers: dict[str, float] = {}
+    rate_multipliers: dict[str, Annotated[float, Field(ge=0, le=MAX_MULTIPLIER)]] = {}
     """Per event id of the parameters, or admission_via_ed, admission_other, ed_visit_only,
-    icu, district_nursing (scales minutes) and advance_care_planning (scales the share)."""
+    icu, district_nursing (scales minutes) and advance_care_planning (scales the share); from 0
+    (the event no longer happens) to ``MAX_MULTIPLIER``."""
     odds_home: float = Field(default=1.0, gt=0)
     """Odds ratio for dying at home."""
     odds_preferred: float = Field(default=1.0, gt=0)

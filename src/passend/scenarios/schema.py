@@ -6,6 +6,7 @@ docs/scenarios.md; examples in examples/. Validated with file:line errors like t
 from __future__ import annotations
 
 import hashlib
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +21,7 @@ from passend.catalogue.loader import (
     validation_issues,
 )
 from passend.catalogue.schema import Source, Text
-from passend.population.generate import Effects
+from passend.population.generate import MAX_MULTIPLIER, Effects
 
 
 class _Model(BaseModel):
@@ -125,6 +126,19 @@ class LoadedScenario:
         return p if p.is_absolute() else (self.path.parent / p)
 
 
+def _outside_effect_range(key: str, d: Distribution) -> str | None:
+    """Why draws of ``d`` can fall outside the range of the effect ``key`` (odds above 0, rate
+    multipliers from 0 to ``MAX_MULTIPLIER``), checked here so that no replicate fails later.
+    A normal distribution stays in range only when truncated (low, high)."""
+    lo = d.low if d.low is not None else -math.inf
+    hi = d.high if d.high is not None else math.inf
+    if key.startswith("odds_"):
+        return None if lo > 0 else "odds must stay above 0: give low > 0"
+    if lo < 0 or hi > MAX_MULTIPLIER:
+        return f"a rate multiplier must stay within 0..{MAX_MULTIPLIER:g}: give low and high in it"
+    return None
+
+
 def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
     shown = str(path)
     doc, raw = read_yaml_file(path)
@@ -144,17 +158,17 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
                     f"unknown provider kind {tc.provider_kind!r}",
                 )
             )
-    for key in s.monte_carlo.uncertain:
+    for key, d in s.monte_carlo.uncertain.items():
+        loc = ("monte_carlo", "uncertain", key)
         ok = key in ("odds_home", "odds_preferred") or key.startswith("rate_multipliers.")
-        if not ok:
-            loc = ("monte_carlo", "uncertain", key)
+        problem = (
+            "not an effect: odds_home, odds_preferred or rate_multipliers.<name>"
+            if not ok
+            else _outside_effect_range(key, d)
+        )
+        if problem:
             issues.append(
-                CatalogueIssue(
-                    shown,
-                    line_of(doc, loc),
-                    ".".join(map(str, loc)),
-                    "not an effect: odds_home, odds_preferred or rate_multipliers.<name>",
-                )
+                CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)
             )
     sources = (
         s.sources
