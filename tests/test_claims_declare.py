@@ -329,3 +329,33 @@ def test_declare_a_damaged_population_file_exits_2_naming_it(tmp_path: Path) -> 
     )
     flat = "".join(r.stderr.split())
     assert r.returncode == 2 and "activities.parquet:columnactivity_id:missing" in flat, r.stderr
+
+
+def test_a_wrong_cost_prices_file_names_file_line_and_field(tmp_path: Path) -> None:
+    from passend.catalogue.loader import CatalogueError
+    from passend.claims.declare import COST_PRICES, load_cost_prices
+
+    text = COST_PRICES.read_text(encoding="utf-8")
+    line, value = next(
+        (i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip().startswith("gp:")
+    )
+    bad = tmp_path / "prices.yaml"
+    bad.write_text(text.replace(value, value.split(":")[0] + ": -11000", 1), encoding="utf-8")
+    with pytest.raises(CatalogueError) as e:
+        load_cost_prices(bad)
+    assert [str(i) for i in e.value.issues] == [
+        f"{bad}:{line}: hourly_cents.gp: Input should be greater than or equal to 0"
+    ]
+    pop = tmp_path / "pop"
+    pop.mkdir()
+    args = ["claims", "declare", "--population", str(pop), "--out", str(tmp_path / "o")]
+    for f in ("activities.parquet", "patients.parquet"):
+        (pop / f).write_bytes(b"")  # the prices are read before the population
+    r = subprocess.run(
+        [sys.executable, "-m", "passend.cli", *args, "--cost-prices", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert f"{bad}:{line}:hourly_cents.gp:" in "".join(r.stderr.split())

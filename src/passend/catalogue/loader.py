@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -45,6 +45,7 @@ EXTRA_ENV = "PASSEND_CATALOGUE_EXTRA"
 """Environment variable naming a user's extra catalogue file or folder (e.g. tariff overrides)."""
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,16 @@ def validation_issues(
             msg = "required field is missing"
         out.append(CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), msg))
     return out
+
+
+def load_model_file(path: Path, model: type[M]) -> M:
+    """A user's YAML file (cost prices, provider costs) validated as ``model``; a problem is a
+    CatalogueError with ``file:line: field: reason`` for each, as for a contract set."""
+    doc, _ = read_yaml_file(path)
+    try:
+        return model.model_validate(doc)
+    except ValidationError as e:
+        raise CatalogueError(validation_issues(e, doc, str(path))) from None
 
 
 def _field(loc: Loc) -> str:

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from passend.catalogue.loader import CatalogueError
 from passend.wegwijzer.render import euros
 
 app = typer.Typer(
@@ -56,6 +57,10 @@ def declare_cmd(
     try:
         prices = load_cost_prices(cost_prices)
         dec = declare(cat, population, year, prices)
+    except CatalogueError as e:
+        for issue in e.issues:
+            err.print(f"passend: {issue}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
     except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
     write_declaration(dec, out_dir)

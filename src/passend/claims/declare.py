@@ -42,11 +42,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from pydantic import BaseModel, ConfigDict
-from ruamel.yaml import YAML
+from pydantic import BaseModel, ConfigDict, NonNegativeInt
 
 from passend import db
-from passend.catalogue.loader import Catalogue
+from passend.catalogue.loader import Catalogue, load_model_file
 from passend.catalogue.schema import Source, Title
 from passend.claims.tables import CLAIMS, UNFUNDED
 from passend.population.tables import SCHEMAS, check_table, write_parquet
@@ -69,14 +68,14 @@ class CostPrices(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: Source
     assumption: bool = False
-    hourly_cents: dict[str, int]
-    day_cents: dict[str, int]
-    minutes_per_event: dict[str, int]
+    hourly_cents: dict[str, NonNegativeInt]
+    day_cents: dict[str, NonNegativeInt]
+    minutes_per_event: dict[str, NonNegativeInt]
 
 
 def load_cost_prices(path: Path | None = None) -> CostPrices:
-    data = YAML(typ="safe").load((path or COST_PRICES).read_text(encoding="utf-8"))
-    return CostPrices.model_validate(data)
+    """The cost prices (``path`` or the shipped ones); a wrong file is a CatalogueError."""
+    return load_model_file(path or COST_PRICES, CostPrices)
 
 
 def cost_expr(

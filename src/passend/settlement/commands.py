@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -138,8 +137,6 @@ def settle_cmd(
         )
     except CatalogueError as e:
         raise _catalogue_fail(e) from None
-    except ValidationError as e:
-        raise _fail(f"{costs or cost_prices}: {e.errors()[0]['msg']}") from None
     except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
     write_settlement(s, out_dir)

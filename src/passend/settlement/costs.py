@@ -19,9 +19,9 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
-from ruamel.yaml import YAML
 
 from passend import db
+from passend.catalogue.loader import load_model_file
 from passend.catalogue.schema import Source
 from passend.claims.declare import CostPrices, cost_expr
 
@@ -47,8 +47,8 @@ class ProviderCosts(BaseModel):
 
 
 def load_provider_costs(path: Path | None = None) -> ProviderCosts:
-    data = YAML(typ="safe").load((path or PROVIDER_COSTS).read_text(encoding="utf-8"))
-    return ProviderCosts.model_validate(data)
+    """The provider costs (``path`` or the shipped ones); a wrong file is a CatalogueError."""
+    return load_model_file(path or PROVIDER_COSTS, ProviderCosts)
 
 
 def full_cost(work: ibis.Table, prices: CostPrices) -> ibis.Table:
