@@ -365,6 +365,44 @@ def test_calc_cli_other_models() -> None:
             ["capitation", "--rate", "all=1", "--inhabitants", "all=1000000000001"],
             "--inhabitants all: out of range (at most 10^12)",
         ),
+        (
+            ["lump-sum", "--amount", "100", "--share", "a=0.5", "--share", "a=0.2"],
+            "--share a is given twice",
+        ),
+        (
+            ["lump-sum", "--amount", "100", "--share", "a=1", "--contract-value", "50"],
+            "--contract-value and --actual-value are used with --corridor only",
+        ),
+        (
+            [
+                "lump-sum",
+                "--amount",
+                "1",
+                "--share",
+                "a=1",
+                "--corridor",
+                "0.03",
+                "--contract-value",
+                "-5",
+                "--actual-value",
+                "10",
+            ],
+            "contract-value must not be negative",
+        ),
+        (
+            [
+                "efficiency",
+                "--rate",
+                "70",
+                "--hours",
+                "100",
+                "--client-months",
+                "10",
+                "--norm",
+                "-9",
+            ],
+            "norm must not be negative",
+        ),
     ],
 )
 def test_calc_counts_and_amounts_out_of_range_exit_2(args: list[str], message: str) -> None:

@@ -5,7 +5,7 @@ a purchaser or a finance officer. Money in euros on input (decimal strings, '123
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -34,12 +34,16 @@ Rate = Annotated[str, typer.Option(help="A decimal between 0 and 1, e.g. 0.5")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (amounts in cents).")]
 
 
+def _stop(message: str) -> NoReturn:
+    err.print(f"[bold red]passend:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
 def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except ValueError as e:
-        err.print(f"[bold red]passend:[/] {e}", highlight=False)
-        raise typer.Exit(2) from None
+        _stop(str(e))
 
 
 def _show(title: str, result: dict[str, Any], json_: bool) -> None:
@@ -73,8 +77,9 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     for item in items:
         name, _, value = item.partition("=")
         if not name or not value:
-            err.print(f"[bold red]passend:[/] {what} expects name=value, not {item!r}")
-            raise typer.Exit(2)
+            _stop(f"{what} expects name=value, not {item!r}")
+        if name.strip() in out:
+            _stop(f"{what} {name.strip()} is given twice")
         out[name.strip()] = value.strip()
     return out
 
@@ -233,12 +238,20 @@ def lump_sum_cmd(
 ) -> None:
     """Aanneemsom: vast bedrag, verrekend op het feitelijke marktaandeel, met optionele corridor."""
     shares = {k: _run(to_decimal, v, f"share {k}") for k, v in _pairs(share, "--share").items()}
+    values = {}
+    for name, v in (("contract-value", contract_value), ("actual-value", actual_value)):
+        if v is not None:
+            values[name] = _run(euros_to_cents, v, name)
+            if values[name] < 0:
+                _stop(f"{name} must not be negative")
+    if corridor is None and values:
+        _stop("--contract-value and --actual-value are used with --corridor only")
     r = _run(
         lump_sum,
         _run(euros_to_cents, amount, "amount"),
         shares,
-        None if contract_value is None else _run(euros_to_cents, contract_value, "contract-value"),
-        None if actual_value is None else _run(euros_to_cents, actual_value, "actual-value"),
+        values.get("contract-value"),
+        values.get("actual-value"),
         None if corridor is None else _run(to_decimal, corridor, "corridor"),
         _run(to_decimal, corridor_share, "corridor-share"),
     )
@@ -290,8 +303,7 @@ def p4p_cmd(
     for name, spec in _pairs(indicator, "--indicator").items():
         parts = spec.split(":")
         if len(parts) != 3:
-            err.print(f"[bold red]passend:[/] --indicator {name}: expects score:target:weight")
-            raise typer.Exit(2)
+            _stop(f"--indicator {name}: expects score:target:weight")
         lower = parts[1].startswith("<")
         inds.append(
             Indicator(

@@ -87,6 +87,8 @@ def integral_hourly_rate(
         raise ValueError("payback_share must be between 0 and 1")
     if min(rate_cents, hours, client_months, terminal_hours, terminal_client_months) < 0:
         raise ValueError("rate, hours and client-months must not be negative")
+    if norm_hours_per_client_month < 0:
+        raise ValueError("norm must not be negative")
     if exact_terminal > exact_hours or terminal_client_months > client_months:
         raise ValueError("terminal hours and client-months are part of the totals")
     tested_hours = hours - terminal_hours if exclude_terminal else hours
