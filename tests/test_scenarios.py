@@ -179,9 +179,16 @@ def test_bad_scenario_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
             "rate_multipliers.icu: {dist: uniform, low: -0.1, high: 0.9}",
             "monte_carlo.uncertain.rate_multipliers.icu: a rate multiplier must stay within 0..100",
         ),
+        (
+            "icu: 0.5}",
+            "icu: 0.5, ed_admisions: 0.5}",
+            "unknown rate multiplier(s) ed_admisions; valid: admission_other, admission_via_ed,",
+        ),
+        ("region: zuid-gelderland", "region: atlantis", "population.region: unknown region"),
+        ("seed: 3", "seed: -1", "population.seed: Input should be greater than or equal to 0"),
     ],
 )
-def test_effects_out_of_range_are_refused_before_any_replicate_runs(
+def test_wrong_effects_region_or_seed_are_refused_before_any_replicate_runs(
     tmp_path: Path, old: str, new: str, message: str
 ) -> None:
     assert old in SCENARIO

@@ -131,7 +131,9 @@ def regions_cmd(
 def generate_cmd(
     region: Annotated[str, typer.Option(help="Region id, e.g. national or zuid-gelderland.")],
     year: Annotated[int, typer.Option(help="Year of death of the population.")],
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")],
+    seed: Annotated[
+        int, typer.Option(min=0, help="Random seed (0 or more); the same seed, the same files.")
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the Parquet tables.")],
     scale: Annotated[float, typer.Option(help="Fraction of the population to generate.")] = 1.0,
     effects: Annotated[Path | None, typer.Option(help="YAML file with effect modifiers.")] = None,
@@ -156,7 +158,7 @@ def generate_cmd(
 def calibration_cmd(
     region: Annotated[str, typer.Option(help="Region id.")] = "national",
     year: Annotated[int, typer.Option()] = 2026,
-    seed: Annotated[int, typer.Option()] = 1,
+    seed: Annotated[int, typer.Option(min=0)] = 1,
     scale: Annotated[float, typer.Option()] = 1.0,
     json_: Annotated[bool, typer.Option("--json")] = False,
     regions_path: RegionsOpt = None,

@@ -83,6 +83,12 @@ MAX_MULTIPLIER = 100.0
 larger one would mostly make a population that does not fit in memory."""
 
 
+def multiplier_keys(params: Parameters) -> set[str]:
+    """The names a rate multiplier may have: the parameters' event ids and the hospital and
+    other groups of ``Effects.rate_multipliers``."""
+    return {e.id for e in params.events} | set(HOSPITAL_KEYS) | set(OTHER_KEYS)
+
+
 class Effects(BaseModel):
     """Effect modifiers of an intervention, applied inside generation."""
 
@@ -254,7 +260,7 @@ def generate(
 ) -> Population:
     effects = effects or Effects()
     region = regions[region_id]
-    valid_keys = {e.id for e in params.events} | set(HOSPITAL_KEYS) | set(OTHER_KEYS)
+    valid_keys = multiplier_keys(params)
     unknown = sorted(set(effects.rate_multipliers) - valid_keys)
     if unknown:
         raise ValueError(f"unknown rate multiplier(s) {unknown}; valid: {sorted(valid_keys)}")

@@ -39,7 +39,7 @@ from passend import __version__, db
 from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
 from passend.population.commands import write_population
-from passend.population.generate import Effects, generate
+from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
 from passend.population.tables import write_parquet
 from passend.scenarios.results import groups, incentives, interval, outcomes
@@ -261,7 +261,20 @@ def simulate(
     n_rep = replicates or s.monte_carlo.replicates
     regions = load_regions(cat, ls.resolve(s.population.regions))
     if s.population.region not in regions:
-        raise ValueError(f"unknown region {s.population.region!r}")
+        raise ValueError(
+            f"{ls.path}: population.region: unknown region {s.population.region!r}; "
+            f"all: {', '.join(sorted(regions))}"
+        )
+    params = load_parameters(cat)
+    named = {*s.intervention.effects.rate_multipliers} | {
+        k.split(".", 1)[1] for k in s.monte_carlo.uncertain if k.startswith("rate_multipliers.")
+    }
+    unknown = sorted(named - multiplier_keys(params))
+    if unknown:
+        raise ValueError(
+            f"{ls.path}: unknown rate multiplier(s) {', '.join(unknown)}; "
+            f"valid: {', '.join(sorted(multiplier_keys(params)))}"
+        )
     sets: list[LoadedSet] = [
         load_contract_set(resolve_contract_set(ls.resolve(c) if c.endswith(".yaml") else c), cat)
         for c in s.contract_sets
@@ -278,7 +291,7 @@ def simulate(
             cat=cat,
             ls=ls,
             sets=sets,
-            params=load_parameters(cat),
+            params=params,
             insurers=load_insurers(cat),
             regions=regions,
             inhabitants={rid: r.inhabitants.value for rid, r in regions.items()},

@@ -31,7 +31,7 @@ class _Model(BaseModel):
 class PopulationSpec(_Model):
     region: str = "national"
     year: int = Field(ge=2000, le=2100)
-    seed: int = 1
+    seed: int = Field(default=1, ge=0)
     scale: float = Field(default=1.0, gt=0, le=1)
     regions: str | None = None
     """Extra region file (relative to the scenario file)."""
