@@ -269,11 +269,11 @@ def simulate(
     named = {*s.intervention.effects.rate_multipliers} | {
         k.split(".", 1)[1] for k in s.monte_carlo.uncertain if k.startswith("rate_multipliers.")
     }
-    unknown = sorted(named - multiplier_keys(params))
-    if unknown:
+    valid = multiplier_keys(params)
+    if named - valid:
         raise ValueError(
-            f"{ls.path}: unknown rate multiplier(s) {', '.join(unknown)}; "
-            f"valid: {', '.join(sorted(multiplier_keys(params)))}"
+            f"{ls.path}: unknown rate multiplier(s) {', '.join(sorted(named - valid))}; "
+            f"valid: {', '.join(sorted(valid))}"
         )
     sets: list[LoadedSet] = [
         load_contract_set(resolve_contract_set(ls.resolve(c) if c.endswith(".yaml") else c), cat)
