@@ -68,6 +68,15 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def issues_exit(e: CatalogueError) -> typer.Exit:
+    """The problems of a user's YAML file (contract set, scenario, cost prices or provider
+    costs), one ``file:line: field: reason`` per line on stderr; the exit (code 2) to raise."""
+    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
+    for issue in e.issues:
+        err.print(f"  {issue}", highlight=False, markup=False)
+    return typer.Exit(2)
+
+
 def _lang(lang: str) -> str:
     if lang not in LABELS:
         fail(f"--lang must be one of {', '.join(LABELS)}, not {lang!r}")

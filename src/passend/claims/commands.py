@@ -46,7 +46,7 @@ def declare_cmd(
 ) -> None:
     """Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar 'unfunded'."""
     from passend.claims.declare import declare, load_cost_prices, write_declaration
-    from passend.cli import _load
+    from passend.cli import _load, issues_exit
 
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
@@ -58,9 +58,7 @@ def declare_cmd(
         prices = load_cost_prices(cost_prices)
         dec = declare(cat, population, year, prices)
     except CatalogueError as e:
-        for issue in e.issues:
-            err.print(f"passend: {issue}", highlight=False, markup=False)
-        raise typer.Exit(2) from None
+        raise issues_exit(e) from None
     except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
     write_declaration(dec, out_dir)

@@ -193,13 +193,14 @@ def run_scenario(
 ) -> Path | None:
     """Run a scenario with a progress bar, print the headline tables, write the results and
     the report (returned). Bad input exits with code 2."""
+    from passend.cli import issues_exit
     from passend.scenarios.run import simulate, steps, write_results
     from passend.scenarios.schema import load_scenario
 
     try:
         ls = load_scenario(scenario, cat)
     except CatalogueError as e:
-        raise _issues(e) from None
+        raise issues_exit(e) from None
     n = steps(ls, replicates)
     try:
         with Progress(
@@ -220,7 +221,7 @@ def run_scenario(
                 workers or db.available_cpus(),
             )
     except CatalogueError as e:
-        raise _issues(e) from None
+        raise issues_exit(e) from None
     except (ValueError, OSError, ValidationError) as e:
         raise _fail(str(e).splitlines()[0]) from None
     write_results(res, out_dir, cat.meta.version)
@@ -234,10 +235,3 @@ def run_scenario(
     path = write_report(out_dir, ls, lang, cat)
     out.print(f"{TEXT[lang]['report']}: {path}")
     return path
-
-
-def _issues(e: CatalogueError) -> typer.Exit:
-    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
-    for issue in e.issues:
-        err.print(f"  {issue}", highlight=False, markup=False)
-    return typer.Exit(2)

@@ -51,13 +51,6 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _catalogue_fail(e: CatalogueError) -> typer.Exit:
-    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
-    for issue in e.issues:
-        err.print(f"  {issue}", highlight=False, markup=False)
-    return typer.Exit(2)
-
-
 def resolve_contract_set(value: str | Path) -> Path:
     """A contract-set file, or the id of a shipped one (``pxq``, ``current``, ...)."""
     from passend.settlement.contracts import DATA
@@ -116,7 +109,7 @@ def settle_cmd(
 ) -> None:
     """Reken declaraties af onder een contractset: grootboek, aansluiting en marges per partij."""
     from passend.claims.declare import load_cost_prices
-    from passend.cli import _lang, _load
+    from passend.cli import _lang, _load, issues_exit
     from passend.settlement.contracts import load_contract_set
     from passend.settlement.costs import load_provider_costs
     from passend.settlement.engine import load_reference, settle, write_settlement
@@ -136,7 +129,7 @@ def settle_cmd(
             provider_costs=load_provider_costs(costs),
         )
     except CatalogueError as e:
-        raise _catalogue_fail(e) from None
+        raise issues_exit(e) from None
     except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
     write_settlement(s, out_dir)

@@ -459,9 +459,10 @@ def _read_population(pop_dir: Path | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in ("patients", "providers", "financers"):
         f = pop_dir / f"{name}.parquet"
+        out[name] = None
         if f.exists():
             check_table(f, SCHEMAS[name])
-        out[name] = pq.read_table(f) if f.exists() else None
+            out[name] = pq.read_table(f)
     meta = pop_dir / "meta.json"
     out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
     return out
