@@ -55,8 +55,8 @@ PROVIDER_KINDS = {
     "gp1": "gp_practice",
     "gp2": "gp_practice",
     "h1": "hospital",
-    "net1": "network",
-    "net2": "network",
+    "zg1": "zorggroep",
+    "zg2": "zorggroep",
 }
 INSURER_SHARES = {"cz": 0.6, "vgz": 0.3, "menzis": 0.1}
 
@@ -245,12 +245,18 @@ def run(
     unfunded: list[dict] | None = None,
     inhabitants: int | None = None,
     name: str = "run",
+    grants: bool = False,
 ) -> Settlement:
-    """Settle ``lines`` under the contract set ``body``; write it and prove the ledger."""
+    """Settle ``lines`` under the contract set ``body``; write it and prove the ledger. The
+    catalogue's grants (the PZNL consultation subsidy to every consultation team in 2026) are
+    left out unless ``grants``, so that each example shows its own model; test_seed_fidelity
+    settles them."""
     base = tmp / name
     claims = write_claims_dir(base / "claims", lines, unfunded)
     pop = write_population(base / "pop", PATIENTS_4 if patients is None else patients)
     ls = load_contract_set(contract_file(base, body), catalogue())
+    if not grants:
+        ls.grants = []
     s = settle(
         claims,
         ls,
@@ -308,8 +314,8 @@ contracts:
     scope: {provider_ids: [gp2]}
     model: fee_for_service
     params: {contracted: false, non_contracted_share: 0.75}
-  - id: net1-not-contracted-discount
-    scope: {provider_ids: [net1]}
+  - id: zg1-not-contracted-discount
+    scope: {provider_ids: [zg1]}
     model: fee_for_service
     params: {tariff_share: 0.9, contracted: false, non_contracted_share: 0.75}
 """
@@ -327,9 +333,9 @@ def test_pxq_tariff_share_and_non_contracted_care(tmp_path: Path) -> None:
         # gp2 not contracted: the insurer pays 75% of each line, the patient the rest:
         line("gp2", "vgz", 1001, patient="p3"),  # 750.75 -> 751, patient 250
         line("gp2", "vgz", 1002, patient="p3"),  # 751.5 -> 752, patient 250
-        # net1 not contracted at 90%: price round(1001 x 0.9) = 901;
+        # zg1 not contracted at 90%: price round(1001 x 0.9) = 901;
         # insurer round(901 x 0.75 = 675.75) = 676; patient 225
-        line("net1", "menzis", 1001, patient="p1"),
+        line("zg1", "menzis", 1001, patient="p1"),
         # no contract: the default, PxQ at the full tariff, by the financer on the line
         line(
             "h1", "cz", 35000, patient="p1", title="MSZ-DBC-POLI", sector="medical_specialist_care"
@@ -346,17 +352,17 @@ def test_pxq_tariff_share_and_non_contracted_care(tmp_path: Path) -> None:
         ("claims", "cz", "h1", "p1", 35000),
         ("claims", "gm1", "h1", "p2", 3000),
         ("claims", "gp1", "cz", "p4", 360),
-        ("claims", "menzis", "net1", "p1", 676),
+        ("claims", "menzis", "zg1", "p1", 676),
         ("claims", "vgz", "gp2", "p3", 1503),
         ("claims", "zk1", "h1", "p2", 25000),
         ("patient_share", "patient", "gp2", "p3", 500),
-        ("patient_share", "patient", "net1", "p1", 225),
+        ("patient_share", "patient", "zg1", "p1", 225),
     ]
     assert recon(s) == {
         # lines, claims, financer, patient, repriced (claims - price), in scope
         ("gp1-discount", "gp1", "cz"): (5, 2602, 2342, 0, 260, 0),
         ("gp2-not-contracted", "gp2", "vgz"): (2, 2003, 1503, 500, 0, 0),
-        ("net1-not-contracted-discount", "net1", "menzis"): (1, 1001, 676, 225, 100, 0),
+        ("zg1-not-contracted-discount", "zg1", "menzis"): (1, 1001, 676, 225, 100, 0),
         ("default", "h1", "cz"): (1, 35000, 35000, 0, 0, 0),
         ("default", "h1", "zk1"): (1, 25000, 25000, 0, 0, 0),
         ("default", "h1", "gm1"): (1, 3000, 3000, 0, 0, 0),
@@ -365,7 +371,7 @@ def test_pxq_tariff_share_and_non_contracted_care(tmp_path: Path) -> None:
     assert {r["contract_id"]: r["model"] for r in rows} == {
         "gp1-discount": "fee_for_service",
         "gp2-not-contracted": "fee_for_service",
-        "net1-not-contracted-discount": "fee_for_service",
+        "zg1-not-contracted-discount": "fee_for_service",
         "default": "fee_for_service",
     }
     kinds = {(r["payer_id"], r["payer_kind"], r["law"]) for r in rows if r["payee_id"] == "h1"}
@@ -403,6 +409,7 @@ contracts:
       caps_eur: {h1: {cz: 6000, vgz: 5000}}
       above_cap_share: 0.25
       exempt_terminal: true
+      exempt_terminal_beyond_azwa: true   # a hospital: AZWA does not cover it, the option does
       terminal_days: 90
   - id: cap-not-exempt
     scope: {provider_ids: [gp1]}
@@ -411,7 +418,7 @@ contracts:
   - id: cap-just-binding
     scope: {provider_ids: [gp2]}
     model: revenue_cap
-    params: {caps_eur: {gp2: {cz: "6999.99"}}}
+    params: {caps_eur: {gp2: {cz: "6999.99"}}, exempt_terminal_beyond_azwa: true}
   - id: cap-not-binding
     scope: {provider_ids: [dn1]}
     model: revenue_cap
@@ -420,7 +427,12 @@ contracts:
 
 
 def test_revenue_cap_binding_or_not_with_and_without_the_azwa_exemption(tmp_path: Path) -> None:
-    lines = [x for p in ("h1", "gp1", "gp2", "dn1") for x in _cap_lines(p)]
+    lines = [x for p in ("h1", "gp1", "gp2") for x in _cap_lines(p)]
+    # dn1's lines are district nursing at home: AZWA exempts their terminal part by default
+    lines += [
+        {**x, "sector": "district_nursing", "title_code": "1034", "activity": "nursing"}
+        for x in _cap_lines("dn1")
+    ]
     s = run(tmp_path, lines, REVENUE_CAP)
     # Every line is paid PxQ first: per provider p1 500000 and p2 500000 (cz) + 400000 (vgz).
     for prov in ("h1", "gp1", "gp2", "dn1"):
@@ -465,7 +477,7 @@ def test_revenue_cap_with_credit_lines(tmp_path: Path) -> None:
       - id: cap
         scope: {provider_ids: [h1, gp1]}
         model: revenue_cap
-        params: {caps_eur: {h1: {cz: 1000}, gp1: {cz: 1000}}, exempt_terminal: true}
+        params: {caps_eur: {h1: {cz: 1000}, gp1: {cz: 1000}}, exempt_terminal_beyond_azwa: true}
       - id: cap-no-exemption
         scope: {provider_ids: [gp2]}
         model: revenue_cap
@@ -610,9 +622,9 @@ contracts:
     model: lump_sum
     params: {share_of_reference: 1, corridor: 0.1, corridor_share: 0.5}
   - id: ls-fixed
-    scope: {provider_ids: [net1]}
+    scope: {provider_ids: [zg1]}
     model: lump_sum
-    params: {amounts_eur: {net1: "10000.01"}}
+    params: {amounts_eur: {zg1: "10000.01"}}
 """
 
 
@@ -634,7 +646,7 @@ def test_lump_sum_on_actual_market_shares_with_a_corridor(tmp_path: Path) -> Non
         for f, c in (("cz", 300000), ("vgz", 900000))
     ]
     now += [line("dn1", f, 400000, patient="p2") for f in ("cz", "vgz")]
-    now += [line("net1", "cz", 100000, patient="p2"), line("net1", "vgz", 200000, patient="p2")]
+    now += [line("zg1", "cz", 100000, patient="p2"), line("zg1", "vgz", 200000, patient="p2")]
     s = run(tmp_path, now, LUMP_SUM, reference=Path(ref.meta["out"]), name="now")
     # The contract value is the reference's 1,000,000 (60/40); this year the provider claimed
     # 1,200,000, 25/75: the lump sum is split 25/75, not 60/40.
@@ -644,18 +656,18 @@ def test_lump_sum_on_actual_market_shares_with_a_corridor(tmp_path: Path) -> Non
     #   gp2, corridor 25% (250,000): not binding
     #   dn1: 800,000 claimed, 50/50; deviation -200,000 beyond 100,000 -> - 50,000;
     #       950,000 = 475,000 / 475,000
-    #   net1: 10,000.01 euros split 1:2: 333,333.67 and 666,667.33 -> the odd cent to cz
+    #   zg1: 10,000.01 euros split 1:2: 333,333.67 and 666,667.33 -> the odd cent to cz
     assert moves(s) == [
         ("lump_sum", "cz", "dn1", None, 475000),
         ("lump_sum", "cz", "gp1", None, 268750),
         ("lump_sum", "cz", "gp2", None, 250000),
         ("lump_sum", "cz", "h1", None, 250000),
-        ("lump_sum", "cz", "net1", None, 333334),
+        ("lump_sum", "cz", "zg1", None, 333334),
         ("lump_sum", "vgz", "dn1", None, 475000),
         ("lump_sum", "vgz", "gp1", None, 806250),
         ("lump_sum", "vgz", "gp2", None, 750000),
         ("lump_sum", "vgz", "h1", None, 750000),
-        ("lump_sum", "vgz", "net1", None, 666667),
+        ("lump_sum", "vgz", "zg1", None, 666667),
     ]
     rec = recon(s)
     assert rec[("ls-plain", "h1", "vgz")] == (1, 900000, 0, 0, 0, 900000)
@@ -710,11 +722,11 @@ contracts:
   - id: bundle-vgz
     scope: {financer_ids: [vgz]}
     model: bundle
-    params: {principal: net2, prices_eur: {default: 2000}, corridor: 0.1, corridor_share: 0.5}
+    params: {principal: zg2, prices_eur: {default: 2000}, corridor: 0.1, corridor_share: 0.5}
   - id: bundle-menzis
     scope: {financer_ids: [menzis]}
     model: bundle
-    params: {principal: net2, prices_eur: {default: 1000}, corridor: 0.5}
+    params: {principal: zg2, prices_eur: {default: 1000}, corridor: 0.5}
   - id: bundle-cz
     scope:
       financer_ids: [cz]
@@ -722,7 +734,7 @@ contracts:
       episode: {start: palliative_marking, days_before_death: 90, after_death_days: 30}
     model: bundle
     params:
-      principal_kind: network
+      principal_kind: zorggroep
       prices_eur: {cancer: 1000, default: 500}
       corridor: 0.1
       corridor_share: 0.5
@@ -747,43 +759,43 @@ def test_bundle_per_class_with_principal_corridor_and_outlier(tmp_path: Path) ->
         line("gp1", "cz", 3000, patient="p2", when=D(2026, 10, 1)),  # before the 90 days: PxQ
         line("gp1", "cz", 20000, patient="p2", when=D(2026, 10, 2)),
         line("h1", "cz", 200000, patient="p2", when=D(2026, 11, 1)),
-        line("net1", "cz", 10000, patient="p3", when=D(2026, 2, 1)),
+        line("zg1", "cz", 10000, patient="p3", when=D(2026, 2, 1)),
         line("gp1", "cz", 40000, patient="p3", when=D(2026, 3, 1)),
         line("gp2", "vgz", 100000, patient="p4"),
         line("gp2", "menzis", 80000, patient="p5"),
     ]
     s = run(tmp_path, lines, BUNDLE, patients=patients)
-    # cz: principal net1 (the network with the smallest id). Prices: cancer 1000.00 (p1, p2),
+    # cz: principal zg1 (the zorggroep with the smallest id). Prices: cancer 1000.00 (p1, p2),
     # other classes the default 500.00 (p3): payment 250,000.
     # p2's care in the episode, 220,000, is 70,000 above the outlier threshold of 150,000.
     # actual 81,000 + 220,000 + 50,000 = 351,000; in the bundle 351,000 - 70,000 = 281,000;
     # result 250,000 - 281,000 = -31,000, beyond the corridor 0.1 x 250,000 = 25,000:
     # the insurer pays 0.5 x 6,000 = 3,000 more.
     # vgz: 2000.00 for p4 whose care cost 100,000: result +100,000, corridor 20,000:
-    # the principal net2 pays back 0.5 x 80,000 = 40,000.
+    # the principal zg2 pays back 0.5 x 80,000 = 40,000.
     # menzis: 1000.00 for p5 (80,000): result +20,000 inside the corridor of 50,000.
     assert moves(s) == [
-        ("bundle", "cz", "net1", "p1", 100000),
-        ("bundle", "cz", "net1", "p2", 100000),
-        ("bundle", "cz", "net1", "p3", 50000),
-        ("bundle", "menzis", "net2", "p5", 100000),
-        ("bundle", "vgz", "net2", "p4", 200000),
-        ("bundle_corridor", "cz", "net1", None, 3000),
-        ("bundle_corridor", "net2", "vgz", None, 40000),
-        ("bundle_outlier", "cz", "net1", "p2", 70000),
+        ("bundle", "cz", "zg1", "p1", 100000),
+        ("bundle", "cz", "zg1", "p2", 100000),
+        ("bundle", "cz", "zg1", "p3", 50000),
+        ("bundle", "menzis", "zg2", "p5", 100000),
+        ("bundle", "vgz", "zg2", "p4", 200000),
+        ("bundle_corridor", "cz", "zg1", None, 3000),
+        ("bundle_corridor", "zg2", "vgz", None, 40000),
+        ("bundle_outlier", "cz", "zg1", "p2", 70000),
         ("claims", "cz", "gp1", "p1", 11999),
         ("claims", "cz", "gp1", "p2", 3000),
-        ("subcontract", "net1", "gp1", "p1", 31000),
-        ("subcontract", "net1", "gp1", "p2", 20000),
-        ("subcontract", "net1", "gp1", "p3", 40000),
-        ("subcontract", "net1", "h1", "p1", 50000),
-        ("subcontract", "net1", "h1", "p2", 200000),
-        ("subcontract", "net2", "gp2", "p4", 100000),
-        ("subcontract", "net2", "gp2", "p5", 80000),
+        ("subcontract", "zg1", "gp1", "p1", 31000),
+        ("subcontract", "zg1", "gp1", "p2", 20000),
+        ("subcontract", "zg1", "gp1", "p3", 40000),
+        ("subcontract", "zg1", "h1", "p1", 50000),
+        ("subcontract", "zg1", "h1", "p2", 200000),
+        ("subcontract", "zg2", "gp2", "p4", 100000),
+        ("subcontract", "zg2", "gp2", "p5", 80000),
     ]
     # the consortium's principal keeps the rest: in 250,000 + 70,000 + 3,000, out 341,000
-    net1 = stakeholder(s, "net1")
-    assert (net1["money_in_cents"], net1["money_out_cents"]) == (323000, 341000)
+    zg1 = stakeholder(s, "zg1")
+    assert (zg1["money_in_cents"], zg1["money_out_cents"]) == (323000, 341000)
     rec = recon(s)
     assert rec[("bundle-cz", "h1", "cz")] == (2, 250000, 0, 0, 0, 250000)
     assert rec[("default", "gp1", "cz")] == (3, 14999, 14999, 0, 0, 0)
@@ -801,21 +813,21 @@ def test_capitation_per_insurer_by_members(tmp_path: Path) -> None:
     body = """\
     contracts:
       - id: cap-bands
-        scope: {provider_ids: [gp1, net1]}
+        scope: {provider_ids: [gp1, zg1]}
         model: population
         params:
-          principal: net1
+          principal: zg1
           bands:
             - {band: a-young, share: 0.5, rate_eur: 10}
             - {band: b-old, share: 0.5, rate_eur: 20}
       - id: cap-flat
         scope: {provider_ids: [gp2]}
         model: population
-        params: {principal_kind: network, rate_eur: "12.34"}
+        params: {principal_kind: zorggroep, rate_eur: "12.34"}
     """
     lines = [
         line("gp1", "cz", 5000, patient="p1"),
-        line("net1", "cz", 3000, patient="p1"),
+        line("zg1", "cz", 3000, patient="p1"),
         line("gp2", "vgz", 2000, patient="p2"),
     ]
     s = run(tmp_path, lines, body, inhabitants=1001)
@@ -825,14 +837,14 @@ def test_capitation_per_insurer_by_members(tmp_path: Path) -> None:
     #   301 x 10.00 + 300 x 20.00 = 9010.00; vgz 150 x 10 + 150 x 20 = 4500.00; menzis 1500.00
     # cap-flat: 12.34 per member: cz 601 x 1234 = 741,634; vgz 370,200; menzis 123,400
     assert moves(s) == [
-        ("capitation", "cz", "net1", None, 741634),
-        ("capitation", "cz", "net1", None, 901000),
-        ("capitation", "menzis", "net1", None, 123400),
-        ("capitation", "menzis", "net1", None, 150000),
-        ("capitation", "vgz", "net1", None, 370200),
-        ("capitation", "vgz", "net1", None, 450000),
-        ("subcontract", "net1", "gp1", "p1", 5000),
-        ("subcontract", "net1", "gp2", "p2", 2000),
+        ("capitation", "cz", "zg1", None, 741634),
+        ("capitation", "cz", "zg1", None, 901000),
+        ("capitation", "menzis", "zg1", None, 123400),
+        ("capitation", "menzis", "zg1", None, 150000),
+        ("capitation", "vgz", "zg1", None, 370200),
+        ("capitation", "vgz", "zg1", None, 450000),
+        ("subcontract", "zg1", "gp1", "p1", 5000),
+        ("subcontract", "zg1", "gp2", "p2", 2000),
     ]
     per_contract = {
         (r["contract_id"], r["payer_id"]): r["amount_cents"]
@@ -846,7 +858,7 @@ def test_capitation_per_insurer_by_members(tmp_path: Path) -> None:
 def test_capitation_needs_the_inhabitants(tmp_path: Path) -> None:
     body = """\
     contracts:
-      - {id: cap, model: population, params: {principal: net1, rate_eur: 1}}
+      - {id: cap, model: population, params: {principal: zg1, rate_eur: 1}}
     """
     with pytest.raises(ValueError, match="capitation needs the population"):
         run(tmp_path, [line("gp1", "cz", 5000)], body)
@@ -861,42 +873,42 @@ def test_network_split_by_contribution_plus_fee(tmp_path: Path) -> None:
       - id: net-priced
         scope: {financer_ids: [cz]}
         model: network
-        params: {principal: net1, product_price_eur: 100, coordination_fee_eur: 25}
+        params: {principal: zg1, product_price_eur: 100, coordination_fee_eur: 25}
       - id: net-lines
         scope: {financer_ids: [vgz]}
         model: network
-        params: {principal_kind: network}
+        params: {principal_kind: zorggroep}
     """
     lines = [
         line("gp1", "cz", 1000, patient="p1"),
         line("h1", "cz", 2000, patient="p1"),
         line("gp1", "cz", 1000, patient="p2"),
         line("h1", "cz", 1000, patient="p2"),
-        line("net1", "cz", 1000, patient="p2"),
+        line("zg1", "cz", 1000, patient="p2"),
         line("gp1", "vgz", 1000, patient="p3"),
         line("h1", "vgz", 2500, patient="p3"),
     ]
     s = run(tmp_path, lines, body)
     # net-priced: 100.00 per patient split by contribution, largest remainder:
     #   p1 1:2 -> 3333.33 / 6666.67 -> 3333 / 6667 (h1's remainder is the larger)
-    #   p2 1:1:1 -> 3333.33 each -> the odd cent to gp1 (ties by id); net1 keeps its 3333
+    #   p2 1:1:1 -> 3333.33 each -> the odd cent to gp1 (ties by id); zg1 keeps its 3333
     # plus 25.00 per patient to the coordinator.
     # net-lines: the product is the patient's lines (3500), shares exactly the lines.
     assert moves(s) == [
-        ("coordination_fee", "cz", "net1", "p1", 2500),
-        ("coordination_fee", "cz", "net1", "p2", 2500),
-        ("network_product", "cz", "net1", "p1", 10000),
-        ("network_product", "cz", "net1", "p2", 10000),
-        ("network_product", "vgz", "net1", "p3", 3500),
-        ("network_share", "net1", "gp1", "p1", 3333),
-        ("network_share", "net1", "gp1", "p2", 3334),
-        ("network_share", "net1", "gp1", "p3", 1000),
-        ("network_share", "net1", "h1", "p1", 6667),
-        ("network_share", "net1", "h1", "p2", 3333),
-        ("network_share", "net1", "h1", "p3", 2500),
+        ("coordination_fee", "cz", "zg1", "p1", 2500),
+        ("coordination_fee", "cz", "zg1", "p2", 2500),
+        ("network_product", "cz", "zg1", "p1", 10000),
+        ("network_product", "cz", "zg1", "p2", 10000),
+        ("network_product", "vgz", "zg1", "p3", 3500),
+        ("network_share", "zg1", "gp1", "p1", 3333),
+        ("network_share", "zg1", "gp1", "p2", 3334),
+        ("network_share", "zg1", "gp1", "p3", 1000),
+        ("network_share", "zg1", "h1", "p1", 6667),
+        ("network_share", "zg1", "h1", "p2", 3333),
+        ("network_share", "zg1", "h1", "p3", 2500),
     ]
-    net1 = stakeholder(s, "net1")
-    assert net1["money_in_cents"] - net1["money_out_cents"] == 3333 + 2 * 2500
+    zg1 = stakeholder(s, "zg1")
+    assert zg1["money_in_cents"] - zg1["money_out_cents"] == 3333 + 2 * 2500
 
 
 # --- shared savings (add-on) -------------------------------------------------------------------
@@ -908,7 +920,7 @@ SAVINGS = {  # contract -> (add-on params); each contract settles A = 950,000 (0
     "cap-binds": "{benchmark_eur: 10000, msr: 0.05, sharing_rate: 0.5, quality_score: 0.8, savings_cap: 0.01}",
     "quality-0": "{benchmark_eur: 10000, msr: 0.02, sharing_rate: 0.5, quality_score: 0, savings_cap: 0.1}",
     "factor": "{benchmark_eur: 10000, msr: 0.05, sharing_rate: 0.5, quality_score: 0.8, savings_cap: 0.1, payment_factor: 0.5}",
-    "payee": "{benchmark_eur: 10000, msr: 0.05, sharing_rate: 0.5, quality_score: 0.8, savings_cap: 0.1, payee: net1}",
+    "payee": "{benchmark_eur: 10000, msr: 0.05, sharing_rate: 0.5, quality_score: 0.8, savings_cap: 0.1, payee: zg1}",
     "loss": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05, two_sided: true}",
     "loss-in-mlr": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.06, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05, two_sided: true}",
     "loss-cap": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.01, two_sided: true}",
@@ -958,8 +970,8 @@ def test_shared_savings_msr_caps_quality_and_two_sided_losses(tmp_path: Path, mo
             ("shared_savings", "vgz", "factor-b", 4000),
         ],
         "payee": [
-            ("shared_savings", "cz", "net1", 12000),
-            ("shared_savings", "vgz", "net1", 8000),
+            ("shared_savings", "cz", "zg1", 12000),
+            ("shared_savings", "vgz", "zg1", 8000),
         ],
         # B 900,000: loss 50,000 >= MLR 45,000: 0.4 x 50,000 = 20,000 (cap 45,000) paid back
         "loss": [
@@ -1007,7 +1019,7 @@ contracts:
   - id: bundle
     scope: {provider_ids: [gp2]}
     model: bundle
-    params: {principal: net2, price_factor_of_reference: 0.9}
+    params: {principal: zg2, price_factor_of_reference: 0.9}
 """
 
 
@@ -1039,11 +1051,11 @@ def test_caps_prices_and_benchmarks_from_the_reference_run(tmp_path: Path) -> No
     assert moves(s, "above_cap", "shared_savings", "bundle", "subcontract") == [
         ("above_cap", "h1", "cz", None, 20000),
         ("above_cap", "h1", "vgz", None, 9000),
-        ("bundle", "cz", "net2", "p1", 54000),
-        ("bundle", "cz", "net2", "p3", 45000),
+        ("bundle", "cz", "zg2", "p1", 54000),
+        ("bundle", "cz", "zg2", "p3", 45000),
         ("shared_savings", "cz", "gp1", None, 5000),
-        ("subcontract", "net2", "gp2", "p1", 10000),
-        ("subcontract", "net2", "gp2", "p3", 5000),
+        ("subcontract", "zg2", "gp2", "p1", 10000),
+        ("subcontract", "zg2", "gp2", "p3", 5000),
     ]
 
 
@@ -1195,7 +1207,7 @@ def test_availability_budget_split_over_financers_and_subsidy(tmp_path: Path) ->
         params: {amount_eur: "1000.01", payee: ct1, shares: {cz: 1, vgz: 1, menzis: 1}}
       - id: pznl
         model: subsidy
-        params: {amount_eur: 500, payee_kind: network}
+        params: {amount_eur: 500, payee_kind: zorggroep}
     """
     s = run(tmp_path, [line("gp1", "cz", 1000)], body)
     # 100,001 cents over the insurers' shares 0.6 / 0.3 / 0.1: 60,000.6, 30,000.3, 10,000.1
@@ -1214,7 +1226,7 @@ def test_availability_budget_split_over_financers_and_subsidy(tmp_path: Path) ->
         if r["reason"] != "claims"
     )
     assert got == [
-        ("pznl", "subsidy", "vws", "government", "net1", 50000),
+        ("pznl", "subsidy", "vws", "government", "zg1", 50000),
         ("team", "availability", "cz", "health_insurer", "ct1", 60001),
         ("team", "availability", "menzis", "health_insurer", "ct1", 10000),
         ("team", "availability", "vgz", "health_insurer", "ct1", 30000),
@@ -1567,7 +1579,8 @@ def test_settle_cli_json_determinism_and_language(tmp_path: Path, tiny_inputs) -
     assert answer["meta"]["contract_set"] == "test-set"
     assert answer["meta"]["claims_lines"] == 4 and answer["meta"]["claims_cents"] == 64001
     kinds = {k["kind"]: k for k in answer["kinds"]}
-    assert set(kinds) == {"provider", "health_insurer", "care_office", "municipality"}
+    assert set(kinds) == {"provider", "health_insurer", "care_office", "municipality", "government"}
+    assert kinds["government"]["money_out_cents"] == 5905500  # the PZNL grant to ct1 in 2026
     assert sum(k["money_in_cents"] for k in kinds.values()) == sum(
         k["money_out_cents"] for k in kinds.values()
     )

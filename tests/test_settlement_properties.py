@@ -35,7 +35,7 @@ ENGINE = settings(
 FAST = settings(max_examples=150, deadline=None, derandomize=True)
 
 PATIENT_IDS = ["p1", "p2", "p3", "p4"]
-PROVIDERS = ["gp1", "gp2", "h1", "dn1", "net1"]
+PROVIDERS = ["gp1", "gp2", "h1", "dn1", "zg1"]
 LAW = {"cz": "zvw", "vgz": "zvw", "menzis": "zvw", "zk1": "wlz", "gm1": "wmo"}
 FIRST = date(2025, 7, 1)
 
@@ -112,6 +112,7 @@ def base_model(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
             "cap_share_of_reference": draw(SHARES),
             "above_cap_share": draw(SHARES),
             "exempt_terminal": draw(st.booleans()),
+            "exempt_terminal_beyond_azwa": draw(st.booleans()),
             "terminal_days": draw(st.sampled_from([30, 90, 400])),
         }
     elif model == "integral_hourly_rate":
@@ -127,7 +128,7 @@ def base_model(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         if draw(st.booleans()):
             p |= {"corridor": draw(st.sampled_from(["0", "0.05"])), "corridor_share": draw(SHARES)}
     elif model == "bundle":
-        p |= {"principal": draw(st.sampled_from(["net1", "gp1"]))}
+        p |= {"principal": draw(st.sampled_from(["zg1", "gp1"]))}
         if draw(st.booleans()):
             p["prices_eur"] = {"cancer": "1000", "default": draw(st.sampled_from(["1", "250.5"]))}
         else:
@@ -137,10 +138,10 @@ def base_model(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
         if draw(st.booleans()):
             p["outlier_threshold_eur"] = draw(st.sampled_from(["0", "500"]))
     elif model == "population":
-        p |= {"principal_kind": "network", "rate_eur": draw(st.sampled_from(["0", "12.34"]))}
+        p |= {"principal_kind": "zorggroep", "rate_eur": draw(st.sampled_from(["0", "12.34"]))}
     else:
         p |= {
-            "principal": draw(st.sampled_from(["net1", "h1"])),
+            "principal": draw(st.sampled_from(["zg1", "h1"])),
             "coordination_fee_eur": draw(st.sampled_from(["0", "25"])),
         }
         if draw(st.booleans()):
@@ -357,7 +358,7 @@ def _savings_params(draw: st.DrawFn, benchmark: int) -> shared_savings.Params:
         loss_cap=draw(rates),
         payment_factor=draw(st.sampled_from(["0", "0.5", "1"])),
         two_sided=draw(st.booleans()),
-        payee=draw(st.sampled_from([None, "net1"])),
+        payee=draw(st.sampled_from([None, "zg1"])),
     )
 
 

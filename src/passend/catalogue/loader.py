@@ -25,6 +25,7 @@ from passend.catalogue.schema import (
     CatalogueFile,
     ContractForm,
     Document,
+    Exemption,
     FinancerKind,
     Law,
     Meta,
@@ -86,7 +87,24 @@ class Catalogue:
     titles: dict[str, Title]
     bottlenecks: dict[str, Bottleneck]
     routes: dict[str, Route]
+    exemptions: dict[str, Exemption]
     files: list[str] = field(default_factory=list)
+
+    def not_contracting(self, kind: str) -> str | None:
+        """Why a provider of ``kind`` cannot be paid under a contract or bear a contracted
+        cost (``contracting_party: false`` in the vocabulary, with its description and
+        source), or None when it can. Seed 000 theme 7: contracting parties are the provider
+        and the insurer; a network is none, one of its providers acts as principal
+        contractor (hoofdaannemer)."""
+        pk = self.provider_kinds.get(kind)
+        if pk is None or pk.contracting_party:
+            return None
+        why = f" ({pk.description.en})" if pk.description else ""
+        src = "; ".join(f"{s.document}, {s.section}" for s in pk.sources)
+        return (
+            f"provider kind {kind!r} is no contracting party{why}; name a provider of a kind "
+            f"that contracts as principal contractor (hoofdaannemer) [rule: {src}]"
+        )
 
     def titles_for(self, activity: str, year: int) -> list[Title]:
         """Titles valid in ``year`` that cover ``activity`` (or include it in their line), in
@@ -279,6 +297,7 @@ KINDS = (
     "titles",
     "bottlenecks",
     "routes",
+    "exemptions",
 )
 
 
@@ -376,7 +395,7 @@ def _assemble(parsed: list[tuple[str, Any, CatalogueFile]], shown_files: list[st
             chk.ref(file, doc, ("sectors", i, "law"), sector.law, m["laws"], "law")
         for i, title in enumerate(model.titles):
             _check_title(chk, file, doc, ("titles", i), title, m)
-        for kind in ("bottlenecks", "routes"):
+        for kind in ("bottlenecks", "routes", "exemptions"):
             for i, entry in enumerate(getattr(model, kind)):
                 _check_applies(chk, file, doc, (kind, i, "applies_to"), entry.applies_to, m)
         for i, route in enumerate(model.routes):
@@ -388,6 +407,15 @@ def _assemble(parsed: list[tuple[str, Any, CatalogueFile]], shown_files: list[st
                 m["financer_kinds"],
                 "financer kind",
             )
+            if route.grant is not None:
+                chk.ref(
+                    file,
+                    doc,
+                    ("routes", i, "grant", "payee_kind"),
+                    route.grant.payee_kind,
+                    m["provider_kinds"],
+                    "provider kind",
+                )
         for i, ov in enumerate(model.tariff_overrides):
             for loc, src in _sources(ov, ("tariff_overrides", i)):
                 chk.ref(file, doc, (*loc, "document"), src.document, m["documents"], "document")

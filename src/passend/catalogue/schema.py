@@ -203,6 +203,15 @@ class Route(Entity, Dated):
     status: Status = "claimable"
     contract_required: bool
     applies_to: AppliesTo
+    grant: Grant | None = None
+    """Money the route pays without a claim or a contract, booked by every settlement of a
+    year in which the route is valid (a subsidy: model ``subsidy`` in the ledger)."""
+
+    def grant_amount(self, year: int) -> Tariff | None:
+        """The grant per provider in ``year``: none outside the route's validity."""
+        if self.grant is None or not self.valid_in(year):
+            return None
+        return next((t for t in self.grant.amounts if t.year == year), None)
 
     @field_validator("applies_to")
     @classmethod
@@ -210,6 +219,16 @@ class Route(Entity, Dated):
         if v.is_empty():
             raise ValueError("applies_to names no title, sector, activity, professional or setting")
         return v
+
+
+class Exemption(Entity, Dated):
+    """A rule that takes terminal care out of what a payment model limits, from its
+    ``valid_from`` date, for the lines it ``applies_to`` (sectors, settings, ...): e.g. AZWA 2025,
+    district-nursing revenue caps and efficiency agreements no longer block care for terminal
+    patients at home (seed 002). The settlement's models named in ``models`` read it."""
+
+    models: list[Literal["revenue_cap", "integral_hourly_rate"]] = Field(min_length=1)
+    applies_to: AppliesTo
 
 
 class Tariff(Model):
@@ -233,6 +252,23 @@ class Tariff(Model):
             raise ValueError("a placeholder tariff needs a note saying what it is based on")
         if self.cents is None and not self.placeholder:
             raise ValueError("a tariff without cents must be marked placeholder")
+        return self
+
+
+class Grant(Model):
+    """A yearly amount per provider of ``payee_kind`` (each amount a ``Tariff``: cents, or a
+    placeholder with its note, and sources), paid by the route's financer kind."""
+
+    payee_kind: str
+    amounts: list[Tariff] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _years(self) -> Grant:
+        years = [t.year for t in self.amounts]
+        if len(years) != len(set(years)):
+            raise ValueError(f"amounts: a year is given twice ({sorted(years)})")
+        if any(t.cents is None for t in self.amounts):
+            raise ValueError("amounts: a grant needs cents in every year (a placeholder too)")
         return self
 
 
@@ -365,4 +401,8 @@ class CatalogueFile(Model):
     titles: list[Title] = []
     bottlenecks: list[Bottleneck] = []
     routes: list[Route] = []
+    exemptions: list[Exemption] = []
     tariff_overrides: list[TariffOverride] = []
+
+
+Route.model_rebuild()

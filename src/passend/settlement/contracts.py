@@ -29,6 +29,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from passend.catalogue.loader import (
@@ -39,7 +40,7 @@ from passend.catalogue.loader import (
     read_yaml_file,
     validation_issues,
 )
-from passend.catalogue.schema import Source, Text
+from passend.catalogue.schema import Exemption, Route, Source, Text
 from passend.settlement.models import ADDONS, BASE, BUDGETS
 
 DATA = Path(__file__).parent / "data" / "contracts"
@@ -134,12 +135,45 @@ class ContractSet(_Model):
 class LoadedSet:
     """A validated contract set with each model's parameters parsed."""
 
-    def __init__(self, cs: ContractSet, path: str, digest: str, params: dict[str, Any]):
+    def __init__(
+        self,
+        cs: ContractSet,
+        path: str,
+        digest: str,
+        params: dict[str, Any],
+        not_contracting: dict[str, str] | None = None,
+    ):
         self.cs = cs
         self.path = path
         self.sha256 = digest
         self.params = params
         """contract id (or 'id/addon-index', budget id, 'default') -> the model's Params."""
+        self.not_contracting = not_contracting or {}
+        """provider kind -> why it cannot be paid under a contract (the catalogue's rule)."""
+        self.grants: list[Route] = []
+        """The catalogue's routes with a grant: booked in every settlement of a valid year."""
+        self.exemptions: list[Exemption] = []
+        """The catalogue's exemptions of terminal care (AZWA): what a cap may not limit."""
+
+    def check_paid_providers(self, providers: pa.Table | None) -> None:
+        """A principal or payee named by provider id must be of a contracting kind: known
+        only with the population's providers, so checked when settling."""
+        if providers is None:
+            return
+        kinds = dict(
+            zip(
+                providers["provider_id"].to_pylist(),
+                providers["provider_kind"].to_pylist(),
+                strict=True,
+            )
+        )  # providers, not claim lines: at most a few thousand
+        for key, p in sorted(self.params.items()):
+            for attr in ("principal", "payee"):
+                pid = getattr(p, attr, None)
+                why = self.not_contracting.get(kinds.get(pid, "")) if pid else None
+                budget = any(b.id == key and b.model == "subsidy" for b in self.cs.budgets)
+                if why and not budget:
+                    raise ValueError(f"{self.path}: {key}: {attr} {pid!r}: {why}")
 
 
 def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
@@ -171,6 +205,22 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
                     )
                 )
 
+    def paid_kind(kind: Any, loc: tuple, contracted: bool = True) -> None:
+        """A principal or payee by provider kind: known, and a contracting party."""
+        if kind is None:
+            return
+        problem = (
+            f"unknown provider kind {kind!r}"
+            if kind not in cat.provider_kinds
+            else cat.not_contracting(kind)
+            if contracted
+            else None
+        )
+        if problem:
+            issues.append(
+                CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)
+            )
+
     parse("default", BASE[cs.default.model].Params, cs.default.params, ("default", "params"))
     for i, c in enumerate(cs.contracts):
         parse(c.id, BASE[c.model].Params, c.params, ("contracts", i, "params"))
@@ -187,18 +237,13 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
         known(c.scope.sectors, cat.sectors, (*s, "sectors"), "sector")
         known(c.scope.titles, cat.titles, (*s, "titles"), "title")
         known(c.scope.activities, cat.activities, (*s, "activities"), "activity")
-        kind = c.params.get("principal_kind")
-        if kind is not None and kind not in cat.provider_kinds:
-            issues.append(
-                CatalogueIssue(
-                    shown,
-                    line_of(doc, ("contracts", i, "params", "principal_kind")),
-                    f"contracts.{i}.params.principal_kind",
-                    f"unknown provider kind {kind!r}",
-                )
-            )
+        paid_kind(c.params.get("principal_kind"), ("contracts", i, "params", "principal_kind"))
     for i, b in enumerate(cs.budgets):
         parse(b.id, BUDGETS[b.model].Params, b.params, ("budgets", i, "params"))
+        # a subsidy is no contract: it may reach a network (seed 000 theme 7 is about contracts)
+        paid_kind(
+            b.params.get("payee_kind"), ("budgets", i, "params", "payee_kind"), b.model != "subsidy"
+        )
     sources = (
         list(cs.sources)
         + [s for c in cs.contracts for s in c.sources]
@@ -211,7 +256,11 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
             )
     if issues:
         raise CatalogueError(issues)
-    return LoadedSet(cs, shown, hashlib.sha256(raw).hexdigest(), params)
+    refused = {k: why for k in cat.provider_kinds if (why := cat.not_contracting(k))}
+    ls = LoadedSet(cs, shown, hashlib.sha256(raw).hexdigest(), params, refused)
+    ls.grants = [r for r in cat.routes.values() if r.grant is not None]
+    ls.exemptions = list(cat.exemptions.values())
+    return ls
 
 
 def shipped_sets() -> list[Path]:

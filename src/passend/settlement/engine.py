@@ -46,6 +46,7 @@ from passend.settlement.contracts import Contract, LoadedSet, Scope
 from passend.settlement.costs import ProviderCosts, full_cost, load_provider_costs
 from passend.settlement.frame import Ctx, Part, base_spend, ratio
 from passend.settlement.models import ADDONS, BASE, BUDGETS
+from passend.settlement.models.availability import apply_grant
 from passend.settlement.tables import (
     ADJUSTMENTS,
     BASIS,
@@ -186,6 +187,33 @@ def assign_contracts(
     return t.mutate(contract_id=cid)
 
 
+def _exempt(t: ibis.Table, ls: LoadedSet, model: str, params: Any) -> ibis.Value:
+    """The lines whose terminal care a contract of ``model`` may not limit: those an exemption
+    of the catalogue applies to from its date (AZWA: district nursing at home), or every line
+    when the contract says ``exempt_terminal_beyond_azwa`` (a wider, labelled option)."""
+    if getattr(params, "exempt_terminal_beyond_azwa", False):
+        return ibis.literal(True)
+    pred = ibis.literal(False)
+    for e in ls.exemptions:
+        if model not in e.models:
+            continue
+        here = t.service_date >= e.valid_from
+        if e.valid_to is not None:
+            here = here & (t.service_date <= e.valid_to)
+        a = e.applies_to
+        for col, values in (
+            ("sector", a.sectors),
+            ("setting", a.settings),
+            ("title_code", a.titles),
+            ("activity", a.activities),
+            ("professional", a.professionals),
+        ):
+            if values:
+                here = here & t[col].isin(values)
+        pred = pred | here
+    return pred
+
+
 def _lines(
     con: Any,
     claims: ibis.Table,
@@ -216,10 +244,13 @@ def _lines(
     fin = _per_contract(
         t.contract_id, non_contracted, lambda n, d: _half_away(t.price, n, d), t.price
     )
+    models = {c.id: c.model for c in ls.cs.contracts}
     terminal_cases = [
         (
             t.contract_id == cid,
-            t.death_date.notnull() & (t.service_date > t.death_date - ibis.interval(days=days)),
+            t.death_date.notnull()
+            & (t.service_date > t.death_date - ibis.interval(days=days))
+            & _exempt(t, ls, models[cid], ls.params[cid]),
         )
         for cid, days in sorted(terminal_days.items())
         if days > 0
@@ -497,6 +528,7 @@ def settle(
         raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
     check_table(claims_file, CLAIMS)
     pop = _read_population(pop_dir)
+    contracts.check_paid_providers(pop["providers"])
     prices = prices or load_cost_prices()
     provider_costs = provider_costs or load_provider_costs()
     con = db.session()
@@ -541,6 +573,7 @@ def settle(
         line_sums=sums,
         reference_classes_table=reference.classes if reference else None,
         spend_reference=reference.spend if reference else None,
+        scale=float(pop["meta"].get("scale", 1)),
     )
     ledger: list[pa.Table] = []
     recon: list[pa.Table] = []
@@ -567,6 +600,10 @@ def settle(
             recon.append(part.recon)
     for b in contracts.cs.budgets:
         part = BUDGETS[b.model].apply_budget(ctx, b.id, b.model, contracts.params[b.id])
+        ledger += part.ledger_tables()
+        adjustments += part.adjustments
+    for route in contracts.grants:  # subsidies: not contracts, the same in every set
+        part = apply_grant(ctx, route)
         ledger += part.ledger_tables()
         adjustments += part.adjustments
     led = _sorted(

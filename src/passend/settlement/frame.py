@@ -60,6 +60,8 @@ class Ctx:
     """CLASSES of this run (claims per contract and risk class)."""
     reference_classes_table: pa.Table | None = None
     """CLASSES of the reference run."""
+    scale: float = 1.0
+    """The population's scale (a share of the region's patients): grants scale with it."""
 
     def reference_claims(self, contract_id: str) -> pa.Table:
         """Claims value per provider and financer of a contract in the reference run."""

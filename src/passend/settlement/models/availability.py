@@ -11,7 +11,15 @@ Settlement (a budget of the contract set, not tied to claim lines): ``amount_eur
 ``payee`` (a provider id, or the first provider of ``payee_kind``), split over ``shares`` of
 financers, by default the health insurers on their share of the region's insured
 (``availability``). The current subsidy route is the same movement with the government as the
-only payer (``subsidy``; e.g. the PZNL and network subsidies of VWS, seed 002).
+only payer (``subsidy``).
+
+Grants (``apply_grant``): a catalogue route with a ``grant`` pays every provider of its payee
+kind a yearly amount without a claim or a contract, in every contract set, in the years the
+route is valid; e.g. the PZNL consultation subsidy of VWS to the consultation teams until the
+end of 2026 (seed 000 theme 3). Booked with model ``subsidy``, the route id as contract id:
+
+    part_p = round(amount(year) * scale)        for every provider p of the payee kind
+                                                (scale: the population's, as the team costs)
 """
 
 from __future__ import annotations
@@ -20,8 +28,16 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from passend.settlement.frame import Ctx, Part, PrincipalParams, book, movement
-from passend.settlement.money import euros_to_cents, split_by_shares
+from passend.catalogue.schema import Route
+from passend.settlement.frame import (
+    Ctx,
+    Part,
+    PrincipalParams,
+    book,
+    movement,
+    providers_of_kind,
+)
+from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
 
 NAME = "availability"
 
@@ -75,6 +91,35 @@ def apply_budget(ctx: Ctx, budget_id: str, model: str, p: Params) -> Part:
                 amount_cents=cents,
                 year=ctx.year,
                 basis={"budget_cents": budget, "shares": {k: str(v) for k, v in shares.items()}},
+            ),
+        )
+    return part
+
+
+def apply_grant(ctx: Ctx, route: Route) -> Part:
+    """The route's grant for the settlement's year to every provider of its payee kind."""
+    part = Part()
+    amount = route.grant_amount(ctx.year)
+    if amount is None or route.grant is None or ctx.providers is None:
+        return part
+    fins = ctx.financers.to_pylist() if ctx.financers is not None else []  # a few dozen rows
+    payers = sorted(f["financer_id"] for f in fins if f["financer_kind"] == route.financer_kind)
+    payer = payers[0] if payers else "vws"
+    cents = round_cents(Decimal(amount.cents or 0) * Decimal(repr(ctx.scale)))
+    basis = {"route": route.id, "year": ctx.year, "cents_per_provider": amount.cents}
+    basis |= {"scale": repr(ctx.scale), "placeholder": amount.placeholder}
+    for pid in providers_of_kind(ctx.providers, route.grant.payee_kind):
+        book(
+            part,
+            movement(
+                contract_id=route.id,
+                model="subsidy",
+                reason="subsidy",
+                payer=(payer, route.financer_kind),
+                payee=(pid, "provider"),
+                amount_cents=cents,
+                year=ctx.year,
+                basis=basis,
             ),
         )
     return part

@@ -16,7 +16,9 @@ provider); lines not in minutes are paid at their price. The rate is ``rate_eur`
 absent, derived per provider x financer from the reference run's case mix: the claims value of
 the lines in minutes / their hours.
 The payback per provider x financer is booked as ``efficiency_payback`` (provider to financer).
-Terminal clients: lines within ``terminal_days`` before death (placeholder 90 days).
+Terminal clients: lines within ``terminal_days`` before death (placeholder 90 days, an
+assumption) that an exemption of the catalogue covers (``catalogue/data/exemptions.yaml``: AZWA,
+district nursing at home from 2025-09-01; care in a hospice is not exempt).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Revenue cap (omzetplafond) per provider x insurer x year, with the AZWA exemption.
 
-Formula (DESIGN section 6.3; seed 002, AZWA 2025: revenue caps may not block care for terminal
-patients at home):
+Formula (DESIGN section 6.3; seed 002, AZWA 2025: revenue caps for district nursing may not
+block care for terminal patients at home):
 
-    capped part   = claimed - exempt            (exempt = terminal care when the exemption is on)
+    capped part   = claimed - exempt            (exempt = the terminal care the exemption covers)
     paid          = min(capped part, cap) + above_cap_share * max(0, capped part - cap) + exempt
     not paid      = claimed - paid              (borne by the provider)
 
@@ -13,8 +13,12 @@ Settlement: the lines are paid at the contracted price (PxQ); per provider x fin
 not paid is paid back by the provider (reason ``above_cap``). The cap is given per pair
 (``caps_eur``) or as a share of the pair's claims value in the reference run
 (``cap_share_of_reference``: the baseline's volume, as insurers set caps on last year's
-turnover). Terminal care = lines within ``terminal_days`` before death (placeholder 90 days:
-the terminal phase is commonly a life expectancy under three months).
+turnover). Exempt (``exempt_terminal``, on by default) = lines within ``terminal_days`` before
+death that an exemption of the catalogue covers (``catalogue/data/exemptions.yaml``: AZWA,
+district nursing at home from 2025-09-01), so a hospital's cap exempts nothing; the wider
+``exempt_terminal_beyond_azwa`` (off by default, not the current rule) exempts every terminal
+line in the contract's scope. Terminal days: placeholder 90 (a life expectancy under three
+months, an assumption).
 """
 
 from __future__ import annotations
@@ -86,6 +90,9 @@ class Params(ModelParams):
     cap_share_of_reference: Decimal | None = Field(default=None, ge=0)
     above_cap_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
     exempt_terminal: bool = True
+    exempt_terminal_beyond_azwa: bool = False
+    """Also exempt terminal care that no exemption of the catalogue covers (e.g. a hospital's):
+    a wider option than the current rule, labelled so in the contract set."""
     terminal_days: int = Field(default=90, ge=0)
 
     @model_validator(mode="after")
