@@ -47,7 +47,7 @@ intervention:
     added:
       - {activity: palliative_consultation, professional: palliative_nurse, provider_kind: consultation_team, unit: minutes, quantity: 20, share: 0.8, per_patient: 2.0, who: marked, window_days: 90}
   team_costs:
-    - provider_kind: network
+    - provider_kind: consultation_team
       amount_eur: 20000
       note: "rota and coordination; placeholder amount"
       sources: [{document: passend_placeholder, section: "team availability"}]

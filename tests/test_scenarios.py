@@ -26,7 +26,7 @@ intervention:
     rate_multipliers: {ed_visit_only: 0.5, admission_via_ed: 0.5, icu: 0.5}
     odds_home: 2.0
   team_costs:
-    - {provider_kind: network, amount_eur: 100000, note: "test"}
+    - {provider_kind: consultation_team, amount_eur: 100000, note: "test"}
 contract_sets: [pxq, availability]
 monte_carlo:
   replicates: 2
@@ -98,14 +98,16 @@ def test_paired_intervention_moves_outcomes_the_right_way(run: tuple[Path, Path]
         assert v["low"] <= v["mean"] <= v["high"], key
 
 
-def test_team_cost_lands_on_the_network_in_every_contract_set(run: tuple[Path, Path]) -> None:
+def test_team_cost_lands_on_the_consultation_team_in_every_contract_set(
+    run: tuple[Path, Path],
+) -> None:
     _, out = run
     wp = pq.read_table(out / "wrong_pocket.parquet").to_pylist()
-    # the networks' own work does not change between the arms, so their extra cost is the
-    # team cost: EUR 100,000 x scale 0.05 = EUR 5,000
+    # the team's own work does not change between the arms (no added activities), so its
+    # extra cost is the team cost: EUR 100,000 x scale 0.05 = EUR 5,000
     for cs in ("pxq", "availability"):
-        net = next(r for r in wp if r["contract_set"] == cs and r["group"] == "network")
-        assert net["delta_cost_cents"] == 500_000
+        team = next(r for r in wp if r["contract_set"] == cs and r["group"] == "consultation_team")
+        assert team["delta_cost_cents"] == 500_000
 
 
 def test_spagaat_under_pxq_and_not_under_availability(run: tuple[Path, Path]) -> None:
@@ -152,7 +154,7 @@ def test_bad_scenario_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
     assert f"{bad}:" in res.output and "monte_carlo.colour" in res.output
     assert "Traceback" not in res.output
     kind = tmp_path / "kind.yaml"
-    kind.write_text(SCENARIO.replace("provider_kind: network", "provider_kind: castle"))
+    kind.write_text(SCENARIO.replace("provider_kind: consultation_team", "provider_kind: castle"))
     res = runner.invoke(app, ["simulate", str(kind), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and "castle" in res.output
     region = tmp_path / "region.yaml"
@@ -172,7 +174,7 @@ def test_bad_scenario_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
         (
             "odds_home: {dist: uniform, low: 1.5, high: 2.5}",
             "odds_home: {dist: normal, mean: 2, sd: 1}",
-            "monte_carlo.uncertain.odds_home: odds must stay above 0: give low > 0",
+            "monte_carlo.uncertain.odds_home: odds and relative risks must stay above 0: give low > 0",
         ),
         (
             "odds_home: {dist: uniform, low: 1.5, high: 2.5}",

@@ -20,6 +20,7 @@ death (m = 1 is the last 30 days) are ``last_month * decay^(m-1)``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,13 +29,15 @@ from typing import Annotated, Literal
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from passend.catalogue.loader import Catalogue
+from passend.catalogue.schema import Source
 from passend.population.params import (
     PLACES,
     TRAJECTORIES,
     EventSpec,
+    Hospital,
     InsurersFile,
     Parameters,
     Region,
@@ -89,19 +92,61 @@ def multiplier_keys(params: Parameters) -> set[str]:
     return {e.id for e in params.events} | set(HOSPITAL_KEYS) | set(OTHER_KEYS)
 
 
+class Reach(BaseModel):
+    """Which patients an intervention reaches: those matching ``who``, each with probability
+    ``share`` (drawn from a stream of its own, the same in both arms). The effects act on
+    them only: published effects hold within the protocol's population."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    who: Literal["all", "marked", "at_home", "marked_at_home"] = "all"
+    share: float = Field(default=1.0, ge=0, le=1)
+    assumption: bool = False
+    """True when ``who`` and ``share`` are not taken from a source (say so in ``note``)."""
+    note: str | None = None
+    sources: list[Source] = []
+
+    @model_validator(mode="after")
+    def _cited(self) -> Reach:
+        if not self.sources and not self.assumption:
+            raise ValueError("a reach needs its sources, or assumption: true with a note")
+        if self.assumption and not self.note:
+            raise ValueError("an assumed reach needs a note saying what it rests on")
+        return self
+
+
 class Effects(BaseModel):
-    """Effect modifiers of an intervention, applied inside generation."""
+    """Effect modifiers of an intervention, applied inside generation to the reached patients
+    (all patients when ``reach`` is not given)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     rate_multipliers: dict[str, Annotated[float, Field(ge=0, le=MAX_MULTIPLIER)]] = {}
     """Per event id of the parameters, or admission_via_ed, admission_other, ed_visit_only,
     icu, district_nursing (scales minutes) and advance_care_planning (scales the share); from 0
     (the event no longer happens) to ``MAX_MULTIPLIER``."""
+    ed_visits_total: float | None = Field(default=None, ge=0, le=MAX_MULTIPLIER)
+    """All ED visits (with and without admission) of the reached patients, relative to the
+    baseline (0.762: "SEH-bezoek verminderde met 23,8%"); the ED-only multiplier is derived
+    from it, the admissions' multipliers and the baseline mix (``ed_only_multiplier``)."""
     odds_home: float = Field(default=1.0, gt=0)
     """Odds ratio for dying at home."""
+    relative_risk_home: float | None = Field(default=None, gt=0)
+    """Relative risk of dying at home: the probability times this, bounded by 1 (the other
+    places shrink in proportion). The literal reading of "2 x zoveel kans om thuis te sterven"."""
     odds_preferred: float = Field(default=1.0, gt=0)
     """Odds ratio for dying at the preferred place."""
     added: list[AddedActivity] = []
+    reach: Reach | None = None
+
+    @model_validator(mode="after")
+    def _one_reading(self) -> Effects:
+        if self.relative_risk_home is not None and self.odds_home != 1:
+            raise ValueError("give odds_home or relative_risk_home, not both")
+        if self.ed_visits_total is not None and "ed_visit_only" in self.rate_multipliers:
+            raise ValueError(
+                "give ed_visits_total or rate_multipliers.ed_visit_only, not both "
+                "(the first derives the second)"
+            )
+        return self
 
 
 @dataclass
@@ -199,6 +244,7 @@ class _People:
     marking: np.ndarray  # days; only valid where marked
     place: np.ndarray  # index into PLACES
     providers: dict[str, np.ndarray]  # kind -> provider row index
+    reached: np.ndarray  # reached by the intervention (everyone when no reach is given)
 
 
 def _months_matrix(last: np.ndarray, decay: float, months: int) -> np.ndarray:
@@ -216,9 +262,107 @@ def _expand(rng: np.random.Generator, lam: np.ndarray) -> tuple[np.ndarray, np.n
     return patient, month, before
 
 
-def _keep(rng: np.random.Generator, n: int, multiplier: float) -> np.ndarray:
-    u = rng.random(n)
-    return u < min(multiplier, 1.0)
+def _keep(rng: np.random.Generator, multiplier: np.ndarray) -> np.ndarray:
+    """Thinning: keep each event whose own uniform draw is below its multiplier (per event)."""
+    u = rng.random(len(multiplier))
+    return u < np.minimum(multiplier, 1.0)
+
+
+def _extra(m: np.ndarray) -> np.ndarray:
+    """Per patient the rate of events a multiplier above 1 adds (0 elsewhere)."""
+    return np.maximum(m - 1.0, 0.0)[:, None]
+
+
+def _reached(
+    reach: Reach | None, seed: int, resident: np.ndarray, marked: np.ndarray
+) -> np.ndarray:
+    """Who the intervention reaches: everyone without a reach; else those matching ``who``,
+    each with probability ``share`` (a stream of its own, so both arms agree)."""
+    n = len(resident)
+    if reach is None:
+        return np.ones(n, dtype=bool)
+    match = {
+        "all": np.ones(n, dtype=bool),
+        "marked": marked,
+        "at_home": ~resident,
+        "marked_at_home": marked & ~resident,
+    }[reach.who]
+    return match & (_stream(seed, "reach").random(n) < reach.share)
+
+
+def _place_weights(
+    w: np.ndarray, preferred: np.ndarray, reached: np.ndarray, effects: Effects
+) -> np.ndarray:
+    """The place-of-death weights of each patient with the effects on the reached: an odds
+    ratio multiplies the weight of home; a relative risk multiplies the probability of home,
+    bounded by 1, and shrinks the other places in proportion; then the odds ratio of the
+    preferred place."""
+    home = PLACES.index("home")
+    w = w.copy()
+    w[:, home] = np.where(reached, w[:, home] * effects.odds_home, w[:, home])
+    if effects.relative_risk_home is not None:
+        prob = w / w.sum(axis=1, keepdims=True)
+        p_home = prob[:, home]
+        new_home = np.minimum(p_home * effects.relative_risk_home, 1.0)
+        rest = np.divide(1.0 - new_home, 1.0 - p_home, out=np.zeros_like(p_home), where=p_home < 1)
+        new = prob * rest[:, None]
+        new[:, home] = new_home
+        w = np.where(reached[:, None], new, w)
+    rows = np.arange(len(w))
+    w[rows, preferred] = np.where(
+        reached, w[rows, preferred] * effects.odds_preferred, w[rows, preferred]
+    )
+    return w
+
+
+def _admission_rates(p: _People, h: Hospital) -> np.ndarray:
+    """Expected non-terminal admissions per patient and month before death."""
+    last = np.array([h.other_admissions_last_month[t] for t in TRAJECTORIES])[p.traj]
+    return _months_matrix(last * np.where(p.resident, h.scale_resident, 1.0), h.decay, h.months)
+
+
+def _ed_only_rates(p: _People, h: Hospital) -> np.ndarray:
+    """Expected ED visits without admission per patient and month before death."""
+    last = np.array([h.ed_only_last_month[t] for t in TRAJECTORIES])[p.traj]
+    return _months_matrix(
+        last * np.where(p.resident, h.scale_resident, 1.0), h.ed_only_decay, h.months
+    )
+
+
+def ed_only_multiplier(
+    p: _People,
+    h: Hospital,
+    ed_total: float,
+    mult: dict[str, float],
+    w_base: np.ndarray,
+    w: np.ndarray,
+) -> float:
+    """The multiplier of ED visits without admission that makes all ED visits of the reached
+    patients fall to ``ed_total`` of the baseline (seed 004 section 4.1.3: "SEH-bezoek
+    verminderde met 23,8%", with admissions via the ED -42.1%), from the baseline mix in
+    expectation over the reached:
+
+        A  = non-terminal admissions via the ED      (rate x via_ed)
+        At = terminal admissions via the ED          (P(hospital death) x via_ed), baseline
+        At'= the same with the intervention's places of death
+        O  = ED visits without admission
+        ed_total x (A + At + O) = m_A x A + At' + m_O x O
+        m_O = (ed_total x (A + At + O) - m_A x A - At') / O,   within 0..MAX_MULTIPLIER
+
+    m_A is the multiplier of admissions via the ED. The published figures hold together only
+    when the ED-only visits fall less than the ED admissions: with the mix of this population
+    m_O lies between the two."""
+    r = p.reached
+    hosp = PLACES.index("hospital")
+    a = float(_admission_rates(p, h)[r].sum()) * h.via_ed
+    o = float(_ed_only_rates(p, h)[r].sum())
+    at_base = float((w_base[r, hosp] / w_base[r].sum(axis=1)).sum()) * h.via_ed
+    at_new = float((w[r, hosp] / w[r].sum(axis=1)).sum()) * h.via_ed
+    if o <= 0:
+        return 1.0
+    m_a = mult.get("admission_via_ed", 1.0)
+    m_o = (ed_total * (a + at_base + o) - m_a * a - at_new) / o
+    return float(min(max(m_o, 0.0), MAX_MULTIPLIER))
 
 
 def _quantity(rng: np.random.Generator, spec: EventSpec, n: int) -> np.ndarray:
@@ -264,7 +408,7 @@ def generate(
     unknown = sorted(set(effects.rate_multipliers) - valid_keys)
     if unknown:
         raise ValueError(f"unknown rate multiplier(s) {unknown}; valid: {sorted(valid_keys)}")
-    mult = effects.rate_multipliers
+    mult = dict(effects.rate_multipliers)
 
     deaths = (
         region.deaths_per_year.value
@@ -369,19 +513,25 @@ def generate(
         np.asarray(params.preferred_place_of_death.at_home)[None, :],
     )
     preferred = _choice(u_pref, pref_w)
+    reached = _reached(effects.reach, seed, resident, marked)
     pw = params.place_of_death
     at_home_w = np.array([pw.at_home[t] for t in TRAJECTORIES])
     res_w = np.array([pw.resident[t] for t in TRAJECTORIES])
-    w = np.where(resident[:, None], res_w[traj], at_home_w[traj])
-    w[:, PLACES.index("home")] *= effects.odds_home
-    w[np.arange(n), preferred] *= effects.odds_preferred
+    w_base = np.where(resident[:, None], res_w[traj], at_home_w[traj])
+    w = _place_weights(w_base, preferred, reached, effects)
     place = _choice(u_place, w)
 
     prov_of = {
         kind: first[kind] + np.floor(u_prov[:, j] * count[kind]).astype(np.int64)
         for j, kind in enumerate(PROVIDER_KINDS)
     }
-    people = _People(n, traj, resident, marked, death, marking, place, prov_of)
+    people = _People(n, traj, resident, marked, death, marking, place, prov_of, reached)
+    derived: dict[str, float] = {}
+    if effects.ed_visits_total is not None:
+        derived["ed_visit_only"] = ed_only_multiplier(
+            people, params.hospital, effects.ed_visits_total, mult, w_base, w
+        )
+        mult["ed_visit_only"] = derived["ed_visit_only"]
 
     ids = pc.binary_join_element_wise(
         f"{region_id}-P",
@@ -414,6 +564,7 @@ def generate(
             "preferred_place_of_death": place_names.take(pa.array(preferred)),
             "gp_practice_id": prov_id_arr.take(pa.array(prov_of["gp_practice"])),
             "hospital_id": prov_id_arr.take(pa.array(prov_of["hospital"])),
+            "reached": pa.array(reached, mask=np.full(n, effects.reach is None)),
         },
         schema=PATIENTS,
     )
@@ -431,13 +582,17 @@ def generate(
         [rows.code("specialty", params.hospital.specialty[t]) for t in TRAJECTORIES]
     )
 
+    def m(key: str) -> np.ndarray:
+        """The multiplier per patient: the effect for the reached, 1 for the others."""
+        return np.where(reached, mult.get(key, 1.0), 1.0)
+
     for spec in params.events:
-        _events(rows, people, spec, seed, mult.get(spec.id, 1.0), spec_by_traj)
-    _district_nursing(rows, people, params, seed, mult.get("district_nursing", 1.0))
-    _hospital(rows, people, params, seed, mult, spec_by_traj)
+        _events(rows, people, spec, seed, m(spec.id), spec_by_traj)
+    _district_nursing(rows, people, params, seed, m("district_nursing"))
+    _hospital(rows, people, params, seed, {k: m(k) for k in HOSPITAL_KEYS}, spec_by_traj)
     _terminal_stays(rows, people, params, seed)
     _residents(rows, people)
-    _acp_marking_bereavement(rows, people, params, seed, mult.get("advance_care_planning", 1.0))
+    _acp_marking_bereavement(rows, people, params, seed, m("advance_care_planning"))
     _team_work(rows, params, first, count, year)
     for k, added in enumerate(effects.added):
         _added(rows, people, added, seed, k)
@@ -480,6 +635,7 @@ def generate(
         "seed": str(seed),
         "scale": repr(scale),
         "effects": effects.model_dump_json(),
+        "derived_effects": json.dumps(derived, sort_keys=True),
         "catalogue_version": cat.meta.version,
     }
     return Population(patients, activities, providers, financers, meta)
@@ -489,7 +645,12 @@ def generate(
 
 
 def _events(
-    rows: _Rows, p: _People, spec: EventSpec, seed: int, multiplier: float, spec_by_traj: np.ndarray
+    rows: _Rows,
+    p: _People,
+    spec: EventSpec,
+    seed: int,
+    multiplier: np.ndarray,
+    spec_by_traj: np.ndarray,
 ) -> None:
     rng = _stream(seed, f"event:{spec.id}")
     last = np.array([spec.last_month.get(t, 0.0) for t in TRAJECTORIES])[p.traj]
@@ -497,10 +658,10 @@ def _events(
     lam = _months_matrix(last, spec.decay, spec.months)
     patient, _, before = _expand(rng, lam)
     qty = _quantity(rng, spec, len(patient))
-    keep = _keep(rng, len(patient), multiplier)
-    if multiplier > 1:
+    keep = _keep(rng, multiplier[patient])
+    if (multiplier > 1).any():
         extra_rng = _stream(seed, f"event:{spec.id}:extra")
-        ep, _, eb = _expand(extra_rng, lam * (multiplier - 1))
+        ep, _, eb = _expand(extra_rng, lam * _extra(multiplier))
         patient = np.concatenate([patient[keep], ep])
         before = np.concatenate([before[keep], eb])
         qty = np.concatenate([qty[keep], _quantity(extra_rng, spec, len(ep))])
@@ -528,7 +689,7 @@ def _events(
 
 
 def _district_nursing(
-    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: float
+    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: np.ndarray
 ) -> None:
     dn = params.district_nursing
     rng = _stream(seed, "district_nursing")
@@ -547,7 +708,7 @@ def _district_nursing(
         minutes = rng.gamma(2.0, mean / 2.0)
         sel = takes[patient, j]
         pat = patient[sel]
-        qty = np.maximum(1, np.round(minutes[sel] * multiplier)).astype(np.int64)
+        qty = np.maximum(1, np.round(minutes[sel] * multiplier[pat])).astype(np.int64)
         rows.add(
             pat,
             title.activity,
@@ -570,14 +731,14 @@ def _hospital(
     p: _People,
     params: Parameters,
     seed: int,
-    mult: dict[str, float],
+    mult: dict[str, np.ndarray],
     spec_by_traj: np.ndarray,
 ) -> None:
+    """Admissions (via the ED or not), their days and ICU days, ED visits without admission
+    and the DBC palliatieve zorg; ``mult``: the hospital multipliers per patient."""
     h = params.hospital
     rng = _stream(seed, "hospital")
-    last = np.array([h.other_admissions_last_month[t] for t in TRAJECTORIES])[p.traj]
-    last = last * np.where(p.resident, h.scale_resident, 1.0)
-    lam = _months_matrix(last, h.decay, h.months)
+    lam = _admission_rates(p, h)
     patient, _, before = _expand(rng, lam)
     k = len(patient)
     los = _gamma_days(rng, k, h.los_mean, h.los_shape)
@@ -587,19 +748,19 @@ def _hospital(
     u_keep = rng.random(k)
     keep = u_keep < np.where(
         via_ed,
-        min(mult.get("admission_via_ed", 1.0), 1.0),
-        min(mult.get("admission_other", 1.0), 1.0),
+        np.minimum(mult["admission_via_ed"][patient], 1.0),
+        np.minimum(mult["admission_other"][patient], 1.0),
     )
-    keep_icu = rng.random(k) < min(mult.get("icu", 1.0), 1.0)
+    keep_icu = rng.random(k) < np.minimum(mult["icu"][patient], 1.0)
     patient, before, los, via_ed, icu, icu_days = (
         a[keep] for a in (patient, before, los, via_ed, icu & keep_icu, icu_days)
     )
     for key, route in (("admission_via_ed", True), ("admission_other", False)):
-        m = mult.get(key, 1.0)
-        if m > 1:
+        m = mult[key]
+        if (m > 1).any():
             xr = _stream(seed, f"hospital:{key}:extra")
             share = h.via_ed if route else 1 - h.via_ed
-            xp, _, xb = _expand(xr, lam * share * (m - 1))
+            xp, _, xb = _expand(xr, lam * share * _extra(m))
             patient = np.concatenate([patient, xp])
             before = np.concatenate([before, xb])
             los = np.concatenate([los, _gamma_days(xr, len(xp), h.los_mean, h.los_shape)])
@@ -667,17 +828,14 @@ def _hospital(
     )
 
     # ED visits without admission
-    last_ed = np.array([h.ed_only_last_month[t] for t in TRAJECTORIES])[p.traj]
-    lam_ed = _months_matrix(
-        last_ed * np.where(p.resident, h.scale_resident, 1.0), h.ed_only_decay, h.months
-    )
+    lam_ed = _ed_only_rates(p, h)
     ep, _, eb = _expand(rng, lam_ed)
-    m = mult.get("ed_visit_only", 1.0)
-    keep = _keep(rng, len(ep), m)
+    m = mult["ed_visit_only"]
+    keep = _keep(rng, m[ep])
     ep, eb = ep[keep], eb[keep]
-    if m > 1:
+    if (m > 1).any():
         xr = _stream(seed, "hospital:ed_visit_only:extra")
-        xp, _, xb = _expand(xr, lam_ed * (m - 1))
+        xp, _, xb = _expand(xr, lam_ed * _extra(m))
         ep, eb = np.concatenate([ep, xp]), np.concatenate([eb, xb])
     rows.add(
         ep,
@@ -761,7 +919,7 @@ def _residents(rows: _Rows, p: _People) -> None:
 
 
 def _acp_marking_bereavement(
-    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: float
+    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: np.ndarray
 ) -> None:
     rng = _stream(seed, "acp")
     acp = params.acp
@@ -848,7 +1006,7 @@ def _team_work(
 
 def _added(rows: _Rows, p: _People, added: AddedActivity, seed: int, k: int) -> None:
     rng = _stream(seed, f"added:{k}:{added.activity}:{added.professional}")
-    has = (rng.random(p.n) < added.share) & _who(p, added.who)
+    has = (rng.random(p.n) < added.share) & _who(p, added.who) & p.reached
     n_events = 1 + rng.poisson(max(added.per_patient - 1, 0), p.n)
     patient = np.repeat(np.nonzero(has)[0], n_events[has])
     start = p.death[patient] - added.window_days

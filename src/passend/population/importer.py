@@ -99,6 +99,7 @@ def import_population(
             ),
             "gp_practice_id": pc.fill_null(pc.cast(optional("gp_practice_id"), pa.string()), ""),
             "hospital_id": pc.fill_null(pc.cast(optional("hospital_id"), pa.string()), ""),
+            "reached": pa.nulls(raw.num_rows, pa.bool_()),
         }
     ).filter(keep)
     patients = patients.cast(PATIENTS)

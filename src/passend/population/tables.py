@@ -46,6 +46,13 @@ PATIENTS = _schema(
         ),
         ("gp_practice_id", pa.string(), False, "Provider id of the patient's GP practice."),
         ("hospital_id", pa.string(), False, "Provider id of the patient's main hospital."),
+        (
+            "reached",
+            pa.bool_(),
+            True,
+            "Reached by the scenario's intervention (its `reach`), in both arms; null when no "
+            "reach was given or the population was imported.",
+        ),
     ]
 )
 

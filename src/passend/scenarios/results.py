@@ -72,37 +72,71 @@ def groups(stakeholders: pa.Table) -> pa.Table:
     return g.select(["group", *cols]).sort_by("group")
 
 
+SUBSETS = ("all", "reached")
+"""Outcome rows per arm: every patient, and the patients the intervention reaches (its
+``reach``; everyone when none is given), in both arms."""
+
+
 @db.on_session
-def outcomes(pop_dir: Path) -> dict[str, Any]:
-    """Patient-level outcomes next to the money."""
+def outcomes(pop_dir: Path) -> list[dict[str, Any]]:
+    """Patient-level outcomes next to the money, per subset (``SUBSETS``): deaths at home, at
+    the preferred place and in hospital; admissions and ED visits in the last 30 days; and in
+    the last year of life ED visits (with and without admission), admissions via the ED (an
+    admission with an ED visit of the patient on its day) and other admissions."""
     con = db.session()
     p = con.read_parquet(str(pop_dir / "patients.parquet"), table_name="patients")
     a = con.read_parquet(str(pop_dir / "activities.parquet"), table_name="activities")
+    p = p.mutate(in_reach=p.reached.fill_null(True))
     a = a.filter(a.activity.isin(["hospital_admission", "ed_visit"]) & a.patient_id.notnull())
-    dd = p.select(pid="patient_id", death_date="death_date")
+    dd = p.select(pid="patient_id", death_date="death_date", in_reach="in_reach")
     j = a.inner_join(dd, a.patient_id == dd.pid)
-    last = j.filter(j.date > j.death_date - ibis.interval(days=30))
-    counts = last.group_by("activity").aggregate(n=last.count()).to_pyarrow().to_pylist()
-    c = {r["activity"]: int(r["n"]) for r in counts}
-    agg = (
-        p.aggregate(
-            patients=p.count(),
-            home=(p.place_of_death == "home").cast("int64").sum(),
-            preferred=(p.place_of_death == p.preferred_place_of_death).cast("int64").sum(),
-            hospital=(p.place_of_death == "hospital").cast("int64").sum(),
-        )
-        .to_pyarrow()
-        .to_pylist()[0]
+    year = j.filter(j.date > j.death_date - ibis.interval(days=365))
+    ed_days = (
+        year.filter(year.activity == "ed_visit")
+        .select(e_pid="patient_id", e_date="date")
+        .distinct()
     )
-    n = int(agg["patients"])
-    return {
-        "patients": n,
-        "deaths_home": int(agg["home"]),
-        "deaths_preferred": int(agg["preferred"]),
-        "deaths_hospital": int(agg["hospital"]),
-        "admissions_last_30d": c.get("hospital_admission", 0),
-        "ed_visits_last_30d": c.get("ed_visit", 0),
+    adm = year.filter(year.activity == "hospital_admission")
+    adm = adm.left_join(ed_days, (adm.patient_id == ed_days.e_pid) & (adm.date == ed_days.e_date))
+    adm = adm.mutate(via_ed=adm.e_pid.notnull())
+
+    def one(x: ibis.Value) -> ibis.Value:
+        return x.cast("int64").sum()
+
+    last30 = year.date > year.death_date - ibis.interval(days=30)
+    events = year.aggregate(
+        by=[year.in_reach],
+        admissions_last_30d=one(last30 & (year.activity == "hospital_admission")),
+        ed_visits_last_30d=one(last30 & (year.activity == "ed_visit")),
+        ed_visits=one(year.activity == "ed_visit"),
+    )
+    admissions = adm.aggregate(
+        by=[adm.in_reach], admissions_via_ed=one(adm.via_ed), admissions_other=one(~adm.via_ed)
+    )
+    people = p.aggregate(
+        by=[p.in_reach],
+        patients=p.count(),
+        deaths_home=one(p.place_of_death == "home"),
+        deaths_preferred=one(p.place_of_death == p.preferred_place_of_death),
+        deaths_hospital=one(p.place_of_death == "hospital"),
+    )
+    rows = {
+        t: {r["in_reach"]: r for r in x.to_pyarrow().to_pylist()}
+        for t, x in (("events", events), ("admissions", admissions), ("people", people))
     }
+    keys = {
+        "people": ("patients", "deaths_home", "deaths_preferred", "deaths_hospital"),
+        "events": ("admissions_last_30d", "ed_visits_last_30d", "ed_visits"),
+        "admissions": ("admissions_via_ed", "admissions_other"),
+    }
+    out = []
+    for subset, flags in (("all", (True, False)), ("reached", (True,))):
+        row: dict[str, Any] = {"subset": subset}
+        for t, names in keys.items():
+            for k in names:
+                row[k] = sum(int(rows[t].get(f, {}).get(k) or 0) for f in flags)
+        out.append(row)
+    return out
 
 
 @db.on_session

@@ -77,11 +77,14 @@ def draw(d: Distribution, rng: np.random.Generator) -> float:
     return float(min(max(v, lo), hi))
 
 
-def replicate_effects(ls: LoadedScenario, r: int) -> tuple[Effects, dict[str, float]]:
-    """The intervention's effects for replicate r, with the uncertain ones drawn."""
+def replicate_effects(
+    ls: LoadedScenario, r: int, replicates: int
+) -> tuple[Effects, dict[str, float]]:
+    """The intervention's effects for replicate r of ``replicates``: the central (published)
+    values when there is one replicate, else with the uncertain ones drawn."""
     mc = ls.s.monte_carlo
     eff = ls.s.intervention.effects
-    if not mc.uncertain:
+    if not mc.uncertain or replicates == 1:
         return eff, {}
     rng = np.random.default_rng([ls.s.population.seed, r])
     data = eff.model_dump()
@@ -96,13 +99,26 @@ def replicate_effects(ls: LoadedScenario, r: int) -> tuple[Effects, dict[str, fl
     return Effects.model_validate(data), drawn
 
 
-def _team_costs(ls: LoadedScenario, providers: pa.Table) -> dict[str, int]:
+def _team_costs(cat: Catalogue, ls: LoadedScenario, providers: pa.Table) -> dict[str, int]:
     """Fixed costs of the intervention in cents per provider: a named provider, or split
-    equally (exactly, to the cent) over all providers of a kind; scaled with the population."""
+    equally (exactly, to the cent) over all providers of a kind; scaled with the population.
+    The provider that bears a cost employs the team, so it must be a contracting party."""
     out: dict[str, int] = {}
-    for tc in ls.s.intervention.team_costs:
+    kinds = dict(
+        zip(
+            providers["provider_id"].to_pylist(),
+            providers["provider_kind"].to_pylist(),
+            strict=True,
+        )
+    )
+    for i, tc in enumerate(ls.s.intervention.team_costs):
         cents = round(tc.amount_eur * 100 * ls.s.population.scale)
         if tc.provider:
+            why = cat.not_contracting(kinds.get(tc.provider, ""))
+            if why:
+                raise ValueError(
+                    f"{ls.path}: intervention.team_costs.{i}.provider {tc.provider!r}: {why}"
+                )
             parts = {tc.provider: cents}
         else:
             of_kind = providers_of_kind(providers, tc.provider_kind or "")
@@ -129,6 +145,7 @@ class _Job:
     pcosts: Any
     work: Path
     out_dir: Path
+    replicates: int = 1
 
 
 _JOB: _Job | None = None
@@ -157,7 +174,11 @@ def _generate(r: int, arm: str) -> tuple[dict[str, Any], dict[str, float]]:
     j = _job()
     s = j.ls.s
     t0 = time.perf_counter()
-    effects = replicate_effects(j.ls, r)[0] if arm == "intervention" else None
+    effects = (
+        replicate_effects(j.ls, r, j.replicates)[0]
+        if arm == "intervention"
+        else Effects(reach=s.intervention.effects.reach)  # the same patients are reached
+    )
     pop = generate(
         j.cat,
         j.params,
@@ -175,7 +196,7 @@ def _generate(r: int, arm: str) -> tuple[dict[str, Any], dict[str, float]]:
     t1 = time.perf_counter()
     write_declaration(declare(j.cat, d / "pop", prices=j.prices), d / "claims")
     write_parquet(claims_full_cost(d / "claims", j.prices), d / "full_costs.parquet")
-    o = {"replicate": r, "arm": arm, **outcomes(d / "pop")}
+    o = [{"replicate": r, "arm": arm, **x} for x in outcomes(d / "pop")]
     return o, {"population": t1 - t0, "claims": time.perf_counter() - t1}
 
 
@@ -188,7 +209,7 @@ def _settle(r: int, k: int) -> tuple[list[pa.Table], pa.Table | None, dict[str, 
     t0 = time.perf_counter()
     dirs = {arm: _arm_dir(r, arm) for arm in ARMS}
     providers = pq.read_table(dirs["intervention"] / "pop" / "providers.parquet")
-    extra = _team_costs(j.ls, providers)
+    extra = _team_costs(j.cat, j.ls, providers)
     common = dict(inhabitants_by_region=j.inhabitants, prices=j.prices, provider_costs=j.pcosts)
     base = settle(
         dirs["baseline"] / "claims",
@@ -280,7 +301,7 @@ def simulate(
         for c in s.contract_sets
     ]
     timings: dict[str, float] = {}
-    drawn_all = [replicate_effects(ls, r)[1] for r in range(n_rep)]
+    drawn_all = [replicate_effects(ls, r, n_rep)[1] for r in range(n_rep)]
 
     def add(t: dict[str, float]) -> None:
         for k, v in t.items():
@@ -299,6 +320,7 @@ def simulate(
             pcosts=load_provider_costs(ls.resolve(s.provider_costs)),
             work=Path(tmp),
             out_dir=out_dir,
+            replicates=n_rep,
         )
         gen = [(_generate, (r, arm)) for r in range(n_rep) for arm in ARMS]
         sett = [(_settle, (r, k)) for r in range(n_rep) for k in range(len(sets))]
@@ -318,10 +340,10 @@ def simulate(
         try:
             outcome_rows: list[dict[str, Any]] = []
             for o, t in run_all(gen):
-                outcome_rows.append(o)
+                outcome_rows += o
                 add(t)
                 if progress:
-                    progress(f"replicate {o['replicate'] + 1}/{n_rep}: {o['arm']}")
+                    progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
             group_rows: list[pa.Table] = []
             inc: list[pa.Table] = []
             for i, (g, it, t) in enumerate(run_all(sett)):
@@ -361,6 +383,43 @@ def _by(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
     return out
 
 
+OUTCOME_KEYS = (
+    "deaths_home",
+    "deaths_preferred",
+    "deaths_hospital",
+    "admissions_last_30d",
+    "ed_visits_last_30d",
+    "ed_visits",
+    "admissions_via_ed",
+    "admissions_other",
+)
+
+
+def _outcome_summary(rows: list[dict], lo: float, hi: float) -> dict[str, Any]:
+    """Per outcome and arm the mean per patient with its interval over the replicates, and
+    the change (intervention minus baseline) and the relative change of the count."""
+    out: dict[str, Any] = {}
+    by_arm = _by(rows, "arm")
+    pairs = list(zip(by_arm[("baseline",)], by_arm[("intervention",)], strict=True))
+    for key in OUTCOME_KEYS:
+        for arm in ARMS:
+            vals = [x[key] / x["patients"] if x["patients"] else 0.0 for x in by_arm[(arm,)]]
+            m, l_, h = interval(vals, lo, hi)
+            out[f"{key}_per_patient_{arm}"] = {"mean": m, "low": l_, "high": h}
+        deltas = [
+            (i[key] / i["patients"] if i["patients"] else 0.0)
+            - (b[key] / b["patients"] if b["patients"] else 0.0)
+            for b, i in pairs
+        ]
+        m, l_, h = interval(deltas, lo, hi)
+        out[f"{key}_per_patient_delta"] = {"mean": m, "low": l_, "high": h}
+        ratios = [i[key] / b[key] - 1 for b, i in pairs if b[key]]
+        if ratios:
+            m, l_, h = interval(ratios, lo, hi)
+            out[f"{key}_relative_change"] = {"mean": m, "low": l_, "high": h}
+    return out
+
+
 def summarise(
     ls: LoadedScenario,
     sets: list[LoadedSet],
@@ -392,25 +451,9 @@ def summarise(
                 entry[f"delta_{col}_low"] = round(l_)
                 entry[f"delta_{col}_high"] = round(h)
             wrong_pocket.append(entry)
-    outcome = {}
-    by_arm = _by(outcome_rows, "arm")
-    for key in (
-        "deaths_home",
-        "deaths_preferred",
-        "deaths_hospital",
-        "admissions_last_30d",
-        "ed_visits_last_30d",
-    ):
-        for arm in ARMS:
-            vals = [x[key] / x["patients"] for x in by_arm[(arm,)]]
-            m, l_, h = interval(vals, lo, hi)
-            outcome[f"{key}_per_patient_{arm}"] = {"mean": m, "low": l_, "high": h}
-        deltas = [
-            i[key] / i["patients"] - b[key] / b["patients"]
-            for b, i in zip(by_arm[("baseline",)], by_arm[("intervention",)], strict=True)
-        ]
-        m, l_, h = interval(deltas, lo, hi)
-        outcome[f"{key}_per_patient_delta"] = {"mean": m, "low": l_, "high": h}
+    by_subset = _by(outcome_rows, "subset")
+    outcome = _outcome_summary(by_subset[("all",)], lo, hi)
+    reached = _outcome_summary(by_subset[("reached",)], lo, hi)
     return {
         "scenario": ls.s.id,
         "scenario_sha256": ls.sha256,
@@ -423,6 +466,12 @@ def summarise(
         ],
         "wrong_pocket": wrong_pocket,
         "outcomes": outcome,
+        "outcomes_reached": reached,
+        "reached_patients": round(
+            float(
+                np.mean([x["patients"] for x in by_subset[("reached",)] if x["arm"] == "baseline"])
+            )
+        ),
         "drawn_effects": drawn,
     }
 

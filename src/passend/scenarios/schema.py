@@ -93,8 +93,10 @@ class Distribution(_Model):
 class MonteCarlo(_Model):
     replicates: int = Field(default=1, ge=1, le=10000)
     uncertain: dict[str, Distribution] = {}
-    """Keys: ``odds_home``, ``odds_preferred`` or ``rate_multipliers.<name>`` of the
-    intervention's effects; each replicate draws a value (and a population seed)."""
+    """Keys: ``odds_home``, ``odds_preferred``, ``relative_risk_home``, ``ed_visits_total`` or
+    ``rate_multipliers.<name>`` of the intervention's effects; with more than one replicate
+    each replicate draws a value (and a population seed); one replicate runs the central
+    (published) values."""
     interval: tuple[float, float] = (0.05, 0.95)
 
 
@@ -126,14 +128,18 @@ class LoadedScenario:
         return p if p.is_absolute() else (self.path.parent / p)
 
 
+UNCERTAIN_EFFECTS = ("odds_home", "odds_preferred", "relative_risk_home", "ed_visits_total")
+"""The effects besides ``rate_multipliers.<name>`` that a replicate can draw."""
+
+
 def _outside_effect_range(key: str, d: Distribution) -> str | None:
     """Why draws of ``d`` can fall outside the range of the effect ``key`` (odds above 0, rate
     multipliers from 0 to ``MAX_MULTIPLIER``), checked here so that no replicate fails later.
     A normal distribution stays in range only when truncated (low, high)."""
     lo = d.low if d.low is not None else -math.inf
     hi = d.high if d.high is not None else math.inf
-    if key.startswith("odds_"):
-        return None if lo > 0 else "odds must stay above 0: give low > 0"
+    if key.startswith("odds_") or key == "relative_risk_home":
+        return None if lo > 0 else "odds and relative risks must stay above 0: give low > 0"
     if lo < 0 or hi > MAX_MULTIPLIER:
         return f"a rate multiplier must stay within 0..{MAX_MULTIPLIER:g}: give low and high in it"
     return None
@@ -148,21 +154,22 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
         raise CatalogueError(validation_issues(e, doc, shown)) from None
     issues = []
     for i, tc in enumerate(s.intervention.team_costs):
-        if tc.provider_kind and tc.provider_kind not in cat.provider_kinds:
+        if tc.provider_kind:
             loc = ("intervention", "team_costs", i, "provider_kind")
-            issues.append(
-                CatalogueIssue(
-                    shown,
-                    line_of(doc, loc),
-                    ".".join(map(str, loc)),
-                    f"unknown provider kind {tc.provider_kind!r}",
-                )
+            problem = (
+                f"unknown provider kind {tc.provider_kind!r}"
+                if tc.provider_kind not in cat.provider_kinds
+                else cat.not_contracting(tc.provider_kind)
             )
+            if problem:  # the team's cost sits with the provider that employs it
+                issues.append(
+                    CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)
+                )
     for key, d in s.monte_carlo.uncertain.items():
         loc = ("monte_carlo", "uncertain", key)
-        ok = key in ("odds_home", "odds_preferred") or key.startswith("rate_multipliers.")
+        ok = key in UNCERTAIN_EFFECTS or key.startswith("rate_multipliers.")
         problem = (
-            "not an effect: odds_home, odds_preferred or rate_multipliers.<name>"
+            f"not an effect: {', '.join(UNCERTAIN_EFFECTS)} or rate_multipliers.<name>"
             if not ok
             else _outside_effect_range(key, d)
         )
@@ -174,6 +181,7 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
         s.sources
         + s.intervention.sources
         + [x for tc in s.intervention.team_costs for x in tc.sources]
+        + (s.intervention.effects.reach.sources if s.intervention.effects.reach else [])
     )
     for src in sources:
         if src.document not in cat.documents:
