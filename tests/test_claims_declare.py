@@ -197,6 +197,35 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
     }
 
 
+def test_inclusions_and_meanings_are_the_wegwijzers(cat, tmp_path: Path) -> None:
+    """The declaration reads the same inclusion data (Title.includes) and activity meanings
+    (Activity.counts_as) as the wegwijzer: care within an integral ELV or Wlz day tariff is
+    ``included`` (also when another provider claims that line), and terminal care by a district
+    nurse is district nursing for a patient without Wlz and VPT for one with it."""
+    pop = _population(
+        tmp_path,
+        2025,
+        [
+            act("consult", "gp", "gp1", 15, "minutes", setting="elv"),  # a01 within ELV
+            act(
+                "nursing", "carer", "nh1", 60, "minutes", setting="nursing_home", patient="p2"
+            ),  # a02 within the Wlz stay (WLZ-VV)
+            act("terminal_care", "district_nurse", "wv1", 90, "minutes"),  # a03 1034
+            act("terminal_care", "district_nurse", "wv1", 90, "minutes", patient="p2"),  # a04 VPT
+        ],
+    )
+    dec = declare(cat, pop)
+    c = by_activity(dec)
+    # 1034: 7276 cents an hour x 90/60 = 10914; VPT: 20000 cents a day, one day
+    assert {k: (v["title_code"], v["amount_cents"]) for k, v in c.items()} == {
+        "a03": ("1034", 10914),
+        "a04": ("WLZ-VPT", 20000),
+    }
+    assert (c["a03"]["law"], c["a03"]["financer_id"]) == ("zvw", "cz")
+    unf = {r["activity_id"]: r["reason_code"] for r in dec.unfunded.to_pylist()}
+    assert unf == {"a01": "included", "a02": "included"}
+
+
 def test_dated_rules_price_by_year(cat, tmp_path: Path) -> None:
     rows = [
         act("consult", "gp", "gp1", 15, "minutes"),

@@ -14,6 +14,7 @@ under ``tests/cases/``; the format:
         caveats_include: [bottleneck ids]     # on an option or in the general caveats
         caveats_exclude: [bottleneck ids]
         caveat: {BOTTLENECK_ID: {field: value, ...}}   # fields of one caveat
+        caveat_contains: {BOTTLENECK_ID: [text, ...]}   # substrings of that caveat's text
         routes_include: [route ids]
         routes_exclude: [route ids]
         reason_contains: [text, ...]          # substrings of the reason
@@ -39,6 +40,7 @@ EXPECT_KEYS = {
     "caveats_include",
     "caveats_exclude",
     "caveat",
+    "caveat_contains",
     "routes_include",
     "routes_exclude",
     "reason_contains",
@@ -98,6 +100,11 @@ def test_case(cat, case: dict[str, Any]) -> None:
         assert matching, f"caveat {bid} missing"
         for field, value in fields.items():
             assert all(c[field] == value for c in matching), f"{bid}.{field}"
+    for bid, texts in expect.get("caveat_contains", {}).items():
+        matching = [c for c in all_caveats if c["bottleneck_id"] == bid]
+        assert matching, f"caveat {bid} missing"
+        for text in texts:
+            assert all(text in c["text"] for c in matching), f"{bid}: {text!r} not in text"
     for rid in expect.get("routes_include", []):
         assert rid in route_ids, f"route {rid} missing from {sorted(route_ids)}"
     for rid in expect.get("routes_exclude", []):

@@ -398,6 +398,19 @@ def _assemble(parsed: list[tuple[str, Any, CatalogueFile]], shown_files: list[st
         for kind in ("bottlenecks", "routes", "exemptions"):
             for i, entry in enumerate(getattr(model, kind)):
                 _check_applies(chk, file, doc, (kind, i, "applies_to"), entry.applies_to, m)
+        for i, b in enumerate(model.bottlenecks):
+            if b.resolution is not None:
+                loc = ("bottlenecks", i, "resolution", "applies_to")
+                _check_applies(chk, file, doc, loc, b.resolution.applies_to, m)
+        for i, act in enumerate(model.activities):
+            for j, ca in enumerate(act.counts_as):
+                cl = ("activities", i, "counts_as", j)
+                for k, p in enumerate(ca.professionals):
+                    chk.ref(
+                        file, doc, (*cl, "professionals", k), p, m["professionals"], "professional"
+                    )
+                for k, a in enumerate(ca.activities):
+                    chk.ref(file, doc, (*cl, "activities", k), a, m["activities"], "activity")
         for i, route in enumerate(model.routes):
             chk.ref(
                 file,

@@ -130,10 +130,32 @@ class Professional(Entity):
 class ProviderKind(Entity):
     contracting_party: bool = True
     """False for parties that cannot sign a care contract (a *Netwerk Palliatieve Zorg*)."""
+    contracting_rule: Text | None = None
+    """For a non-contracting party: the rule in words and what to do instead (e.g. a provider
+    in the network acts as principal contractor, *hoofdaannemer*); the wegwijzer gives it as
+    the reason, citing ``sources``."""
+
+    @model_validator(mode="after")
+    def _rule_for_non_party(self) -> ProviderKind:
+        if not self.contracting_party and self.contracting_rule is None:
+            raise ValueError("a provider kind that is no contracting party needs contracting_rule")
+        return self
+
+
+class CountsAs(Model):
+    """What an activity means when given by these professionals: the activities it is claimed
+    as (e.g. terminal care at home by a district nurse is district nursing)."""
+
+    professionals: list[str] = Field(min_length=1)
+    activities: list[str] = Field(min_length=1)
+    note: Text
+    sources: list[Source] = Field(min_length=1)
 
 
 class Activity(Entity):
     patient_bound: bool
+    counts_as: list[CountsAs] = []
+    """Titles of these activities also answer for this one, for the listed professionals."""
 
 
 class Segment(Model):
@@ -171,9 +193,21 @@ class AppliesTo(Model):
 
 
 class Resolution(Model):
+    """A bottleneck resolved from ``date``, only where ``applies_to`` matches (everywhere the
+    bottleneck applies when it is empty). Elsewhere, from ``date`` on, ``not_covered`` says
+    what the resolution does not cover."""
+
     date: dt.date
     text: Text
+    applies_to: AppliesTo = AppliesTo()
+    not_covered: Text | None = None
     sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _scope_needs_text(self) -> Resolution:
+        if not self.applies_to.is_empty() and self.not_covered is None:
+            raise ValueError("a resolution with applies_to needs not_covered (what it leaves open)")
+        return self
 
 
 class Bottleneck(Entity, Dated):
@@ -323,7 +357,9 @@ class Title(Dated):
     activities: list[str] = Field(min_length=1)
     includes: list[str] = []
     """Activities paid within this title's line and not claimed separately (e.g. the inpatient
-    days of an admission DBC)."""
+    days of an admission DBC; nursing and personal care in a Wlz stay; medical care, nursing
+    and personal care in an ELV stay). The wegwijzer marks such an option ``included`` and the
+    claims stage gives such an activity the reason ``included``: one list for both."""
     settings: list[str] = Field(min_length=1)
     setting_windows: dict[str, Window] = {}
     """Restricts a setting to a period (e.g. hourly district nursing in a hospice until 2024)."""

@@ -25,7 +25,9 @@ Choices, documented for users:
   ``no_title`` (no title for this professional, setting and year), ``contract_only`` (only
   titles agreed freely in a contract, without an amount), ``no_amount`` (a title without an
   amount for the year), ``lump_funded`` (paid from a lump subsidy, no claim line) or
-  ``included`` (paid within another line, e.g. inpatient days within the admission DBC); the
+  ``included`` (paid within another line, e.g. inpatient days within the admission DBC, or
+  nursing and a GP's consult within an ELV or Wlz day tariff, also when another provider
+  claims that line: ``Title.includes``, the same data the wegwijzer reads); the
   first three are financing gaps. Each row carries the routes the catalogue names and its cost
   at the stated cost price.
 """
@@ -49,7 +51,12 @@ from passend.catalogue.loader import Catalogue, load_model_file
 from passend.catalogue.schema import Source, Title
 from passend.claims.tables import CLAIMS, UNFUNDED
 from passend.population.tables import SCHEMAS, check_table, write_parquet
-from passend.wegwijzer.navigator import candidate_titles, claimant_for
+from passend.wegwijzer.navigator import (
+    candidate_titles,
+    claimant_for,
+    included_in,
+    meant_activities,
+)
 
 COST_PRICES = Path(__file__).parent / "data" / "cost_prices.yaml"
 GAPS = ("no_title", "contract_only", "no_amount")
@@ -114,18 +121,22 @@ def _rule_for(
 ) -> tuple[list[Title], str | None]:
     """The titles to declare for one combination (several for a time-banded family), or none
     and the reason code."""
-    fitting = []
-    for t in candidate_titles(cat, activity, setting, year):
+    acts = meant_activities(cat, activity, professional)
+    payable, fitting = [], []
+    for t in candidate_titles(cat, activity, setting, year, professional):
         if t.status != "claimable":
-            continue
-        if claimant_for(cat, t, professional, specialty, provider_kind) is None:
             continue
         if t.patient_wlz is not None and wlz is not None and t.patient_wlz != wlz:
             continue
         if wlz is None and t.patient_bound and t.tariff_kind != "lump":
             continue  # no patient, so no insurer to pay a patient-bound line
-        fitting.append(t)
+        payable.append(t)
+        if claimant_for(cat, t, professional, specialty, provider_kind) is not None:
+            fitting.append(t)
     if not fitting:
+        # paid within another provider's integral line (a GP's consult in an ELV stay)
+        if any(included_in(t, acts) for t in payable):
+            return [], "included"
         return [], "no_title"
     order = {code: i for i, code in enumerate(cat.titles)}
     priced = sorted(
@@ -143,7 +154,7 @@ def _rule_for(
             return [], "contract_only"
         return [], "no_amount"
     best = priced[0]
-    if activity in best.includes and activity not in best.activities:
+    if included_in(best, acts):
         return [], "included"
     if best.time_band is None:
         return [best], None

@@ -10,7 +10,14 @@ source of truth.
 The JSON answer (:func:`ask`) has these stable keys: ``query``, ``eligible``, ``reason``,
 ``options`` (each with ``title_code``, ``title_name``, ``law``, ``financer_kind``, ``sector``,
 ``segment``, ``status``, ``contract_required``, ``tariff_kind``, ``tariff_cents``, ``unit``,
-``patient_bound``, ``conditions``, ``caveats``, ``sources``), ``routes`` and ``caveats``.
+``patient_bound``, ``conditions``, ``caveats``, ``sources``; added: ``included``,
+``claimed_by_asker``, ``counted_as``), ``routes`` and ``caveats``.
+
+Care paid within an integral tariff (``Title.includes``: nursing in a Wlz stay, a GP's consult
+in an ELV stay) is answered with that title, marked ``included``, also when another provider
+claims it; an activity that counts as another for some professionals (``Activity.counts_as``:
+terminal care by a district nurse is nursing) is answered with that activity's titles too.
+The claims stage reads the same data through :func:`candidate_titles` and :func:`included_in`.
 """
 
 from __future__ import annotations
@@ -21,7 +28,15 @@ from difflib import get_close_matches
 from typing import Any
 
 from passend.catalogue.loader import Catalogue
-from passend.catalogue.schema import AppliesTo, Bottleneck, Claimant, Route, Source, Title
+from passend.catalogue.schema import (
+    AppliesTo,
+    Bottleneck,
+    Claimant,
+    CountsAs,
+    Route,
+    Source,
+    Title,
+)
 
 STATUS_ORDER = {"claimable": 0, "experimental": 1, "proposed": 2}
 CLAIMABLE_STATUSES = {"claimable", "experimental"}
@@ -81,13 +96,38 @@ def claimant_for(
     return None
 
 
-def candidate_titles(cat: Catalogue, activity: str, setting: str | None, year: int) -> list[Title]:
-    """Titles valid in ``year`` covering ``activity`` (in ``setting`` when given)."""
+def meanings(cat: Catalogue, activity: str, professional: str | None) -> list[CountsAs]:
+    """What ``activity`` counts as when ``professional`` gives it (``Activity.counts_as``)."""
+    return [c for c in cat.activities[activity].counts_as if professional in c.professionals]
+
+
+def meant_activities(cat: Catalogue, activity: str, professional: str | None) -> list[str]:
+    """``activity``, then the activities it counts as for ``professional``."""
+    acts = [activity]
+    for c in meanings(cat, activity, professional):
+        acts += [a for a in c.activities if a not in acts]
+    return acts
+
+
+def candidate_titles(
+    cat: Catalogue, activity: str, setting: str | None, year: int, professional: str | None = None
+) -> list[Title]:
+    """Titles valid in ``year`` covering ``activity`` or, given by ``professional``, an
+    activity it counts as (in ``setting`` when given); catalogue order."""
+    acts = meant_activities(cat, activity, professional)
     return [
         t
-        for t in cat.titles_for(activity, year)
-        if setting is None or t.covers_setting(setting, year)
+        for t in cat.titles.values()
+        if t.valid_in(year)
+        and any(a in t.activities or a in t.includes for a in acts)
+        and (setting is None or t.covers_setting(setting, year))
     ]
+
+
+def included_in(t: Title, activities: list[str]) -> bool:
+    """True when ``t`` pays the activities within its own line (``Title.includes``, e.g. the
+    nursing within an integral Wlz or ELV day tariff), so they are not claimed separately."""
+    return bool(set(activities) & set(t.includes)) and not set(activities) & set(t.activities)
 
 
 # -- answering ------------------------------------------------------------------------------
@@ -135,18 +175,24 @@ def _applies(
     return True
 
 
-def _caveat(b: Bottleneck, year: int, cat: Catalogue, lang: str) -> dict[str, Any]:
+def _caveat(b: Bottleneck, year: int, cat: Catalogue, lang: str, covered: bool) -> dict[str, Any]:
+    """One bottleneck as a caveat. From its resolution's date it carries the resolution where
+    the question is ``covered`` by the resolution's scope, and what it leaves open elsewhere."""
     text = b.description.get(lang) if b.description else b.name.get(lang)
-    resolved = b.resolution is not None and b.resolution.date <= dt.date(year, 12, 31)
+    res = b.resolution
+    due = res is not None and res.date <= dt.date(year, 12, 31)
+    resolved = due and covered
     if resolved:
-        text = f"{text} {b.resolution.text.get(lang)}"
-    sources = b.sources + (b.resolution.sources if resolved else [])
+        text = f"{text} {res.text.get(lang)}"
+    elif due and res.not_covered is not None:
+        text = f"{text} {res.not_covered.get(lang)}"
+    sources = b.sources + (res.sources if due else [])
     return {
         "bottleneck_id": b.id,
         "kind": b.kind,
         "title": b.name.get(lang),
         "text": text,
-        "resolution_from": b.resolution.date.isoformat() if resolved else None,
+        "resolution_from": res.date.isoformat() if resolved else None,
         "sources": _sources(sources, cat),
     }
 
@@ -164,21 +210,64 @@ def _route(r: Route, cat: Catalogue, lang: str) -> dict[str, Any]:
     }
 
 
+def _covered(b: Bottleneck, q: Query, t: Title | None, codes: set[str], sectors: set[str]) -> bool:
+    """Does the question fall within the scope of ``b``'s resolution? A scope limited to some
+    settings only covers a question that names one of them."""
+    res = b.resolution
+    if res is None or (res.applies_to.settings and q.setting is None):
+        return False
+    return _applies(res.applies_to, q, t, codes, sectors)
+
+
+def _kinds(cat: Catalogue, kinds: list[str], lang: str) -> str:
+    return ", ".join(cat.provider_kinds[k].name.get(lang) for k in kinds)
+
+
+def _claimed_by(t: Title, claimant: Claimant | None) -> list[str]:
+    """The provider kinds that claim ``t``: the matching rule's, or all rules' for a title
+    the asking professional does not claim (care included in an institution's line)."""
+    rules = [claimant] if claimant is not None else t.claimants
+    return list(dict.fromkeys(k for c in rules for k in c.provider_kinds))
+
+
+def _included_text(cat: Catalogue, t: Title, claimant: Claimant | None, lang: str) -> str:
+    who = _kinds(cat, _claimed_by(t, claimant), lang).lower()
+    if lang == "en":
+        return (
+            f"Paid within the {t.code} line (claimed by {who}); "
+            f"within a {t.code} stay or line it is not claimed separately."
+        )
+    return (
+        f"Inbegrepen in de declaratie van {t.code} (gedeclareerd door {who}); "
+        f"binnen {t.code} niet apart te declareren."
+    )
+
+
 def _option(
-    cat: Catalogue, t: Title, claimant: Claimant, q: Query, year: int, lang: str
+    cat: Catalogue, t: Title, claimant: Claimant | None, q: Query, year: int, lang: str
 ) -> dict[str, Any]:
+    """One title as an option. ``claimant`` is the rule the professional claims under, or
+    None for an integral title that pays the activity within a line the professional does not
+    claim (``included``)."""
     tariff = t.tariff(year)
+    acts = meant_activities(cat, q.activity, q.professional)
+    included = included_in(t, acts)
     conditions = [c.get(lang) for c in t.conditions]
-    if claimant.note is not None:
-        conditions.append(claimant.note.get(lang))
+    notes = [claimant] if claimant is not None else t.claimants
+    conditions += [c.note.get(lang) for c in notes if c.note is not None]
     if t.gate_rule is not None:
         conditions.append(t.gate_rule.get(lang))
-    if q.activity in t.includes:
-        conditions.append(
-            f"Included in the {t.code} line; not claimed separately."
-            if lang == "en"
-            else f"Inbegrepen in de declaratie van {t.code}; niet apart te declareren."
-        )
+    if included:
+        conditions.append(_included_text(cat, t, claimant, lang))
+    counted_as = next((a for a in acts[1:] if a in t.activities or a in t.includes), None)
+    if counted_as is not None and q.activity not in t.activities + t.includes:
+        conditions += [
+            m.note.get(lang)
+            for m in meanings(cat, q.activity, q.professional)
+            if counted_as in m.activities
+        ]
+    else:
+        counted_as = None
     if t.patient_wlz is not None:
         conditions.append(
             {
@@ -195,7 +284,7 @@ def _option(
             }[(t.patient_wlz, "en" if lang == "en" else "nl")]
         )
     caveats = [
-        _caveat(b, year, cat, lang)
+        _caveat(b, year, cat, lang, _covered(b, q, t, set(), set()))
         for b in cat.bottlenecks.values()
         if b.valid_in(year)
         and (b.applies_to.titles or b.applies_to.sectors)
@@ -220,9 +309,12 @@ def _option(
         "unit": t.unit,
         "patient_bound": t.patient_bound,
         "claimed_by": {
-            "provider_kinds": list(claimant.provider_kinds),
-            "in_name_of": list(claimant.in_name_of),
+            "provider_kinds": _claimed_by(t, claimant),
+            "in_name_of": list(claimant.in_name_of) if claimant is not None else [],
         },
+        "included": included,
+        "claimed_by_asker": claimant is not None,
+        "counted_as": counted_as,
         "valid_from": t.valid_from.isoformat(),
         "valid_to": t.valid_to.isoformat() if t.valid_to else None,
         "typical_contract_forms": list(t.typical_contract_forms),
@@ -249,10 +341,37 @@ def _who_may_claim(cat: Catalogue, t: Title, lang: str) -> str:
     return "; ".join(parts)
 
 
+def _cite(sources: list[Source], lang: str) -> str:
+    label = "source" if lang == "en" else "bron"
+    return f" ({label}: " + "; ".join(f"{s.document}, {s.section}" for s in sources) + ")"
+
+
+def _not_a_party(cat: Catalogue, professional: str, lang: str) -> list[str]:
+    """The contracting rule of each provider kind the professional works for, when none of
+    them is a contracting party (a network: seed 000 themes 2 and 7), with its source."""
+    kinds = [cat.provider_kinds[k] for k in cat.professionals[professional].provider_kinds]
+    if any(k.contracting_party for k in kinds):
+        return []
+    return [k.contracting_rule.get(lang) + _cite(k.sources, lang) for k in kinds]
+
+
+def _financed_by(cat: Catalogue, t: Title, lang: str) -> str:
+    law = cat.laws[t.law].name.get(lang)
+    return f"{law}, {cat.financer_kinds[t.financer_kind].name.get(lang).lower()}"
+
+
 def _reason(
-    cat: Catalogue, q: Query, year: int, lang: str, barred: list[Title], proposed_only: bool
+    cat: Catalogue,
+    q: Query,
+    year: int,
+    lang: str,
+    barred: list[Title],
+    included: list[Title],
+    proposed_only: bool,
 ) -> str:
-    """Why the professional may not claim: who may claim the titles that exist, that only
+    """Why the professional may not claim: the contracting rule when they work only for a
+    party that cannot contract; the integral titles that pay the activity within another
+    provider's line; who may claim the titles that exist (each with its source); that only
     proposals exist, or that no title covers the activity; plus titles of other years."""
     en = lang == "en"
     act = cat.activities[q.activity].name.get(lang)
@@ -260,7 +379,18 @@ def _reason(
     if q.specialty is not None:
         prof += f" ({cat.specialties[q.specialty].name.get(lang).lower()})"
     where = f" ({cat.settings[q.setting].name.get(lang).lower()})" if q.setting else ""
-    parts: list[str] = []
+    parts: list[str] = _not_a_party(cat, q.professional, lang)
+    for t in included:
+        who = _kinds(cat, _claimed_by(t, None), lang).lower()
+        parts.append(
+            f"'{act}'{where} is paid in {year} within {t.name} ({t.code}; "
+            f"{_financed_by(cat, t, lang)}), claimed by {who}; the {prof} does not claim it "
+            f"separately.{_cite(t.sources, lang)}"
+            if en
+            else f"'{act}'{where} wordt in {year} betaald binnen {t.name} ({t.code}; "
+            f"{_financed_by(cat, t, lang)}), gedeclareerd door {who}; de {prof} declareert het "
+            f"niet apart.{_cite(t.sources, lang)}"
+        )
     if barred:
         parts.append(
             f"The {prof} may not claim a payment title for '{act}'{where} in {year}."
@@ -269,7 +399,12 @@ def _reason(
         )
         for t in barred:
             who = _who_may_claim(cat, t, lang)
-            parts.append(f"{t.name} ({t.code}): " + (f"only {who}." if en else f"alleen {who}."))
+            parts.append(
+                f"{t.name} ({t.code}): "
+                + (f"only {who}" if en else f"alleen {who}")
+                + _cite(t.sources, lang)
+                + "."
+            )
             if t.gate_rule is not None:
                 parts.append(t.gate_rule.get(lang))
     elif proposed_only:
@@ -278,17 +413,18 @@ def _reason(
             if en
             else f"Voor '{act}'{where} bestaan in {year} alleen voorgestelde titels, die nog niet te declareren zijn."
         )
-    else:
+    elif not included:
         parts.append(
             f"No payment title covers '{act}'{where} in {year}."
             if en
             else f"Er is in {year} geen betaaltitel voor '{act}'{where}."
         )
+    acts = meant_activities(cat, q.activity, q.professional)
     other_years = sorted(
         (
             t
             for t in cat.titles.values()
-            if q.activity in t.activities
+            if any(a in t.activities for a in acts)
             and t.status != "proposed"
             and not t.valid_in(year)
             and (q.setting is None or q.setting in t.settings)
@@ -310,22 +446,29 @@ def ask(cat: Catalogue, q: Query, lang: str = "nl") -> dict[str, Any]:
     """Answer one question. Raises UnknownIdError for an id the catalogue does not know."""
     _check_ids(cat, q)
     year = q.year if q.year is not None else cat.meta.default_year
-    candidates = candidate_titles(cat, q.activity, q.setting, year)
-    chosen: list[tuple[Title, Claimant]] = []
+    candidates = candidate_titles(cat, q.activity, q.setting, year, q.professional)
+    acts = meant_activities(cat, q.activity, q.professional)
+    chosen: list[tuple[Title, Claimant | None]] = []
     barred: list[Title] = []
+    # titles that pay the activity within a line another provider claims (a GP's consult in
+    # an ELV stay): only asked about in a setting, as they pay only within their stay
+    included: list[Title] = []
     for t in candidates:
         c = claimant_for(cat, t, q.professional, q.specialty)
-        if c is None:
-            if t.status != "proposed":
-                barred.append(t)
-        else:
+        if c is not None:
             chosen.append((t, c))
+        elif t.status != "proposed" and included_in(t, acts):
+            if q.setting is not None:
+                included.append(t)
+        elif t.status != "proposed":
+            barred.append(t)
     chosen.sort(key=lambda tc: STATUS_ORDER[tc[0].status])
-    options = [_option(cat, t, c, q, year, lang) for t, c in chosen]
     eligible = any(t.status in CLAIMABLE_STATUSES for t, _ in chosen)
     reason = None
     if not eligible:
-        reason = _reason(cat, q, year, lang, barred, proposed_only=bool(chosen))
+        reason = _reason(cat, q, year, lang, barred, included, proposed_only=bool(chosen))
+    chosen += [(t, None) for t in included]
+    options = [_option(cat, t, c, q, year, lang) for t, c in chosen]
 
     codes = {t.code for t, _ in chosen} | {t.code for t in barred}
     sectors = {t.sector for t, _ in chosen}
@@ -335,7 +478,7 @@ def ask(cat: Catalogue, q: Query, lang: str = "nl") -> dict[str, Any]:
         if r.valid_in(year) and _applies(r.applies_to, q, None, codes, sectors)
     ]
     general_caveats = [
-        _caveat(b, year, cat, lang)
+        _caveat(b, year, cat, lang, _covered(b, q, None, codes, sectors))
         for b in cat.bottlenecks.values()
         if b.valid_in(year)
         and not (b.applies_to.titles or b.applies_to.sectors)

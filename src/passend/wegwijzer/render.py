@@ -44,6 +44,7 @@ LABELS = {
         "free": "vrij tarief",
         "no_tariff": "geen bedrag",
         "override": "eigen bedrag",
+        "included": "inbegrepen, niet apart te declareren",
     },
     "en": {
         "question": "Question",
@@ -77,6 +78,7 @@ LABELS = {
         "free": "free tariff",
         "no_tariff": "no amount",
         "override": "own amount",
+        "included": "included, not claimed separately",
     },
 }
 
@@ -179,7 +181,8 @@ def render_answer(answer: dict[str, Any], cat: Catalogue, console: Console) -> N
             seg = {s.id: s.name.get(lang) for s in cat.sectors[opt["sector"]].segments}
             sector += f", {seg[opt['segment']]}"
         grid.add_row(L["sector"], sector)
-        grid.add_row(L["status"], L[opt["status"]])
+        status = L[opt["status"]] + (f"; {L['included']}" if opt["included"] else "")
+        grid.add_row(L["status"], status)
         grid.add_row(L["contract"], L["yes"] if opt["contract_required"] else L["no"])
         grid.add_row(L["tariff"], _tariff(opt, lang))
         if opt["conditions"]:
