@@ -19,6 +19,10 @@ reference run (the baseline; without a reference the run is its own and S = 0 at
 The earned amount is paid by the financers in proportion to their spend to the providers in
 proportion to theirs, or all to ``payee`` (``shared_savings``); an owed amount flows back
 (``shared_loss``).
+
+Incentives (``passend simulate``): an add-on acts on the contract's totals (S against B), not
+per unit, so it has no marginal payment of one unit more or fewer and is left out of the
+incentive view; the base model answers for the unit.
 """
 
 from __future__ import annotations
