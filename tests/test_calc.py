@@ -65,6 +65,21 @@ def test_payment_factor_scales_the_payment() -> None:
     assert ss(900_000, payment_factor=D("0.9")).earned_cents == 45_000 * EUR
 
 
+def test_payment_factor_cuts_savings_paid_but_not_an_owed_loss() -> None:
+    """The payment factor applies to money paid to the provider (as the MSSP's sequestration
+    cut applies only to shared-savings payments); an owed loss is paid in full unless a
+    separate loss factor says otherwise."""
+    # loss 100,000 >= MLR 20,000: 0.4 x 100,000 = 40,000 (cap 50,000), in full at factor 0.98
+    assert ss(1_100_000, payment_factor=D("0.98")).owed_cents == 40_000 * EUR
+    # loss factor 0.5: 0.5 x 40,000 = 20,000
+    r = ss(1_100_000, payment_factor=D("0.98"), loss_factor=D("0.5"))
+    assert r.owed_cents == 20_000 * EUR
+    # savings 100,000: 0.5 x 100,000 = 50,000 x 0.98 = 49,000; the loss factor does not apply
+    assert ss(900_000, payment_factor=D("0.98"), loss_factor=D("0.5")).earned_cents == 49_000 * EUR
+    with pytest.raises(ValueError, match="loss_factor"):
+        ss(1_100_000, loss_factor=D("-0.1"))
+
+
 def test_two_sided_losses_inside_and_beyond_the_mlr() -> None:
     inside = ss(1_015_000)  # loss 15,000 < MLR 20,000
     assert (inside.owed_cents, inside.outcome) == (0, "within_mlr")
@@ -211,6 +226,24 @@ def test_calc_cli_json_contract() -> None:
         check=False,
     )
     assert bad.returncode == 2 and "benchmark" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_calc_shared_savings_loss_factor_option() -> None:
+    """``calc`` and ``settle`` agree: --payment-factor 0.98 leaves a two-sided loss in full
+    (B 1,000,000, A 1,100,000: 0.4 x 100,000 = 40,000 euros), --loss-factor 0.5 halves it."""
+    from typer.testing import CliRunner
+
+    from passend.cli import app
+
+    args = ["calc", "shared-savings", "--benchmark", "1000000", "--actual", "1100000"]
+    args += ["--mlr", "0.02", "--loss-sharing-rate", "0.4", "--loss-cap", "0.05"]
+    args += ["--payment-factor", "0.98", "--json"]
+    owed = []
+    for extra in ([], ["--loss-factor", "0.5"]):
+        res = CliRunner().invoke(app, args + extra)
+        assert res.exit_code == 0, res.output
+        owed.append(json.loads(res.output)["owed_cents"])
+    assert owed == [40_000 * EUR, 20_000 * EUR]
 
 
 def test_bundle_with_corridor_and_outliers() -> None:

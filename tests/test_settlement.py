@@ -922,6 +922,8 @@ SAVINGS = {  # contract -> (add-on params); each contract settles A = 950,000 (0
     "factor": "{benchmark_eur: 10000, msr: 0.05, sharing_rate: 0.5, quality_score: 0.8, savings_cap: 0.1, payment_factor: 0.5}",
     "payee": "{benchmark_eur: 10000, msr: 0.05, sharing_rate: 0.5, quality_score: 0.8, savings_cap: 0.1, payee: zg1}",
     "loss": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05, two_sided: true}",
+    "loss-factor": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05, two_sided: true, payment_factor: 0.98}",
+    "loss-factor-half": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05, two_sided: true, payment_factor: 0.98, loss_factor: 0.5}",
     "loss-in-mlr": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.06, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05, two_sided: true}",
     "loss-cap": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.01, two_sided: true}",
     "one-sided": "{benchmark_eur: 9000, msr: 0.05, mlr: 0.05, sharing_rate: 0.5, loss_sharing_rate: 0.4, savings_cap: 0.1, loss_cap: 0.05}",
@@ -978,6 +980,16 @@ def test_shared_savings_msr_caps_quality_and_two_sided_losses(tmp_path: Path, mo
             ("shared_loss", "loss-a", "cz", 12000),
             ("shared_loss", "loss-b", "vgz", 8000),
         ],
+        # payment factor 0.98 cuts savings paid, not the loss owed: 20,000 in full
+        "loss-factor": [
+            ("shared_loss", "loss-factor-a", "cz", 12000),
+            ("shared_loss", "loss-factor-b", "vgz", 8000),
+        ],
+        # loss factor 0.5: 0.5 x 20,000 = 10,000
+        "loss-factor-half": [
+            ("shared_loss", "loss-factor-half-a", "cz", 6000),
+            ("shared_loss", "loss-factor-half-b", "vgz", 4000),
+        ],
         # MLR 0.06 x 900,000 = 54,000 > 50,000: inside the corridor
         "loss-in-mlr": [],
         # loss cap 0.01 x 900,000 = 9,000
@@ -1000,6 +1012,8 @@ def test_shared_savings_msr_caps_quality_and_two_sided_losses(tmp_path: Path, mo
         "factor": "shared_savings",
         "payee": "shared_savings",
         "loss": "shared_loss",
+        "loss-factor": "shared_loss",
+        "loss-factor-half": "shared_loss",
         "loss-cap": "shared_loss",
     }
 
@@ -1809,3 +1823,104 @@ def test_incentive_units_are_exact_sums_rounded_half_up(tmp_path: Path) -> None:
     assert row["revenue_cents"] == 7500  # PxQ: 9375 / 1.25
     assert row["cost_cents"] == round(cost)
     assert row["margin_cents"] == round(7500 - cost)
+
+
+# --- incentives: the marginal payment each model answers ------------------------------------
+
+T_ADMISSION = 450_000  # one admission's tariff in cents
+T_ACP = 20_000  # one ACP conversation's tariff in cents
+
+
+def _incentives(tmp_path: Path, name: str, body: str, lines: list[dict[str, Any]]) -> dict:
+    """(provider kind, unit) -> (revenue, cost) cents of passend simulate's incentive table
+    for ``lines`` under the contract set ``body``."""
+    from passend.claims.declare import load_cost_prices
+    from passend.scenarios.results import incentives
+    from passend.settlement.costs import load_provider_costs
+
+    base = tmp_path / name
+    claims = write_claims_dir(base / "claims", lines, None)
+    pop = write_population(base / "pop", PATIENTS_4)
+    ls = load_contract_set(contract_file(base, body), catalogue())
+    t = incentives(
+        claims / "claims.parquet",
+        ls,
+        pq.read_table(pop / "patients.parquet"),
+        pq.read_table(pop / "providers.parquet"),
+        load_cost_prices(),
+        load_provider_costs(),
+    )
+    return {
+        (r["provider_kind"], r["unit"]): (r["revenue_cents"], r["cost_cents"])
+        for r in t.to_pylist()
+    }
+
+
+def _admission(patient: str = "p1") -> dict[str, Any]:
+    return line(
+        "h1",
+        "cz",
+        T_ADMISSION,
+        patient=patient,
+        sector="medical_specialist_care",
+        activity="hospital_admission",
+        professional="medical_specialist",
+        setting="hospital",
+    )
+
+
+def _scoped(model: str, params: str) -> str:
+    return (
+        "contracts:\n"
+        f"  - {{id: c, scope: {{provider_ids: [h1]}}, model: {model}, params: {params}}}\n"
+    )
+
+
+def test_incentives_differ_across_pxq_bundle_and_capitation_as_their_formulas_say(
+    tmp_path: Path,
+) -> None:
+    """One avoided admission of tariff T = 4,500.00 euros at the hospital h1, every contract at
+    tariff share 0.9 (price 0.9 x T = 405,000 cents):
+    - PxQ: the hospital loses the price, 405,000;
+    - a bundle with the hospital as principal (hoofdaannemer): the price per patient is
+      fixed, the hospital loses nothing;
+    - capitation with the network as principal: the network pays the hospital its lines
+      (subcontract), so the hospital loses 405,000 and the network saves it (+405,000)."""
+    lines = [_admission()]
+    pxq = _incentives(tmp_path, "pxq", _scoped("fee_for_service", "{tariff_share: 0.9}"), lines)
+    bundle = _incentives(
+        tmp_path,
+        "bundle",
+        _scoped("bundle", "{tariff_share: 0.9, principal: h1, price_factor_of_reference: 1}"),
+        lines,
+    )
+    cap = _incentives(
+        tmp_path,
+        "capitation",
+        _scoped("population", "{tariff_share: 0.9, principal: net1, rate_eur: 100}"),
+        lines,
+    )
+    price = 9 * T_ADMISSION // 10  # 405,000
+    key = ("hospital", "avoided_admission")
+    assert pxq[key][0] == -price
+    assert bundle[key][0] == 0
+    assert cap[key][0] == -price
+    assert cap[("network", "avoided_admission")] == (price, 0)
+    assert ("network", "avoided_admission") not in pxq
+    assert pxq[key][1] == bundle[key][1] == cap[key][1] < 0  # the same variable cost saved
+
+
+def test_incentives_of_a_revenue_cap_met_exactly(tmp_path: Path) -> None:
+    """A cap at the reference's claims (share 1; the lines' run is its own reference) with
+    above_cap_share 0.25: the cap binds for one unit more, not for one fewer. An avoided
+    admission loses its price (450,000); an extra ACP conversation (20,000) earns 0.25 x
+    20,000 = 5,000. PxQ pays 20,000 for it."""
+    lines = [_admission(), line("h1", "cz", T_ACP, activity="advance_care_planning")]
+    body = _scoped(
+        "revenue_cap", "{cap_share_of_reference: 1, above_cap_share: 0.25, exempt_terminal: false}"
+    )
+    got = _incentives(tmp_path, "cap", body, lines)
+    assert got[("hospital", "avoided_admission")][0] == -T_ADMISSION
+    assert got[("hospital", "extra_acp")][0] == T_ACP // 4
+    pxq = _incentives(tmp_path, "pxq", "contracts: []\n", lines)
+    assert pxq[("hospital", "extra_acp")][0] == T_ACP

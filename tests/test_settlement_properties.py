@@ -357,6 +357,7 @@ def _savings_params(draw: st.DrawFn, benchmark: int) -> shared_savings.Params:
         savings_cap=draw(rates),
         loss_cap=draw(rates),
         payment_factor=draw(st.sampled_from(["0", "0.5", "1"])),
+        loss_factor=draw(st.sampled_from(["0", "0.5", "1"])),
         two_sided=draw(st.booleans()),
         payee=draw(st.sampled_from([None, "zg1"])),
     )
@@ -397,9 +398,10 @@ def test_shared_savings_never_decrease_when_spending_falls(data, rows, benchmark
 def test_shared_savings_and_losses_never_exceed_their_caps(data, rows, benchmark) -> None:
     p = _savings_params(data.draw, benchmark)
     earned, owed = _net_to_providers(p, rows)
-    pf = Fraction(p.payment_factor)
+    pf, lf = Fraction(p.payment_factor), Fraction(p.loss_factor)
     assert earned <= _round(Fraction(p.savings_cap) * benchmark * pf)
-    assert owed <= _round(Fraction(p.loss_cap) * benchmark * pf)
+    # the payment factor scales only savings paid; an owed loss only by the loss factor
+    assert owed <= _round(Fraction(p.loss_cap) * benchmark * lf)
     assert earned == 0 or owed == 0
     if pf <= 1:
         assert earned <= Fraction(p.savings_cap) * benchmark + Fraction(1, 2)

@@ -31,7 +31,8 @@ from passend.claims.declare import CostPrices
 from passend.settlement.contracts import LoadedSet
 from passend.settlement.costs import ProviderCosts
 from passend.settlement.engine import DEFAULT_ID, assign_contracts
-from passend.settlement.frame import PrincipalParams
+from passend.settlement.frame import MARGINAL_COLUMNS, Margin, PrincipalParams
+from passend.settlement.models import BASE
 
 GROUP_OF_KIND = {
     "health_insurer": "health_insurer",
@@ -52,8 +53,9 @@ MARGINAL_UNITS = [
     ("extra_nursing_hour", "nursing", 1),
 ]
 UNFUNDED_ID = "(unfunded)"
-PAYS_PER_LINE = {"fee_for_service", "revenue_cap", "integral_hourly_rate"}
-PRINCIPAL_MODELS = {"bundle", "population", "network"}
+SIGN_OF = {activity: sign for _, activity, sign in MARGINAL_UNITS} | {"hospital_day": -1}
+"""The direction each activity is asked in (an admission's inpatient days go with it)."""
+LINE_KEYS = ("contract_id", "provider_kind", "provider_id", "activity", "professional")
 
 
 def groups(stakeholders: pa.Table) -> pa.Table:
@@ -139,6 +141,29 @@ def outcomes(pop_dir: Path) -> list[dict[str, Any]]:
     return out
 
 
+def _marginal_lines(
+    t: ibis.Table, ls: LoadedSet, providers: pa.Table | None
+) -> tuple[ibis.Table | None, dict[str, str]]:
+    """Every claim line of the marginal units with what one unit more (extra units) or fewer
+    (avoided units) pays, as the model of the contract that settles it answers
+    (``models.<model>.marginal``, given all the contract's lines: caps and norms bind on the
+    pair's totals). Also the principal of each contract that has one."""
+    ids = [(c.id, c.model) for c in ls.cs.contracts] + [(DEFAULT_ID, ls.cs.default.model)]
+    parts, principals = [], {}
+    for cid, model in ids:
+        p = ls.params[cid]
+        principal = p.principal_in(providers, cid) if isinstance(p, PrincipalParams) else None
+        if principal is not None:
+            principals[cid] = principal
+        lines = t.filter(t.contract_id == cid)
+        for direction in (1, -1):
+            acts = [a for a, sign in SIGN_OF.items() if sign == direction]
+            m = BASE[model].marginal(lines, p, Margin(cid, direction, principal))
+            m = m.filter(m.activity.isin(acts) & m.provider_kind.notnull())
+            parts.append(m.select(*LINE_KEYS, "unit", "quantity", *MARGINAL_COLUMNS))
+    return (ibis.union(*parts, distinct=False) if parts else None), principals
+
+
 @db.on_session
 def incentives(
     claims_file: Path,
@@ -151,29 +176,33 @@ def incentives(
     """Marginal revenue, cost and margin per provider kind of one unit of each activity of
     MARGINAL_UNITS under the contract set, from the baseline's claim lines:
 
-        revenue per unit = price of the activity's lines / units (unfunded work counts with
-                           price 0), where the contract pays per
-                           line (PxQ, revenue cap below the cap, hourly rate) or the provider
-                           is a subcontractor of a principal (bundle, capitation, network);
-                           0 when a lump sum or the principal's own price covers it
+        revenue per unit = what the model of the contract that settles the unit's lines pays
+                           for one unit more (extra units) or fewer (avoided units)
+                           (``models.<model>.marginal``: PxQ its price at the tariff share, a
+                           revenue cap the share above the cap where it binds, an hourly rate
+                           less the payback above the norm, a lump sum or availability 0
+                           within the corridor, a bundle or capitation 0 to the principal and
+                           the subcontract price to the others, ...) / units; unfunded work 0
         cost per unit    = variable share of the kind x cost price of the unit
         margin per unit  = sign x (revenue - cost)      (sign -1 for an avoided unit)
+    A unit at a subcontractor also counts for the principal's kind, with what it pays or
+    saves the principal (cost 0: the principal does not deliver it): who keeps the savings.
     An admission counts with its inpatient days (their revenue and cost per admission).
-    Caps, corridors and add-ons act on totals and are left out of this marginal view."""
+    Add-ons (shared savings, pay for performance) act on totals and are left out."""
     con = db.session()
     claims = con.read_parquet(str(claims_file), table_name="claims")
     t = assign_contracts(claims, ls, patients, providers, with_kind=True)
-    acts = [a for _, a, _ in MARGINAL_UNITS] + ["hospital_day"]
-    t = t.filter(t.activity.isin(acts) & t.provider_kind.notnull())
+    acts = list(SIGN_OF)
+    m, principal_of = _marginal_lines(t, ls, providers)
+    assert m is not None  # the default contract answers at least
     # units as exact integer sums (minutes apart), not float sums: a float sum depends on the
     # order DuckDB's threads add in, and the figures must not depend on the thread count
-    is_min = t.unit == "minutes"
-    g = t.group_by(
-        "contract_id", "provider_kind", "provider_id", "activity", "professional"
-    ).aggregate(
-        price=t.amount_cents.sum().cast("int64"),
-        minutes=ibis.ifelse(is_min, t.quantity, 0).sum().cast("int64"),
-        other=ibis.ifelse(is_min, 0, t.quantity).sum().cast("int64"),
+    is_min = m.unit == "minutes"
+    g = m.group_by(*LINE_KEYS).aggregate(
+        price=m.to_provider.sum().cast("int64"),
+        to_principal=m.to_principal.sum().cast("int64"),
+        minutes=ibis.ifelse(is_min, m.quantity, 0).sum().cast("int64"),
+        other=ibis.ifelse(is_min, 0, m.quantity).sum().cast("int64"),
     )
     rows = g.to_pyarrow().to_pylist()  # aggregated groups, not claim lines
     unfunded = claims_file.parent / "unfunded.parquet"
@@ -189,27 +218,32 @@ def incentives(
             other=ibis.ifelse(u_min, 0, u.quantity).sum().cast("int64"),
         )
         for r in ug.to_pyarrow().to_pylist():  # aggregated groups
-            rows.append({**r, "contract_id": UNFUNDED_ID, "price": 0})
-    model_of = {c.id: c.model for c in ls.cs.contracts}
-    principal_of: dict[str, str | None] = {}
-    for c in ls.cs.contracts:
-        p = ls.params[c.id]
-        if isinstance(p, PrincipalParams):
-            principal_of[c.id] = p.principal_in(providers, c.id)
+            rows.append({**r, "contract_id": UNFUNDED_ID, "price": 0, "to_principal": 0})
+    kind_of = (
+        dict(
+            zip(
+                providers["provider_id"].to_pylist(),
+                providers["provider_kind"].to_pylist(),
+                strict=True,
+            )
+        )
+        if providers is not None
+        else {}
+    )
     acc: dict[tuple[str, str], dict[str, Any]] = {}
     # in a fixed order (the engine returns groups in any order): the float cost sums below
     # then do not depend on it
-    keys = ("contract_id", "provider_kind", "provider_id", "activity", "professional")
-    for r in sorted(rows, key=lambda r: tuple(r[k] for k in keys)):
+    for r in sorted(rows, key=lambda r: tuple(r[k] for k in LINE_KEYS)):
         units = Fraction(r["other"]) + Fraction(r["minutes"], 60)
-        cid = r["contract_id"]
-        model = model_of.get(cid, ls.cs.default.model) if cid != DEFAULT_ID else ls.cs.default.model
-        if model in PAYS_PER_LINE or (
-            model in PRINCIPAL_MODELS and r["provider_id"] != principal_of.get(cid)
-        ):
-            paid = r["price"]
-        else:
-            paid = 0
+        principal = principal_of.get(r["contract_id"])
+        if principal is not None and principal != r["provider_id"] and principal in kind_of:
+            # the principal pays (or saves) the subcontract of another's unit
+            a = acc.setdefault(
+                (kind_of[principal], r["activity"]),
+                {"paid": 0, "units": Fraction(0), "cost": 0.0},
+            )
+            a["paid"] += r["to_principal"]
+            a["units"] += units
         unit_minutes = (
             60
             if r["activity"] == "nursing"
@@ -226,7 +260,7 @@ def incentives(
         a = acc.setdefault(
             (r["provider_kind"], r["activity"]), {"paid": 0, "units": Fraction(0), "cost": 0.0}
         )
-        a["paid"] += paid
+        a["paid"] += r["price"]
         a["units"] += units
         a["cost"] += var * float(units)
     for (kind, act), a in list(acc.items()):

@@ -96,7 +96,11 @@ def shared_savings_cmd(
     savings_cap: Rate = "1",
     loss_cap: Rate = "1",
     payment_factor: Annotated[
-        str, typer.Option(help="Final payment adjustment factor (1 = none).")
+        str,
+        typer.Option(help="Adjustment factor of earned savings paid to the provider (1 = none)."),
+    ] = "1",
+    loss_factor: Annotated[
+        str, typer.Option(help="Adjustment factor of an owed loss (1 = the loss share in full).")
     ] = "1",
     one_sided: Annotated[bool, typer.Option(help="No loss sharing.")] = False,
     json_: JsonOpt = False,
@@ -116,6 +120,7 @@ def shared_savings_cmd(
         d(loss_cap, "loss-cap"),
         d(payment_factor, "payment-factor"),
         two_sided=not one_sided,
+        loss_factor=d(loss_factor, "loss-factor"),
     )
     _show("Shared savings", r.as_dict(), json_)
 

@@ -339,6 +339,62 @@ def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> lis
     return [ledger_union(claims, patient_share)]
 
 
+@dataclass(frozen=True)
+class Margin:
+    """What a model's ``marginal(lines, params, margin) -> lines with MARGINAL_COLUMNS`` is
+    asked (DESIGN section 7, incentives): what one unit more
+    (``direction`` 1) or one unit fewer (-1) of each of the contract's claim lines pays, as
+    payment per unit in that direction: (payment after the move - payment now) / direction,
+    times the line's units. So under PxQ a line of price c answers c both ways, and one
+    avoided unit loses c. The lines are the claim lines the contract settles (``CLAIMS``'s
+    columns, ``contract_id``, ``provider_kind`` and the patient's ``death_date``) of a run
+    that is its own reference (the baseline): caps, lump sums, prices and rates set from the
+    reference are at the level of these lines. ``principal``: the contract's principal
+    contractor (hoofdaannemer) or coordinator, for the models that have one."""
+
+    contract_id: str
+    direction: int
+    principal: str | None = None
+
+
+MARGINAL_COLUMNS = ("to_provider", "to_principal")
+"""The columns a model's ``marginal`` adds to the lines it is given (integer cents per line):
+``to_provider``, to the line's provider for the line's units; ``to_principal``, to the
+contract's principal when it is not the line's provider (negative: it pays more, e.g. one
+subcontract more; 0 for the models without a principal)."""
+
+
+def marginal_pay(lines: ibis.Table, to_provider: Any, to_principal: Any = 0) -> ibis.Table:
+    """The lines with the ``MARGINAL_COLUMNS`` a model's ``marginal`` answers (Ibis values
+    or integers)."""
+
+    def cents(v: Any) -> ibis.Value:
+        return ibis.literal(v, "int64") if isinstance(v, int) else v.cast("int64")
+
+    return lines.mutate(to_provider=cents(to_provider), to_principal=cents(to_principal))
+
+
+def line_price(lines: ibis.Table, p: ModelParams) -> ibis.Value:
+    """Each claim line at the contract's tariff share, rounded half away from zero once per
+    line (as the settlement prices it, ``engine._lines``)."""
+    return mul_share(lines.amount_cents, Decimal(p.tariff_share))
+
+
+def at_price(lines: ibis.Table, p: ModelParams) -> ibis.Table:
+    """Every line paid at its price to its provider: the marginal payment of the models that
+    pay per line (PxQ; the revenue cap below the cap)."""
+    return marginal_pay(lines, line_price(lines, p))
+
+
+def in_terminal_phase(lines: ibis.Table, days: int) -> ibis.Value:
+    """A claim line within ``days`` before the patient's death (the terminal phase of the
+    AZWA exemptions; as ``engine._lines`` marks it): False without a death date."""
+    if days <= 0:
+        return ibis.literal(False)
+    near = lines.service_date > lines.death_date - ibis.interval(days=days)
+    return (lines.death_date.notnull() & near).fill_null(False)
+
+
 def empty(schema: pa.Schema) -> pa.Table:
     return schema.empty_table()
 
@@ -347,19 +403,25 @@ __all__ = [
     "ADJUSTMENTS",
     "BASIS",
     "LEDGER",
+    "MARGINAL_COLUMNS",
     "RECONCILIATION",
     "Ctx",
+    "Margin",
     "ModelParams",
     "Part",
     "PrincipalParams",
     "adjustment",
+    "at_price",
     "base_spend",
     "book",
     "book_spread",
     "empty",
+    "in_terminal_phase",
     "ledger_expr",
     "ledger_rows",
     "ledger_union",
+    "line_price",
+    "marginal_pay",
     "movement",
     "mul_share",
     "pay_lines",
@@ -369,6 +431,7 @@ __all__ = [
     "recon_from_sums",
     "recon_rows",
     "spread",
+    "subcontracted",
     "subcontracts",
 ]
 
@@ -447,6 +510,15 @@ def subcontracts(
     )
     total = t.price_cents.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
     return rows, adjustment(contract_id, model, "subcontract", principal, "*", int(total), {})
+
+
+def subcontracted(lines: ibis.Table, p: ModelParams, m: Margin) -> ibis.Table:
+    """The marginal payment where a principal pays every other provider its lines at the
+    contract's price (``subcontracts``): nothing to the principal's own lines, the price to a
+    subcontractor's, paid by the principal (bundle, capitation)."""
+    price = line_price(lines, p)
+    other = lines.provider_id != ibis.literal(m.principal, "string")
+    return marginal_pay(lines, ibis.ifelse(other, price, 0), ibis.ifelse(other, -price, 0))
 
 
 FINANCER_KINDS = ("health_insurer", "care_office", "municipality", "government")

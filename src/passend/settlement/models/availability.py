@@ -26,14 +26,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import ibis
 from pydantic import BaseModel, ConfigDict, Field
 
 from passend.catalogue.schema import Route
 from passend.settlement.frame import (
     Ctx,
+    Margin,
     Part,
     PrincipalParams,
     book,
+    marginal_pay,
     movement,
     providers_of_kind,
 )
@@ -55,6 +58,11 @@ class Params(BaseModel):
     payee_kind: str | None = None
     shares: dict[str, Decimal] | None = None
     """financer_id -> share; default: the health insurers' shares of the insured."""
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """A budget is independent of volume: one unit more or fewer pays nothing."""
+    return marginal_pay(lines, 0)
 
 
 def apply_budget(ctx: Ctx, budget_id: str, model: str, p: Params) -> Part:

@@ -35,6 +35,7 @@ from pydantic import Field, model_validator
 from passend import db
 from passend.settlement.frame import (
     Ctx,
+    Margin,
     Part,
     PrincipalParams,
     adjustment,
@@ -43,6 +44,7 @@ from passend.settlement.frame import (
     movement,
     per_patient,
     recon_from_sums,
+    subcontracted,
     subcontracts,
 )
 from passend.settlement.money import euros_to_cents, round_cents
@@ -134,6 +136,22 @@ def class_prices(ctx: Ctx, contract_id: str, p: Params, classes: list[str]) -> d
         claims, pats = (r["claims_cents"], r["patients"]) if r else (total, n)
         out[c] = round_cents(p.price_factor_of_reference * Decimal(claims) / pats) if pats else 0
     return out
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """What one unit more or fewer pays: the principal's own lines nothing (the price per patient is
+    fixed: the principal keeps the result), another provider's lines their price, which the
+    principal pays them (``subcontract``) and so loses:
+
+        to_provider  = 0                      the principal's own line
+                     = price_line             a subcontractor's line
+        to_principal = -price_line            a subcontractor's line (one subcontract more)
+    So the consortium as a whole (principal and subcontractors) gains nothing from a unit
+    more and loses nothing by one fewer: the principal keeps what a subcontractor loses.
+    Left out of this view: the risk corridor (it acts on the insurer's total; the lines' run
+    is its own reference, so its result is 0) and the outlier carve-out (per patient above
+    the threshold the insurer pays the principal the excess, PxQ)."""
+    return subcontracted(lines, p, m)
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

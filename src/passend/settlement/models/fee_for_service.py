@@ -23,7 +23,15 @@ from decimal import Decimal
 import ibis
 from pydantic import Field
 
-from passend.settlement.frame import Ctx, ModelParams, Part, pay_lines, recon_from_sums
+from passend.settlement.frame import (
+    Ctx,
+    Margin,
+    ModelParams,
+    Part,
+    at_price,
+    pay_lines,
+    recon_from_sums,
+)
 
 NAME = "fee_for_service"
 
@@ -35,6 +43,17 @@ class Params(ModelParams):
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     return pxq_lines(ctx, lines, contract_id, NAME)
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """One unit more or fewer pays its provider the line's price, both ways:
+
+        marginal = price_line = round(amount_line * tariff_share)
+
+    Non-contracted care too: the financer pays ``non_contracted_share`` of the price and the
+    patient the rest, so the provider receives the whole price (the financer's own margin
+    is the share)."""
+    return at_price(lines, p)
 
 
 def pxq_lines(ctx: Ctx, lines: ibis.Table, contract_id: str, model: str) -> Part:

@@ -35,11 +35,16 @@ from pydantic import Field
 from passend import db
 from passend.settlement.frame import (
     Ctx,
+    Margin,
     ModelParams,
     Part,
     book,
+    in_terminal_phase,
     ledger_rows,
+    line_price,
+    marginal_pay,
     movement,
+    mul_share,
     ratio,
     recon_rows,
 )
@@ -139,6 +144,58 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
         derived, (t.provider_id == derived.r_provider) & (t.financer_id == derived.r_financer)
     )
     return j.select("provider_id", "financer_id", rate_cents=j.rate_cents.fill_null(0)).to_pyarrow()
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """What one hour more or fewer pays its provider: the rate per hour, less the payback
+    where the provider x financer pair is above the norm (each extra hour is excess then):
+
+        marginal = rate * hours_line                                 at or under the norm
+                 = (1 - payback_share) * rate * hours_line           above it (tested lines)
+    Lines not in minutes: their price. Terminal clients' hours (AZWA exclusion) are never
+    paid back. The rate is ``rate_eur`` or the pair's claims value per hour (the lines' run is
+    its own reference). Left out of this view: the client-month an hour may add (one hour
+    more is read as one more hour for a client already in care that month) and a pair that
+    one hour would move across the norm."""
+    is_min = lines.unit == "minutes"
+    pair = ibis.window(group_by=[lines.provider_id, lines.financer_id])
+    if p.rate_eur is not None:
+        rate = ibis.literal(euros_to_cents(p.rate_eur, "rate_eur"), "int64")
+    else:
+        mins = ibis.ifelse(is_min, lines.quantity, 0).sum().over(pair)
+        value = ibis.ifelse(is_min, lines.amount_cents, 0).sum().over(pair)
+        rate = ibis.ifelse(mins > 0, db.floor_div(value * 60 * 2 + mins, mins * 2), 0)
+    hourly = db.floor_div(lines.quantity * rate * 2 + 60, 120)
+    terminal = in_terminal_phase(lines, p.terminal_days)
+    t = lines.mutate(
+        _paid=ibis.ifelse(is_min, hourly, line_price(lines, p)).cast("int64"),
+        _term=terminal,
+        _tested=is_min & ~terminal if p.exclude_terminal else is_min,
+        _month=lines.service_date.truncate("M"),
+    )
+    helpers = ("_paid", "_term", "_tested", "_month")
+    if p.payback_share == 0:
+        return marginal_pay(t, t._paid).drop(*helpers)
+    # client-months per pair: months with a line, less the months with a terminal line
+    cm = t.filter(t.patient_id.notnull())
+    cm = cm.group_by("provider_id", "financer_id", "patient_id", "_month").aggregate(
+        _terminal=cm._term.max()
+    )
+    cm = cm.group_by(c_provider="provider_id", c_financer="financer_id").aggregate(
+        c_months=cm.count(), c_t_months=ibis.ifelse(cm._terminal, 1, 0).sum()
+    )
+    j = t.left_join(cm, (t.provider_id == cm.c_provider) & (t.financer_id == cm.c_financer))
+    months = j.c_months.fill_null(0) - (j.c_t_months.fill_null(0) if p.exclude_terminal else 0)
+    tested_minutes = (
+        ibis.ifelse(j._tested, j.quantity, 0)
+        .sum()
+        .over(ibis.window(group_by=[j.provider_id, j.financer_id]))
+    )
+    n, d = ratio(p.norm_hours_per_client_month)
+    above = tested_minutes * d > months * (60 * n)
+    payback = ibis.ifelse(above & j._tested, mul_share(j._paid, p.payback_share), 0)
+    out = marginal_pay(j, j._paid - payback)
+    return out.drop(*helpers, "c_provider", "c_financer", "c_months", "c_t_months")
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

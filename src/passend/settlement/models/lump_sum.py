@@ -26,7 +26,17 @@ from typing import Any
 import ibis
 from pydantic import Field, model_validator
 
-from passend.settlement.frame import Ctx, ModelParams, Part, book, movement, recon_from_sums
+from passend.settlement.frame import (
+    Ctx,
+    Margin,
+    ModelParams,
+    Part,
+    book,
+    marginal_pay,
+    movement,
+    mul_share,
+    recon_from_sums,
+)
 from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
 
 NAME = "lump_sum"
@@ -93,6 +103,19 @@ def _values(rows: list[dict]) -> dict[str, dict[tuple[str, str], int]]:
             r["claims_cents"]
         )
     return out
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """What one unit more or fewer pays its provider: nothing within the corridor (the amount
+    is fixed), ``corridor_share`` x the line's claims value beyond it (the deviation is
+    measured in claims value):
+
+        marginal = 0                                  no corridor, or |deviation| <= band
+                 = corridor_share * amount_line       |deviation| > band
+    The lines' run is its own reference, so the deviation is 0: beyond the band only when the
+    corridor is 0 (every unit settled at the share)."""
+    beyond = p.corridor is not None and p.corridor == 0
+    return marginal_pay(lines, mul_share(lines.amount_cents, p.corridor_share) if beyond else 0)
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

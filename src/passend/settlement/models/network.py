@@ -26,10 +26,13 @@ from pydantic import Field
 from passend import db
 from passend.settlement.frame import (
     Ctx,
+    Margin,
     Part,
     PrincipalParams,
     adjustment,
     ledger_rows,
+    line_price,
+    marginal_pay,
     per_patient,
     recon_from_sums,
 )
@@ -62,6 +65,65 @@ def split_contributions(lines: ibis.Table, product: ibis.Table) -> ibis.Table:
         "provider_id",
         share=(j.base + ibis.ifelse(rank < j.left, 1, 0)).cast("int64"),
     )
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """What one line more or fewer (direction d) pays, from the split's formula with the
+    line's price c added to its provider's weight (per patient; w_i the provider's weight,
+    W the patient's total, w_c the coordinator's):
+
+        without product_price: product = W, so share_i = w_i: every provider, the coordinator
+                               too, gets the line's price (to_principal 0)
+        with product_price P:  to_provider  = P * ((w_i + d c) / (W + d c) - w_i / W) / d
+                               to_principal = P * (w_c / (W + d c) - w_c / W) / d
+                                              (the coordinator's share, for another's line)
+    Rounded half away from zero per line. The coordination fee is per patient (0 at the
+    margin); non-patient-bound lines are not paid by the product (0). The cents the largest
+    remainders move are left out."""
+    price = line_price(lines, p)
+    bound = lines.patient_id.notnull()
+    if p.product_price_eur is None:
+        return marginal_pay(lines, ibis.ifelse(bound, price, 0))
+    product = euros_to_cents(p.product_price_eur, "product_price_eur")
+    t = lines.mutate(_price=price)
+    b = t.filter(t.patient_id.notnull())
+    w = b.group_by(w_patient=b.patient_id, w_provider=b.provider_id).aggregate(
+        w=ibis.greatest(b._price.sum(), 0)
+    )
+    return _share_change(t, w, product, m)
+
+
+def _share_change(t: ibis.Table, w: ibis.Table, product: int, m: Margin) -> ibis.Table:
+    """``marginal`` with a fixed product: the change in the shares, per line."""
+    tot = w.group_by(s_patient="w_patient").aggregate(
+        big_w=w.w.sum(),
+        w_c=ibis.ifelse(w.w_provider == m.principal, w.w, 0).sum(),
+    )
+    j = t.left_join(w, (t.patient_id == w.w_patient) & (t.provider_id == w.w_provider))
+    j = j.left_join(tot, j.patient_id == tot.s_patient)
+    d = m.direction
+    wi, big_w, w_c = j.w.fill_null(0), j.big_w.fill_null(0), j.w_c.fill_null(0)
+    dc = (j._price * d).cast("float64")
+    new_w = big_w + dc
+
+    def share(num: ibis.Value, den: ibis.Value) -> ibis.Value:
+        return ibis.ifelse(den > 0, num.cast("float64") * product / den, 0.0)
+
+    to_provider = (share(ibis.greatest(wi + dc, 0), new_w) - share(wi, big_w)) / d
+    to_principal = (share(w_c, new_w) - share(w_c, big_w)) / d
+    own = j.provider_id == m.principal
+    bound = j.patient_id.notnull()
+    out = marginal_pay(
+        j,
+        ibis.ifelse(bound, _round(to_provider), 0),
+        ibis.ifelse(bound & ~own, _round(to_principal), 0),
+    )
+    return out.drop("_price", "w_patient", "w_provider", "w", "s_patient", "big_w", "w_c")
+
+
+def _round(x: ibis.Value) -> ibis.Value:
+    """Half away from zero to the cent."""
+    return ibis.ifelse(x < 0, -((-x + 0.5).floor()), (x + 0.5).floor())
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

@@ -25,6 +25,10 @@ The pool is ``pool_eur`` or ``pool_share`` x the contract's base spend. The bonu
 the financers in proportion to their spend to the providers (or ``payee``): ``p4p_bonus``; a
 malus flows back (``p4p_malus``). ``budget_neutral``: the pool is first withheld from the base
 payments (``p4p_withhold``), so that only the score moves money between the parties.
+
+Incentives (``passend simulate``): an add-on acts on the contract's totals (the score, the
+pool), not per unit, so it has no marginal payment of one unit more or fewer and is left out
+of the incentive view; the base model answers for the unit.
 """
 
 from __future__ import annotations

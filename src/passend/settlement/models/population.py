@@ -26,11 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from passend.settlement.frame import (
     Ctx,
+    Margin,
     Part,
     PrincipalParams,
     book,
     movement,
     recon_from_sums,
+    subcontracted,
     subcontracts,
 )
 from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
@@ -101,6 +103,21 @@ def _members(ctx: Ctx, contract_id: str) -> dict[tuple[str, str], int]:
         if f["financer_kind"] == "health_insurer"
     }
     return split_by_shares(ctx.inhabitants, shares)
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """What one unit more or fewer pays: the principal's own lines nothing (the amount per inhabitant is
+    fixed: the principal keeps the result), another provider's lines their price, which the
+    principal pays them (``subcontract``) and so loses:
+
+        to_provider  = 0                      the principal's own line
+                     = price_line             a subcontractor's line
+        to_principal = -price_line            a subcontractor's line (one subcontract more)
+    So the consortium as a whole (principal and subcontractors) gains nothing from a unit
+    more and loses nothing by one fewer: the principal keeps what a subcontractor loses.
+    The quality bonus is the pay-for-performance add-on, which acts on totals and is left
+    out."""
+    return subcontracted(lines, p, m)
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

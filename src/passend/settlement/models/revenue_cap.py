@@ -31,10 +31,15 @@ from pydantic import Field, model_validator
 
 from passend.settlement.frame import (
     Ctx,
+    Margin,
     ModelParams,
     Part,
     book,
+    in_terminal_phase,
+    line_price,
+    marginal_pay,
     movement,
+    mul_share,
 )
 from passend.settlement.models.fee_for_service import pxq_lines
 from passend.settlement.money import euros_to_cents, round_cents
@@ -102,6 +107,43 @@ class Params(ModelParams):
         if any(v < 0 for caps in (self.caps_eur or {}).values() for v in caps.values()):
             raise ValueError("caps_eur must not be negative")
         return self
+
+
+def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
+    """What one unit more or fewer pays its provider: the line's price while the cap does not
+    bind, ``above_cap_share`` x the price where it binds; exempt terminal care always its
+    price. Per provider x financer (the lines' run is its own reference, so the cap of
+    ``cap_share_of_reference`` is that share of the pair's claims value):
+
+        capped   = sum of the pair's prices, exempt lines left out
+        binds    = capped >= cap   for one unit more     (the next unit is above the cap)
+                   capped >  cap   for one unit fewer    (the last unit was above the cap)
+        marginal = above_cap_share * price_line   when binds and the line is not exempt
+                 = price_line                      otherwise (also a pair without a cap)
+
+    At a cap set at the reference's volume (share 1) an avoided unit loses its price and an
+    extra unit earns only the share: the asymmetry of a cap met exactly."""
+    price = line_price(lines, p)
+    exempt = in_terminal_phase(lines, p.terminal_days if p.exempt_terminal else 0)
+    pair = ibis.window(group_by=[lines.provider_id, lines.financer_id])
+    capped = ibis.ifelse(exempt, 0, price).sum().over(pair)
+    if p.caps_eur is None:
+        assert p.cap_share_of_reference is not None
+        cap = mul_share(lines.amount_cents.sum().over(pair), p.cap_share_of_reference)
+    else:
+        caps = [
+            (
+                (lines.provider_id == prov) & (lines.financer_id == fin),
+                euros_to_cents(eur, f"caps_eur.{prov}.{fin}"),
+            )
+            for prov, by_fin in sorted(p.caps_eur.items())
+            for fin, eur in sorted(by_fin.items())
+        ]
+        cap = ibis.cases(*caps, else_=ibis.null("int64")) if caps else ibis.null("int64")
+    binds = (capped >= cap) if m.direction > 0 else (capped > cap)
+    binds = binds.fill_null(False) & ~exempt
+    paid = ibis.ifelse(binds, mul_share(price, p.above_cap_share), price).cast("int64")
+    return marginal_pay(lines, paid)
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

@@ -7,11 +7,13 @@ Savings Program is the best-documented instance):
     S = B - A                                   savings: benchmark minus actual spending
     earned = min(sharing_rate * quality_score * S, savings_cap * B) * payment_factor
              when S >= MSR * B (minimum savings rate), else 0
-    owed   = min(loss_sharing_rate * (-S), loss_cap * B) * payment_factor
+    owed   = min(loss_sharing_rate * (-S), loss_cap * B) * loss_factor
              when -S >= MLR * B (minimum loss rate) and the contract is two-sided, else 0
 
 Each amount is rounded half away from zero to the cent once, at the end. The payment
-adjustment factor scales the final payment either way (1 = no adjustment).
+adjustment factor applies only to money paid *to* the provider, as the MSSP's sequestration
+cut applies only to shared-savings payments; an owed loss is paid in full unless a separate
+``loss_factor`` says otherwise (both 1 = no adjustment).
 
 Settlement (add-on): A is the net money the contract's base model paid from financers to
 providers (its ledger); B is ``benchmark_eur`` or ``benchmark_factor`` x the same spend in the
@@ -19,6 +21,10 @@ reference run (the baseline; without a reference the run is its own and S = 0 at
 The earned amount is paid by the financers in proportion to their spend to the providers in
 proportion to theirs, or all to ``payee`` (``shared_savings``); an owed amount flows back
 (``shared_loss``).
+
+Incentives (``passend simulate``): an add-on acts on the contract's totals (S against B), not
+per unit, so it has no marginal payment of one unit more or fewer and is left out of the
+incentive view; the base model answers for the unit.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ def shared_savings(
     loss_cap: Decimal,
     payment_factor: Decimal = Decimal(1),
     two_sided: bool = True,
+    loss_factor: Decimal = Decimal(1),
 ) -> SharedSavingsResult:
     for name, v in (
         ("msr", msr),
@@ -79,8 +86,8 @@ def shared_savings(
     ):
         if not Decimal(0) <= v <= Decimal(1):
             raise ValueError(f"{name} must be between 0 and 1, not {v}")
-    if payment_factor < 0:
-        raise ValueError("payment_factor must not be negative")
+    if payment_factor < 0 or loss_factor < 0:
+        raise ValueError("payment_factor and loss_factor must not be negative")
     if benchmark_cents <= 0:
         raise ValueError("benchmark must be positive")
     if actual_cents < 0:
@@ -107,7 +114,7 @@ def shared_savings(
             share = loss_sharing_rate * (-s)
             cap = loss_cap * b
             capped = share > cap
-            owed = min(share, cap) * payment_factor
+            owed = min(share, cap) * loss_factor
             outcome = "shared_loss"
         else:
             outcome = "within_mlr"
@@ -135,6 +142,9 @@ class Params(BaseModel):
     savings_cap: Decimal = Field(ge=0, le=1)
     loss_cap: Decimal = Field(default=Decimal(0), ge=0, le=1)
     payment_factor: Decimal = Field(default=Decimal(1), ge=0)
+    """Scales the earned savings paid to the provider (1 = none)."""
+    loss_factor: Decimal = Field(default=Decimal(1), ge=0)
+    """Scales an owed loss (1 = the loss share in full)."""
     two_sided: bool = False
     payee: str | None = None
 
@@ -167,6 +177,7 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
         p.loss_cap,
         p.payment_factor,
         p.two_sided,
+        p.loss_factor,
     )
     part = Part()
     for reason, cents, to_provider in (
