@@ -68,6 +68,8 @@ class CostPrices(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: Source
     assumption: bool = False
+    sources: list[Source] = []
+    """Public sources of the values that are not assumptions (named in the file's comments)."""
     hourly_cents: dict[str, NonNegativeInt]
     day_cents: dict[str, NonNegativeInt]
     minutes_per_event: dict[str, NonNegativeInt]
