@@ -218,3 +218,34 @@ def test_own_contributions_cite_the_law_not_seed_000(cat: Catalogue) -> None:
         docs = {s.document for s in cat.routes[route].sources}
         assert docs == {law}, route
         assert cat.documents[law].url is not None
+
+
+def test_policy_defaults_are_dated_catalogue_data(cat: Catalogue) -> None:
+    """The defaults the models use (terminal phase, non-contracted share, regular consult
+    minutes) live in the catalogue with a dated value, marked as assumptions with a reason."""
+    from decimal import Decimal
+
+    assert cat.policy("terminal_days", 2026) == 90
+    assert cat.policy("non_contracted_share", 2026) == Decimal("0.75")
+    assert cat.policy("regular_consult_minutes", 2026) == 10
+    for pid in ("terminal_days", "non_contracted_share", "regular_consult_minutes"):
+        value = cat.policy_defaults[pid].value_in(2026)
+        assert value.assumption, pid
+        assert "passend_assumption" in {s.document for s in value.sources}
+        assert value.note.en.startswith("Assumption")
+
+
+def test_models_take_their_defaults_from_the_catalogue(monkeypatch) -> None:
+    from decimal import Decimal
+
+    from passend.settlement.models import fee_for_service, integral_hourly_rate, revenue_cap
+
+    for module in (revenue_cap, integral_hourly_rate, fee_for_service):
+        monkeypatch.setattr(module, "policy_default", lambda pid, year=None: Decimal(30))
+    assert revenue_cap.Params(cap_share_of_reference=Decimal(1)).terminal_days == 30
+    ihr = integral_hourly_rate.Params(norm_hours_per_client_month=9, payback_share=Decimal("0.5"))
+    assert ihr.terminal_days == 30
+    assert fee_for_service.Params().non_contracted_share == 30
+    monkeypatch.undo()
+    assert revenue_cap.Params(cap_share_of_reference=Decimal(1)).terminal_days == 90
+    assert fee_for_service.Params().non_contracted_share == Decimal("0.75")

@@ -13,8 +13,8 @@ Settlement: the lines are paid at the contracted price (PxQ); per provider x fin
 not paid is paid back by the provider (reason ``above_cap``). The cap is given per pair
 (``caps_eur``) or as a share of the pair's claims value in the reference run
 (``cap_share_of_reference``: the baseline's volume, as insurers set caps on last year's
-turnover). Terminal care = lines within ``terminal_days`` before death (placeholder 90 days:
-the terminal phase is commonly a life expectancy under three months).
+turnover). Terminal care = lines within ``terminal_days`` before death (default: the catalogue's policy
+default ``terminal_days``, 90 days, an assumption: a life expectancy under three months).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from decimal import Decimal
 import ibis
 from pydantic import Field, model_validator
 
+from passend.catalogue.loader import policy_default
 from passend.settlement.frame import (
     Ctx,
     ModelParams,
@@ -86,7 +87,7 @@ class Params(ModelParams):
     cap_share_of_reference: Decimal | None = Field(default=None, ge=0)
     above_cap_share: Decimal = Field(default=Decimal(0), ge=0, le=1)
     exempt_terminal: bool = True
-    terminal_days: int = Field(default=90, ge=0)
+    terminal_days: int = Field(default_factory=lambda: int(policy_default("terminal_days")), ge=0)
 
     @model_validator(mode="after")
     def _one_cap(self) -> Params:
