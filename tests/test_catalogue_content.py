@@ -83,6 +83,22 @@ PUBLISHED = {
     ("12001", 2025): 2485,
     ("12002", 2025): 1864,
     ("12003", 2025): 3106,
+    # "Tariffs found later (2024-2025)": district nursing per hour, 2024, a provider's published
+    # tariffs (documents.yaml provider_tariffs_district_nursing_2024; official: NZa
+    # TB/REG-24619-01), by title name: personal care, on-call care, nursing, on-call nursing,
+    # specialised nursing.
+    ("1032", 2024): 6794,
+    ("1033", 2024): 7276,
+    ("1034", 2024): 8835,
+    ("1035", 2024): 9464,
+    ("1036", 2024): 11081,
+    # ELV palliatief (ptz) per day, verenso.nl 9 July 2024 (verenso_elv_tariffs_2025).
+    ("ELV-PALLIATIEF", 2024): 40792,
+    ("ELV-PALLIATIEF", 2025): 58914,
+    # SCEN consult, maximum, knmg.nl "SCEN declareren" (knmg_scen_declareren).
+    ("HA-SCEN", 2017): 37304,
+    ("HA-SCEN", 2018): 38734,
+    ("HA-SCEN", 2019): 40266,
 }
 
 SEEDS = {
@@ -181,3 +197,55 @@ def test_non_patient_bound_work_is_flagged_as_a_gap(cat: Catalogue) -> None:
 def test_answers_are_deterministic(cat: Catalogue) -> None:
     q = Query("advance_care_planning", "palliative_nurse", setting="home", year=2026)
     assert ask(cat, q) == ask(cat, q)
+
+
+def test_district_nursing_codes_are_not_claimed_official_by_listing_order(cat: Catalogue) -> None:
+    """Seed 004 B5 names 'prestaties 1032 t/m 1037' and lists six titles, without saying which
+    code is which: the assignment follows listing order, so no code is marked official."""
+    for code in ("1032", "1033", "1034", "1035", "1036", "1037"):
+        title = cat.titles[code]
+        assert not title.official_code, code
+        assert title.code_note is not None and "listing order" in title.code_note
+
+
+def test_own_contributions_cite_the_law_not_seed_000(cat: Catalogue) -> None:
+    """Seed 000 theme 2 does not mention an eigen bijdrage; the Wlz (art. 3.2.5) and the Wmo
+    2015 (art. 2.1.4) do."""
+    for route, law in (
+        ("wlz_own_contribution", "wet_langdurige_zorg"),
+        ("wmo_own_contribution", "wmo_2015"),
+    ):
+        docs = {s.document for s in cat.routes[route].sources}
+        assert docs == {law}, route
+        assert cat.documents[law].url is not None
+
+
+def test_policy_defaults_are_dated_catalogue_data(cat: Catalogue) -> None:
+    """The defaults the models use (terminal phase, non-contracted share, regular consult
+    minutes) live in the catalogue with a dated value, marked as assumptions with a reason."""
+    from decimal import Decimal
+
+    assert cat.policy("terminal_days", 2026) == 90
+    assert cat.policy("non_contracted_share", 2026) == Decimal("0.75")
+    assert cat.policy("regular_consult_minutes", 2026) == 10
+    for pid in ("terminal_days", "non_contracted_share", "regular_consult_minutes"):
+        value = cat.policy_defaults[pid].value_in(2026)
+        assert value.assumption, pid
+        assert "passend_assumption" in {s.document for s in value.sources}
+        assert value.note.en.startswith("Assumption")
+
+
+def test_models_take_their_defaults_from_the_catalogue(monkeypatch) -> None:
+    from decimal import Decimal
+
+    from passend.settlement.models import fee_for_service, integral_hourly_rate, revenue_cap
+
+    for module in (revenue_cap, integral_hourly_rate, fee_for_service):
+        monkeypatch.setattr(module, "policy_default", lambda pid, year=None: Decimal(30))
+    assert revenue_cap.Params(cap_share_of_reference=Decimal(1)).terminal_days == 30
+    ihr = integral_hourly_rate.Params(norm_hours_per_client_month=9, payback_share=Decimal("0.5"))
+    assert ihr.terminal_days == 30
+    assert fee_for_service.Params().non_contracted_share == 30
+    monkeypatch.undo()
+    assert revenue_cap.Params(cap_share_of_reference=Decimal(1)).terminal_days == 90
+    assert fee_for_service.Params().non_contracted_share == Decimal("0.75")

@@ -125,7 +125,7 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
             ),  # a04 1032: 6794*45/60 = 5095.5 -> 5096
             act(
                 "specialised_nursing", "palliative_nurse", "wv1", 7, "minutes"
-            ),  # a05 1036: 8500*7/60 = 991.67 -> 992
+            ),  # a05 1036: 11081*7/60 = 1292.78 -> 1293 (2025: the 2024 tariff carried)
             act(
                 "nursing_home_day", "carer", "nh1", 30, "days", setting="nursing_home", patient="p2"
             ),  # a06 WLZ-VV 25000*30
@@ -165,7 +165,7 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
         "a02": ("12001", 2485),
         "a03": ("12002", 1864),
         "a04": ("1032", 5096),
-        "a05": ("1036", 992),
+        "a05": ("1036", 1293),
         "a06": ("WLZ-VV", 750000),
         "a07": ("MSZ-DBC-KLINISCH", 450000),
         "a11": ("WLZ-VPT", 20000),
@@ -186,7 +186,7 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
     }
     # cost at the stated cost price: 43,800 minutes of a palliative nurse at EUR 75/h
     assert unf["a09"]["cost_cents"] == 43800 * 7500 // 60
-    assert unf["a08"]["cost_cents"] == 6 * 65000
+    assert unf["a08"]["cost_cents"] == 6 * 69101  # hospital day, Kostenhandleiding 2024
     assert "iza_transformation_funds" in unf["a09"]["routes"]
     s = dec.summary
     assert s["reconciles"] and s["claims"]["amount_cents"] == sum(v for _, v in expect.values())
@@ -388,3 +388,23 @@ def test_a_wrong_cost_prices_file_names_file_line_and_field(tmp_path: Path) -> N
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert f"{bad}:{line}:hourly_cents.gp:" in "".join(r.stderr.split())
+
+
+def test_cost_prices_are_the_kostenhandleiding_2024_indexed_with_the_cpi() -> None:
+    """CALIBRATION.md: Zorginstituut Kostenhandleiding 2024, price year 2022 (hospital day incl.
+    staff EUR 644, ICU day 2,727, nursing and care per day 290, district nursing per hour 75.00,
+    personal care per hour 57.58), indexed 2022 -> 2024 with CBS CPI 83131NED, factor 1.073."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from passend.claims.declare import load_cost_prices
+
+    def cents(euros: str) -> int:
+        return int((Decimal(euros) * Decimal("1.073") * 100).quantize(0, ROUND_HALF_UP))
+
+    p = load_cost_prices()
+    assert p.day_cents["hospital_day"] == cents("644") == 69101
+    assert p.day_cents["icu_day"] == cents("2727") == 292607
+    assert p.day_cents["nursing_home_day"] == cents("290") == 31117
+    assert p.hourly_cents["district_nurse"] == cents("75.00") == 8048
+    assert p.hourly_cents["carer"] == cents("57.58") == 6178
+    assert {s.document for s in p.sources} == {"zin_kostenhandleiding_2024", "cbs_cpi_83131ned"}

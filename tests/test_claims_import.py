@@ -75,7 +75,7 @@ def test_csv_import_checks_every_row(tmp_path: Path) -> None:
     assert claims["claim_id"].to_pylist() == ["c1", "c2", "c3", "c4"]
     assert claims["above_max_tariff"].to_pylist() == [False, False, True, False]
     assert claims["amount_cents"].to_pylist() == [1243, 10914, 1500, -1243]  # never changed
-    assert claims["tariff_cents"].to_pylist()[:2] == [1243, 7276]
+    assert claims["tariff_cents"].to_pylist()[:2] == [1243, 8835]  # 1034: 2024 tariff carried
     with (tmp_path / "out" / "rejects.csv").open(encoding="utf-8") as fh:
         got = {(x["row"], x["column"], x["reason"]) for x in csv.DictReader(fh)}
     assert got == {

@@ -7,9 +7,11 @@ collected before :class:`CatalogueError` is raised, so that one run shows them a
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +31,7 @@ from passend.catalogue.schema import (
     FinancerKind,
     Law,
     Meta,
+    PolicyDefault,
     Professional,
     ProviderKind,
     Route,
@@ -88,6 +91,7 @@ class Catalogue:
     bottlenecks: dict[str, Bottleneck]
     routes: dict[str, Route]
     exemptions: dict[str, Exemption]
+    policy_defaults: dict[str, PolicyDefault] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def not_contracting(self, kind: str) -> str | None:
@@ -105,6 +109,10 @@ class Catalogue:
             f"provider kind {kind!r} is no contracting party{why}; name a provider of a kind "
             f"that contracts as principal contractor (hoofdaannemer) [rule: {src}]"
         )
+
+    def policy(self, policy_id: str, year: int | None = None) -> Decimal:
+        """The value of a policy default in ``year`` (the catalogue's default year when None)."""
+        return self.policy_defaults[policy_id].value_in(year or self.meta.default_year).value
 
     def titles_for(self, activity: str, year: int) -> list[Title]:
         """Titles valid in ``year`` that cover ``activity`` (or include it in their line), in
@@ -298,7 +306,19 @@ KINDS = (
     "bottlenecks",
     "routes",
     "exemptions",
+    "policy_defaults",
 )
+
+
+@functools.cache
+def _shipped_or_extra() -> Catalogue:
+    return load_catalogue()
+
+
+def policy_default(policy_id: str, year: int | None = None) -> Decimal:
+    """A policy default from the catalogue (with ``$PASSEND_CATALOGUE_EXTRA``), loaded once per
+    process: what a model uses when its contract gives no value."""
+    return _shipped_or_extra().policy(policy_id, year)
 
 
 def load_catalogue(extra: Path | str | None = None) -> Catalogue:

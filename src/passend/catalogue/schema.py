@@ -13,6 +13,7 @@ once released.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -409,6 +410,39 @@ class TariffOverride(Model):
     sources: list[Source] = Field(min_length=1)
 
 
+class PolicyValue(Dated):
+    """The value of a policy default in a period, with why it is what it is."""
+
+    value: Decimal
+    assumption: bool = False
+    """True when no rule or public figure fixes the value: a stated, overridable choice."""
+    note: Text
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _assumption_needs_a_reason(self) -> PolicyValue:
+        if self.assumption and not any(s.document == "passend_assumption" for s in self.sources):
+            raise ValueError("an assumption cites passend_assumption with its reason")
+        return self
+
+
+class PolicyDefault(Model):
+    """A default that the models use when a contract or user gives none (e.g. the days before
+    death that count as terminal care), dated like the rules: one value per period."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: Text
+    unit: str
+    values: list[PolicyValue] = Field(min_length=1)
+
+    def value_in(self, year: int) -> PolicyValue:
+        """The value valid on 1 January of ``year`` (or on a later day of it)."""
+        for v in self.values:
+            if v.valid_in(year):
+                return v
+        raise KeyError(f"policy default {self.id!r} has no value in {year}")
+
+
 class Meta(Model):
     """Facts about the catalogue as a whole (exactly one file holds them)."""
 
@@ -438,6 +472,7 @@ class CatalogueFile(Model):
     bottlenecks: list[Bottleneck] = []
     routes: list[Route] = []
     exemptions: list[Exemption] = []
+    policy_defaults: list[PolicyDefault] = []
     tariff_overrides: list[TariffOverride] = []
 
 

@@ -15,7 +15,8 @@ Choices, documented for users:
 - Only titles with status ``claimable`` and an amount for the year are declared; experimental
   titles need a contract and are applied by the settlement's contracts. When several titles
   fit, the lowest ``priority`` wins, then catalogue order; time-banded titles (GP consults) are
-  chosen by the activity's minutes (a row in another unit counts as a 10-minute consult).
+  chosen by the activity's minutes (a row in another unit counts as a regular consult: the
+  catalogue's policy default ``regular_consult_minutes``, 10 minutes, an assumption).
 - Line amount = tariff x quantity in the title's unit, rounded half away from zero to the
   cent, once per line. Hourly titles convert minutes to hours; day titles count days;
   per-event titles count one per event.
@@ -60,7 +61,6 @@ from passend.wegwijzer.navigator import (
 
 COST_PRICES = Path(__file__).parent / "data" / "cost_prices.yaml"
 GAPS = ("no_title", "contract_only", "no_amount")
-REGULAR_CONSULT_MINUTES = 10
 
 REASONS = {
     "no_title": "Geen betaaltitel voor deze activiteit, zorgverlener, setting en dit jaar.",
@@ -75,6 +75,8 @@ class CostPrices(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: Source
     assumption: bool = False
+    sources: list[Source] = []
+    """Public sources of the values that are not assumptions (named in the file's comments)."""
     hourly_cents: dict[str, NonNegativeInt]
     day_cents: dict[str, NonNegativeInt]
     minutes_per_event: dict[str, NonNegativeInt]
@@ -279,6 +281,7 @@ def declare(
         a = a.left_join(provs, a.provider_id == provs.pr_id)
     else:
         a = a.mutate(provider_kind=ibis.null("string"))
+    regular_minutes = int(cat.policy("regular_consult_minutes", year))
     a = a.mutate(
         k_activity=a.activity,
         k_professional=a.professional,
@@ -286,7 +289,7 @@ def declare(
         k_setting=a.setting,
         k_provider_kind=a.provider_kind.fill_null(""),
         k_wlz=a.wlz.cast("int8").fill_null(-1),
-        eff_minutes=ibis.ifelse(a.unit == "minutes", a.quantity, REGULAR_CONSULT_MINUTES),
+        eff_minutes=ibis.ifelse(a.unit == "minutes", a.quantity, regular_minutes),
     )
     keys = a.select(*KEY_COLS).distinct().order_by(KEY_COLS).to_pyarrow()
     rules_arrow = _rules_table(cat, year, keys, prices)

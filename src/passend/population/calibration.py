@@ -1,7 +1,8 @@
 """Compare a population with the public figures it should reproduce (parameters ``targets``).
 
 Each measure is computed from the tables with vectorised Arrow/NumPy operations. "Last month"
-means the last 30 days of life: an event on day d counts when 0 <= death - d < 30.
+means the last 30 days of life: an event on day d counts when 0 <= death - d < 30. Counts
+(deaths, attended MDOs and PaTz meetings) are divided by the scale: national figures.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ def measures(
     ooh = pc.equal(kinds, "gp_out_of_hours").to_numpy(zero_copy_only=False)
     stays = is_["hospital_day"] & last_month
     qty = activities["quantity"].to_numpy()
+    consults = pc.equal(act, "palliative_consultation")
+    n_consults = max(int(pc.sum(pc.cast(consults, pa.int64())).as_py() or 0), 1)
+
+    def consult_share(mask: Any) -> float:
+        return float(pc.sum(pc.cast(pc.and_(consults, mask), pa.int64())).as_py() or 0) / n_consults
+
+    def count(activity: str) -> float:
+        return float(pc.sum(pc.cast(pc.equal(act, activity), pa.int64())).as_py() or 0) / scale
+
     cancer = pc.equal(traj, "cancer")
     n_cancer = max(int(pc.sum(pc.cast(cancer, pa.int64())).as_py() or 0), 1)
     cancer_home = pc.and_(cancer, pc.equal(place, "home"))
@@ -89,6 +99,12 @@ def measures(
         "icu_last_month": patients_with(is_["icu_day"]),
         "gp_contacts_last_month": float((gp_mask & last_month).sum()) / n,
         "gp_out_of_hours_last_month": patients_with(ooh),
+        "mdo_attended": count("mdo"),
+        "patz_attended": count("patz_meeting"),
+        "consults_by_nurse_specialist": consult_share(
+            pc.equal(activities["professional"], "nurse_specialist")
+        ),
+        "consults_patient_at_home": consult_share(pc.equal(activities["setting"], "home")),
         "cost_last_year_per_patient": (
             float(pc.sum(claims["amount_cents"]).as_py() or 0) / 100 / n
             if claims is not None

@@ -671,21 +671,39 @@ def _events(
     if spec.who == "marked":
         ok = day >= p.marking[patient]
         patient, day, qty = patient[ok], day[ok], qty[ok]
-    if spec.professional == "medical_specialist" and spec.specialty is None:
-        specialty: str | np.ndarray | None = spec_by_traj[p.traj[patient]]
-    else:
-        specialty = spec.specialty
+    mix_rng = _stream(seed, f"event:{spec.id}:mix")  # own stream: the other draws stay put
+    professional = _mixed(rows, "professional", spec.professional, mix_rng, len(patient))
+    setting = _mixed(rows, "setting", spec.setting, mix_rng, len(patient))
+    specialty: str | np.ndarray | None = spec.specialty
+    if spec.specialty is None and "medical_specialist" in spec.ids("professional"):
+        by_traj = spec_by_traj[p.traj[patient]]
+        if isinstance(professional, np.ndarray):
+            is_ms = professional == rows.code("professional", "medical_specialist")
+            specialty = np.where(is_ms, by_traj, -1)
+        else:
+            specialty = by_traj
     rows.add(
         patient,
         spec.activity,
-        spec.professional,
+        professional,
         specialty,
-        spec.setting,
+        setting,
         p.providers[spec.provider_kind][patient],
         day,
         qty,
         spec.unit,
     )
+
+
+def _mixed(
+    rows: _Rows, kind: str, value: str | dict[str, float], rng: np.random.Generator, n: int
+) -> str | np.ndarray:
+    """One id for every event, or one code per event drawn from a mix of shares."""
+    if isinstance(value, str):
+        return value
+    ids = list(value)
+    pick = _choice(rng.random(n), np.array([value[i] for i in ids]))
+    return np.array([rows.code(kind, i) for i in ids], dtype=np.int16)[pick]
 
 
 def _district_nursing(

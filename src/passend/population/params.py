@@ -9,7 +9,7 @@ Errors name the file, line and field, as for the catalogue.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from ruamel.yaml import YAML
@@ -167,13 +167,19 @@ class Quantity(Model):
         return self
 
 
+Mix = dict[str, Annotated[float, Field(gt=0, le=1)]]
+"""Shares of ids (professionals or settings) that add up to 1; each event draws one."""
+
+
 class EventSpec(Model):
     id: str
     activity: str
-    professional: str
+    professional: str | Mix
+    """One professional, or a mix with the share of the events of each."""
     specialty: str | None = None
     provider_kind: str
-    setting: str
+    setting: str | Mix
+    """One setting, or a mix with the share of the events in each."""
     unit: Literal["minutes", "days", "count"]
     quantity: Quantity
     who: Literal["all", "at_home", "resident", "marked"] = "all"
@@ -183,6 +189,20 @@ class EventSpec(Model):
     months: int = Field(ge=1, le=12)
     source: Source
     assumption: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _mixes(self) -> EventSpec:
+        for name in ("professional", "setting"):
+            mix = getattr(self, name)
+            if isinstance(mix, dict) and abs(sum(mix.values()) - 1) > 1e-6:
+                raise ValueError(f"{name} shares add up to {sum(mix.values()):.3f}, not 1")
+        return self
+
+    def ids(self, name: str) -> list[str]:
+        """The professionals or settings this event can have."""
+        value = getattr(self, name)
+        return list(value) if isinstance(value, dict) else [value]
 
 
 class NursingTitle(Model):
@@ -341,14 +361,22 @@ def load_parameters(cat: Catalogue, path: Path | None = None) -> Parameters:
     params = _load_yaml(path, Parameters)
     assert isinstance(params, Parameters)
     issues = _check_sources(params, cat, str(path))
-    known = {"activity": cat.activities, "professional": cat.professionals}
     for spec in params.events:
-        for field, ids in known.items():
-            if getattr(spec, field) not in ids:
+        if spec.activity not in cat.activities:
+            issues.append(
+                CatalogueIssue(str(path), None, f"events.{spec.id}.activity", "unknown id")
+            )
+        for prof in spec.ids("professional"):
+            if prof not in cat.professionals:
                 issues.append(
-                    CatalogueIssue(str(path), None, f"events.{spec.id}.{field}", "unknown id")
+                    CatalogueIssue(
+                        str(path), None, f"events.{spec.id}.professional", f"unknown id {prof!r}"
+                    )
                 )
-        if spec.setting not in cat.settings or spec.provider_kind not in cat.provider_kinds:
+        if (
+            any(s not in cat.settings for s in spec.ids("setting"))
+            or spec.provider_kind not in cat.provider_kinds
+        ):
             issues.append(
                 CatalogueIssue(
                     str(path), None, f"events.{spec.id}", "unknown setting or provider kind"

@@ -12,8 +12,9 @@ Formula (DESIGN section 6.1; seed 001 table 1 "PxQ"):
 The current routes of the Wlz (day tariffs paid by the care office, zorgkantoor) and the Wmo
 (municipal payments) are this model with the care office or municipality as financer: the
 claims already carry that financer (claims declaration, DESIGN section 5). The default
-non-contracted share of 0.75 is a placeholder (Zvw art. 13: the reimbursement may not be a
-hindrance to access; insurers set it per policy); set your own per contract.
+non-contracted share is the catalogue's policy default ``non_contracted_share`` (0.75, an
+assumption: Zvw art. 13 says only that the reimbursement may not be a hindrance to access;
+insurers set it per policy); set your own per contract.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import Decimal
 import ibis
 from pydantic import Field
 
+from passend.catalogue.loader import policy_default
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -38,7 +40,9 @@ NAME = "fee_for_service"
 
 class Params(ModelParams):
     contracted: bool = True
-    non_contracted_share: Decimal = Field(default=Decimal("0.75"), ge=0, le=1)
+    non_contracted_share: Decimal = Field(
+        default_factory=lambda: policy_default("non_contracted_share"), ge=0, le=1
+    )
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:

@@ -16,9 +16,10 @@ provider); lines not in minutes are paid at their price. The rate is ``rate_eur`
 absent, derived per provider x financer from the reference run's case mix: the claims value of
 the lines in minutes / their hours.
 The payback per provider x financer is booked as ``efficiency_payback`` (provider to financer).
-Terminal clients: lines within ``terminal_days`` before death (placeholder 90 days, an
-assumption) that an exemption of the catalogue covers (``catalogue/data/exemptions.yaml``: AZWA,
-district nursing at home from 2025-09-01; care in a hospice is not exempt).
+Terminal clients: lines within ``terminal_days`` before death (default: the catalogue's policy
+default ``terminal_days``, 90 days, an assumption) that an exemption of the catalogue covers
+(``catalogue/data/exemptions.yaml``: AZWA, district nursing at home from 2025-09-01; care in a
+hospice is not exempt).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from passend import db
+from passend.catalogue.loader import policy_default
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -123,7 +125,7 @@ class Params(ModelParams):
     norm_hours_per_client_month: Decimal = Field(ge=0)
     payback_share: Decimal = Field(ge=0, le=1)
     exclude_terminal: bool = True
-    terminal_days: int = Field(default=90, ge=0)
+    terminal_days: int = Field(default_factory=lambda: int(policy_default("terminal_days")), ge=0)
 
 
 def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table:

@@ -17,8 +17,8 @@ turnover). Exempt (``exempt_terminal``, on by default) = lines within ``terminal
 death that an exemption of the catalogue covers (``catalogue/data/exemptions.yaml``: AZWA,
 district nursing at home from 2025-09-01), so a hospital's cap exempts nothing; the wider
 ``exempt_terminal_beyond_azwa`` (off by default, not the current rule) exempts every terminal
-line in the contract's scope. Terminal days: placeholder 90 (a life expectancy under three
-months, an assumption).
+line in the contract's scope. Terminal days: the catalogue's policy default ``terminal_days``
+(90, an assumption: a life expectancy under three months).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from decimal import Decimal
 import ibis
 from pydantic import Field, model_validator
 
+from passend.catalogue.loader import policy_default
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -98,7 +99,7 @@ class Params(ModelParams):
     exempt_terminal_beyond_azwa: bool = False
     """Also exempt terminal care that no exemption of the catalogue covers (e.g. a hospital's):
     a wider option than the current rule, labelled so in the contract set."""
-    terminal_days: int = Field(default=90, ge=0)
+    terminal_days: int = Field(default_factory=lambda: int(policy_default("terminal_days")), ge=0)
 
     @model_validator(mode="after")
     def _one_cap(self) -> Params:
