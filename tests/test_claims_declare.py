@@ -216,9 +216,10 @@ def test_inclusions_and_meanings_are_the_wegwijzers(cat, tmp_path: Path) -> None
     )
     dec = declare(cat, pop)
     c = by_activity(dec)
-    # 1034: 7276 cents an hour x 90/60 = 10914; VPT: 20000 cents a day, one day
+    # 1034: 8835 cents an hour x 90/60 = 13252.5 -> 13253 (half away from zero); VPT: 20000
+    # cents a day, one day
     assert {k: (v["title_code"], v["amount_cents"]) for k, v in c.items()} == {
-        "a03": ("1034", 10914),
+        "a03": ("1034", 13253),
         "a04": ("WLZ-VPT", 20000),
     }
     assert (c["a03"]["law"], c["a03"]["financer_id"]) == ("zvw", "cz")

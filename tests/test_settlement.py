@@ -1884,8 +1884,8 @@ def test_incentives_differ_across_pxq_bundle_and_capitation_as_their_formulas_sa
     - PxQ: the hospital loses the price, 405,000;
     - a bundle with the hospital as principal (hoofdaannemer): the price per patient is
       fixed, the hospital loses nothing;
-    - capitation with the network as principal: the network pays the hospital its lines
-      (subcontract), so the hospital loses 405,000 and the network saves it (+405,000)."""
+    - capitation with the zorggroep as principal: the zorggroep pays the hospital its lines
+      (subcontract), so the hospital loses 405,000 and the zorggroep saves it (+405,000)."""
     lines = [_admission()]
     pxq = _incentives(tmp_path, "pxq", _scoped("fee_for_service", "{tariff_share: 0.9}"), lines)
     bundle = _incentives(
@@ -1897,7 +1897,7 @@ def test_incentives_differ_across_pxq_bundle_and_capitation_as_their_formulas_sa
     cap = _incentives(
         tmp_path,
         "capitation",
-        _scoped("population", "{tariff_share: 0.9, principal: net1, rate_eur: 100}"),
+        _scoped("population", "{tariff_share: 0.9, principal: zg1, rate_eur: 100}"),
         lines,
     )
     price = 9 * T_ADMISSION // 10  # 405,000
@@ -1905,8 +1905,8 @@ def test_incentives_differ_across_pxq_bundle_and_capitation_as_their_formulas_sa
     assert pxq[key][0] == -price
     assert bundle[key][0] == 0
     assert cap[key][0] == -price
-    assert cap[("network", "avoided_admission")] == (price, 0)
-    assert ("network", "avoided_admission") not in pxq
+    assert cap[("zorggroep", "avoided_admission")] == (price, 0)
+    assert ("zorggroep", "avoided_admission") not in pxq
     assert pxq[key][1] == bundle[key][1] == cap[key][1] < 0  # the same variable cost saved
 
 

@@ -96,18 +96,17 @@ class Catalogue:
 
     def not_contracting(self, kind: str) -> str | None:
         """Why a provider of ``kind`` cannot be paid under a contract or bear a contracted
-        cost (``contracting_party: false`` in the vocabulary, with its description and
-        source), or None when it can. Seed 000 theme 7: contracting parties are the provider
+        cost (``contracting_party: false`` in the vocabulary, with its ``contracting_rule``
+        and sources, the same text the wegwijzer gives), or None when it can. Seed 000 theme 7: contracting parties are the provider
         and the insurer; a network is none, one of its providers acts as principal
         contractor (hoofdaannemer)."""
         pk = self.provider_kinds.get(kind)
-        if pk is None or pk.contracting_party:
+        if pk is None or pk.contracting_party or pk.contracting_rule is None:
             return None
-        why = f" ({pk.description.en})" if pk.description else ""
         src = "; ".join(f"{s.document}, {s.section}" for s in pk.sources)
         return (
-            f"provider kind {kind!r} is no contracting party{why}; name a provider of a kind "
-            f"that contracts as principal contractor (hoofdaannemer) [rule: {src}]"
+            f"provider kind {kind!r} is no contracting party: {pk.contracting_rule.en} "
+            f"Name a provider of a kind that contracts instead [rule: {src}]"
         )
 
     def policy(self, policy_id: str, year: int | None = None) -> Decimal:

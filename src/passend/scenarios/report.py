@@ -139,6 +139,10 @@ TEXT: dict[str, dict[str, str]] = {
         "effects": "Effecten van de interventie",
         "rate": "{event}: × {value} ({pct})",
         "odds_home": "Odds-ratio om thuis te overlijden: {value}",
+        "rr_home": "Relatief risico om thuis te overlijden: {value} (de kans maal {value}, hoogstens 1)",
+        "ed_total": "Alle SEH-bezoeken (met en zonder opname): × {value} ({pct}); daaruit afgeleid voor SEH-bezoek zonder opname: × {derived}",
+        "ed_total_rise": "Let op: met de mix van deze populatie kunnen beide gepubliceerde cijfers (SEH-opnames en alle SEH-bezoeken) alleen samen kloppen als SEH-bezoeken zonder opname stijgen.",
+        "reach": "Bereik: de effecten gelden voor {share} van de {who} ({n} patiënten in de basis){note}",
         "odds_preferred": "Odds-ratio om op de voorkeursplek te overlijden: {value}",
         "added": "Toegevoegde activiteiten",
         "added_item": "{activity} door {professional} ({kind}): {quantity} {unit}, bij {share} van {who}, gemiddeld {per} per patiënt, in de laatste {days} dagen",
@@ -169,6 +173,7 @@ TEXT: dict[str, dict[str, str]] = {
         "who_at_home": "patiënten thuis",
         "who_resident": "Wlz-bewoners",
         "who_marked": "gemarkeerde patiënten",
+        "who_marked_at_home": "gemarkeerde patiënten thuis",
         "unit_minutes": "minuten",
         "unit_days": "dagen",
         "unit_count": "keer",
@@ -255,6 +260,10 @@ TEXT: dict[str, dict[str, str]] = {
         "effects": "Effects of the intervention",
         "rate": "{event}: × {value} ({pct})",
         "odds_home": "Odds ratio for dying at home: {value}",
+        "rr_home": "Relative risk of dying at home: {value} (the probability times {value}, at most 1)",
+        "ed_total": "All ED visits (with and without admission): × {value} ({pct}); derived from it for ED visits without admission: × {derived}",
+        "ed_total_rise": "Note: with this population's mix both published figures (ED admissions and all ED visits) can only hold together if ED visits without admission rise.",
+        "reach": "Reach: the effects hold for {share} of the {who} ({n} patients in the baseline){note}",
         "odds_preferred": "Odds ratio for dying at the preferred place: {value}",
         "added": "Added activities",
         "added_item": "{activity} by {professional} ({kind}): {quantity} {unit}, for {share} of {who}, on average {per} per patient, in the last {days} days",
@@ -285,6 +294,7 @@ TEXT: dict[str, dict[str, str]] = {
         "who_at_home": "patients at home",
         "who_resident": "Wlz residents",
         "who_marked": "marked patients",
+        "who_marked_at_home": "marked patients at home",
         "unit_minutes": "minutes",
         "unit_days": "days",
         "unit_count": "times",
@@ -778,8 +788,37 @@ def _assumptions(
         t["rate"].format(event=ev, value=short(v, lang, 3), pct=pct(v - 1, lang, 1, signed=True))
         for ev, v in eff.rate_multipliers.items()
     ]
+    if eff.reach is not None:
+        note = f"; {eff.reach.note}" if eff.reach.note else ""
+        effects.insert(
+            0,
+            t["reach"].format(
+                share=pct(eff.reach.share, lang, 0),
+                who=t[f"who_{eff.reach.who}"],
+                n=num(summary.get("reached_patients", 0), lang, 0),
+                note=note,
+            ),
+        )
+    if eff.ed_visits_total is not None:
+        derived = [d["ed_visit_only"] for d in summary.get("derived_effects") or []]
+        lo_d, hi_d = (min(derived), max(derived)) if derived else (1.0, 1.0)
+        shown = (
+            short(lo_d, lang, 3)
+            if lo_d == hi_d
+            else f"{short(lo_d, lang, 3)}–{short(hi_d, lang, 3)}"
+        )
+        v = eff.ed_visits_total
+        effects.append(
+            t["ed_total"].format(
+                value=short(v, lang, 3), pct=pct(v - 1, lang, 1, signed=True), derived=shown
+            )
+        )
+        if hi_d > 1:
+            effects.append(t["ed_total_rise"])
     if eff.odds_home != 1:
         effects.append(t["odds_home"].format(value=num(eff.odds_home, lang, 2)))
+    if eff.relative_risk_home is not None:
+        effects.append(t["rr_home"].format(value=num(eff.relative_risk_home, lang, 2)))
     if eff.odds_preferred != 1:
         effects.append(t["odds_preferred"].format(value=num(eff.odds_preferred, lang, 2)))
     added = [

@@ -168,9 +168,9 @@ def _arm_dir(r: int, arm: str) -> Path:
     return _job().work / f"r{r}" / arm
 
 
-def _generate(r: int, arm: str) -> tuple[dict[str, Any], dict[str, float]]:
-    """Step 1 of replicate r for one arm: population, claims, the full cost of the care and
-    the outcomes."""
+def _generate(r: int, arm: str) -> tuple[list[dict[str, Any]], dict[str, float], dict[str, float]]:
+    """Step 1 of replicate r for one arm: population, claims, the full cost of the care, the
+    outcomes and the effects derived in generation (the ED-only multiplier)."""
     j = _job()
     s = j.ls.s
     t0 = time.perf_counter()
@@ -192,12 +192,13 @@ def _generate(r: int, arm: str) -> tuple[dict[str, Any], dict[str, float]]:
     )
     d = _arm_dir(r, arm)
     write_population(pop, d / "pop")
+    derived = json.loads(pop.meta["derived_effects"])
     del pop
     t1 = time.perf_counter()
     write_declaration(declare(j.cat, d / "pop", prices=j.prices), d / "claims")
     write_parquet(claims_full_cost(d / "claims", j.prices), d / "full_costs.parquet")
     o = [{"replicate": r, "arm": arm, **x} for x in outcomes(d / "pop")]
-    return o, {"population": t1 - t0, "claims": time.perf_counter() - t1}
+    return o, derived, {"population": t1 - t0, "claims": time.perf_counter() - t1}
 
 
 def _settle(r: int, k: int) -> tuple[list[pa.Table], pa.Table | None, dict[str, float]]:
@@ -339,8 +340,11 @@ def simulate(
 
         try:
             outcome_rows: list[dict[str, Any]] = []
-            for o, t in run_all(gen):
+            derived_all: list[dict[str, float]] = []
+            for o, derived, t in run_all(gen):
                 outcome_rows += o
+                if o[0]["arm"] == "intervention":
+                    derived_all.append(derived)
                 add(t)
                 if progress:
                     progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
@@ -373,6 +377,7 @@ def simulate(
     out_t = pa.Table.from_pylist(outcome_rows)
     inc_t = pa.concat_tables(inc)
     summary = summarise(ls, sets, g_all, outcome_rows, drawn_all)
+    summary["derived_effects"] = derived_all
     return RunResult(g_all, out_t, inc_t, summary, timings)
 
 

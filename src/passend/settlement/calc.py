@@ -134,11 +134,14 @@ def revenue_cap_cmd(
         str, typer.Option(help="Part of the claims for terminal care, in euros.")
     ] = "0",
     exempt_terminal: Annotated[
-        bool, typer.Option(help="AZWA: terminal care is exempt from the cap.")
+        bool,
+        typer.Option(
+            help="Exempt the terminal part from the cap (AZWA: only for district nursing at home)."
+        ),
     ] = True,
     json_: JsonOpt = False,
 ) -> None:
-    """Omzetplafond: boven het plafond niet (of tegen een deel) betaald; terminale zorg vrijgesteld (AZWA)."""
+    """Omzetplafond: boven het plafond niet (of tegen een deel) betaald; terminale zorg thuis vrijgesteld (AZWA, wijkverpleging)."""
     r = _run(
         revenue_cap,
         _run(euros_to_cents, claimed, "claimed"),
