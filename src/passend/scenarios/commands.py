@@ -15,6 +15,7 @@ from rich.table import Table
 
 from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
+from passend.scenarios.results import HEADLINE_OUTCOMES
 from passend.wegwijzer.render import thousands
 
 out = Console()
@@ -88,13 +89,6 @@ TEXT = {
         "ed_visits_last_30d": "ED visits in the last 30 days",
     },
 }
-OUTCOME_KEYS = (
-    "deaths_home",
-    "deaths_preferred",
-    "deaths_hospital",
-    "admissions_last_30d",
-    "ed_visits_last_30d",
-)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -141,7 +135,7 @@ def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
     ):
         oc.add_column(col, justify=just)  # type: ignore[arg-type]
     o = summary["outcomes"]
-    for key in OUTCOME_KEYS:
+    for key in HEADLINE_OUTCOMES:
         b = o[f"{key}_per_patient_baseline"]["mean"]
         i = o[f"{key}_per_patient_intervention"]["mean"]
         d = o[f"{key}_per_patient_delta"]

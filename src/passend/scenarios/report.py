@@ -27,18 +27,12 @@ from markupsafe import Markup
 
 from passend.catalogue.loader import Catalogue
 from passend.scenarios.commands import GROUP_LABELS
-from passend.scenarios.results import interval
+from passend.scenarios.results import HEADLINE_OUTCOMES, interval
 from passend.scenarios.schema import LoadedScenario
 
 PLACEHOLDER = "passend_placeholder"
 PAYERS = ("health_insurer", "care_office", "municipality", "government", "patient")
-OUTCOMES = (
-    "deaths_home",
-    "deaths_preferred",
-    "deaths_hospital",
-    "admissions_last_30d",
-    "ed_visits_last_30d",
-)
+
 SHARES = {"deaths_home", "deaths_preferred", "deaths_hospital"}
 UNITS = (
     "avoided_admission",
@@ -576,13 +570,13 @@ def chart_outcomes(summary: dict[str, Any], lang: str, t: dict[str, str]) -> Mar
     for a, (arm, colour, off) in enumerate(
         (("baseline", BASE_COLOUR, -0.2), ("intervention", INTER_COLOUR, 0.2))
     ):
-        vals = [o[f"{x}_per_patient_{arm}"] for x in OUTCOMES]
+        vals = [o[f"{x}_per_patient_{arm}"] for x in HEADLINE_OUTCOMES]
         means = [100 * v["mean"] for v in vals]
         err = [
             [100 * (v["mean"] - v["low"]) for v in vals],
             [100 * (v["high"] - v["mean"]) for v in vals],
         ]
-        xs = [i + off for i in range(len(OUTCOMES))]
+        xs = [i + off for i in range(len(HEADLINE_OUTCOMES))]
         ax.bar(
             xs,
             means,
@@ -603,7 +597,7 @@ def chart_outcomes(summary: dict[str, Any], lang: str, t: dict[str, str]) -> Mar
                 va="bottom",
                 fontsize=7.5,
             )
-    ax.set_xticks(range(len(OUTCOMES)), [_wrap(t[x], 18) for x in OUTCOMES])
+    ax.set_xticks(range(len(HEADLINE_OUTCOMES)), [_wrap(t[x], 18) for x in HEADLINE_OUTCOMES])
     ax.set_ylabel(t["per100_axis"])
     ax.yaxis.set_major_formatter(_tick_formatter(lang))
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
@@ -620,7 +614,7 @@ def chart_uncertainty(
     sets = summary["contract_sets"]
     reps = int(summary["replicates"])
     wp = {(e["contract_set"], e["group"]): e for e in summary["wrong_pocket"]}
-    fig = _figure(9.5, 1.4 + 0.42 * max(len(main), len(OUTCOMES)))
+    fig = _figure(9.5, 1.4 + 0.42 * max(len(main), len(HEADLINE_OUTCOMES)))
     grid = fig.add_gridspec(1, 2, width_ratios=[1.25, 1])
     ax = fig.add_subplot(grid[0, 0])
     n = len(sets)
@@ -658,7 +652,7 @@ def chart_uncertainty(
     fig.legend(handles, labels, loc="outside lower center", ncols=min(4, max(n, 1)), fontsize=7.5)
     ax2 = fig.add_subplot(grid[0, 1])
     o = summary["outcomes"]
-    for i, x in enumerate(OUTCOMES):
+    for i, x in enumerate(HEADLINE_OUTCOMES):
         d = o[f"{x}_per_patient_delta"]
         f = 100.0
         m = d["mean"] * f
@@ -682,8 +676,8 @@ def chart_uncertainty(
             ha="center",
             fontsize=7.5,
         )
-    ax2.set_yticks(range(len(OUTCOMES)), [_wrap(t[x], 24) for x in OUTCOMES])
-    ax2.set_ylim(len(OUTCOMES) - 0.5, -0.7)
+    ax2.set_yticks(range(len(HEADLINE_OUTCOMES)), [_wrap(t[x], 24) for x in HEADLINE_OUTCOMES])
+    ax2.set_ylim(len(HEADLINE_OUTCOMES) - 0.5, -0.7)
     ax2.axvline(0, color="#333333", linewidth=0.6)
     ax2.grid(axis="x", color="#dddddd", linewidth=0.5)
     ax2.xaxis.set_major_formatter(_tick_formatter(lang))
@@ -1012,7 +1006,7 @@ def build_context(
         return num(100 * v, lang, 1, signed)
 
     headline_outcomes = []
-    for x in OUTCOMES:
+    for x in HEADLINE_OUTCOMES:
         d = o[f"{x}_per_patient_delta"]
         headline_outcomes.append(
             {

@@ -74,6 +74,16 @@ def groups(stakeholders: pa.Table) -> pa.Table:
     return g.select(["group", *cols]).sort_by("group")
 
 
+HEADLINE_OUTCOMES = (
+    "deaths_home",
+    "deaths_preferred",
+    "deaths_hospital",
+    "admissions_last_30d",
+    "ed_visits_last_30d",
+)
+"""The outcomes the command line and the report show, per patient."""
+OUTCOME_KEYS = (*HEADLINE_OUTCOMES, "ed_visits", "admissions_via_ed", "admissions_other")
+"""Every count of ``outcomes`` besides ``patients`` (the summary's per-patient figures)."""
 SUBSETS = ("all", "reached")
 """Outcome rows per arm: every patient, and the patients the intervention reaches (its
 ``reach``; everyone when none is given), in both arms."""

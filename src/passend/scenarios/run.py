@@ -42,7 +42,7 @@ from passend.population.commands import write_population
 from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
 from passend.population.tables import write_parquet
-from passend.scenarios.results import groups, incentives, interval, outcomes
+from passend.scenarios.results import OUTCOME_KEYS, groups, incentives, interval, outcomes
 from passend.scenarios.schema import Distribution, LoadedScenario
 from passend.settlement.commands import resolve_contract_set
 from passend.settlement.contracts import LoadedSet, load_contract_set
@@ -386,18 +386,6 @@ def _by(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
     for r in rows:
         out.setdefault(tuple(r[k] for k in keys), []).append(r)
     return out
-
-
-OUTCOME_KEYS = (
-    "deaths_home",
-    "deaths_preferred",
-    "deaths_hospital",
-    "admissions_last_30d",
-    "ed_visits_last_30d",
-    "ed_visits",
-    "admissions_via_ed",
-    "admissions_other",
-)
 
 
 def _outcome_summary(rows: list[dict], lo: float, hi: float) -> dict[str, Any]:
