@@ -34,6 +34,7 @@ app.add_typer(catalogue_app, name="catalogue")
 
 def _register_stages() -> None:
     """The pipeline stages' commands (imported here to keep `passend --help` quick to load)."""
+    from passend.business_case.commands import business_case_cmd
     from passend.claims.commands import app as claims_app
     from passend.population.commands import app as population_app
     from passend.scenarios.commands import simulate_cmd
@@ -46,6 +47,7 @@ def _register_stages() -> None:
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(calc_app, name="calc")
     app.command("simulate")(simulate_cmd)
+    app.command("business-case")(business_case_cmd)
 
 
 out = Console(soft_wrap=False)

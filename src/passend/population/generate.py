@@ -391,6 +391,20 @@ def national_death_rate(regions: dict[str, Region]) -> float:
     return nat.deaths_per_year.value / nat.inhabitants.value
 
 
+def insurer_shares(insurers: InsurersFile, region: Region) -> tuple[list[str], np.ndarray]:
+    """The health insurers (concerns) and their shares of the region's insured: the region's
+    own shares (seed 004 B2, vzinfo), the rest over the others by their national shares."""
+    nat = {i.id: i.share for i in insurers.insurers}
+    explicit = region.insurers.shares
+    rest = 1 - sum(explicit.values())
+    others = {k: v for k, v in nat.items() if k not in explicit}
+    ins_ids = list(nat)
+    ins_share = np.array(
+        [explicit.get(k, rest * others.get(k, 0) / sum(others.values())) for k in ins_ids]
+    )
+    return ins_ids, ins_share / ins_share.sum()
+
+
 def generate(
     cat: Catalogue,
     params: Parameters,
@@ -445,15 +459,7 @@ def generate(
         schema=PROVIDERS,
     )
 
-    nat = {i.id: i.share for i in insurers.insurers}
-    explicit = region.insurers.shares
-    rest = 1 - sum(explicit.values())
-    others = {k: v for k, v in nat.items() if k not in explicit}
-    ins_ids = list(nat)
-    ins_share = np.array(
-        [explicit.get(k, rest * others.get(k, 0) / sum(others.values())) for k in ins_ids]
-    )
-    ins_share /= ins_share.sum()
+    ins_ids, ins_share = insurer_shares(insurers, region)
     co = region.care_offices.entries
     gm = region.municipalities.entries
     fin_rows = (

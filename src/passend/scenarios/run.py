@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from passend import __version__, db
@@ -168,9 +169,10 @@ def _arm_dir(r: int, arm: str) -> Path:
     return _job().work / f"r{r}" / arm
 
 
-def _generate(r: int, arm: str) -> tuple[list[dict[str, Any]], dict[str, float], dict[str, float]]:
+def _generate(r: int, arm: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, float]]:
     """Step 1 of replicate r for one arm: population, claims, the full cost of the care, the
-    outcomes and the effects derived in generation (the ED-only multiplier)."""
+    outcomes, and as facts the effects derived in generation (the ED-only multiplier) and the
+    cost of all care at the cost prices (the Kostenhandleiding's reference prices)."""
     j = _job()
     s = j.ls.s
     t0 = time.perf_counter()
@@ -196,9 +198,12 @@ def _generate(r: int, arm: str) -> tuple[list[dict[str, Any]], dict[str, float],
     del pop
     t1 = time.perf_counter()
     write_declaration(declare(j.cat, d / "pop", prices=j.prices), d / "claims")
-    write_parquet(claims_full_cost(d / "claims", j.prices), d / "full_costs.parquet")
+    full = claims_full_cost(d / "claims", j.prices)
+    write_parquet(full, d / "full_costs.parquet")
     o = [{"replicate": r, "arm": arm, **x} for x in outcomes(d / "pop")]
-    return o, derived, {"population": t1 - t0, "claims": time.perf_counter() - t1}
+    cost = int(pc.sum(full["full_cost_cents"]).as_py() or 0)
+    facts = {"derived": derived, "care_cost_cents": cost}
+    return o, facts, {"population": t1 - t0, "claims": time.perf_counter() - t1}
 
 
 def _settle(r: int, k: int) -> tuple[list[pa.Table], pa.Table | None, dict[str, float]]:
@@ -341,10 +346,12 @@ def simulate(
         try:
             outcome_rows: list[dict[str, Any]] = []
             derived_all: list[dict[str, float]] = []
-            for o, derived, t in run_all(gen):
+            care_cost: dict[str, list[int]] = {arm: [] for arm in ARMS}
+            for o, facts, t in run_all(gen):
                 outcome_rows += o
+                care_cost[o[0]["arm"]].append(facts["care_cost_cents"])
                 if o[0]["arm"] == "intervention":
-                    derived_all.append(derived)
+                    derived_all.append(facts["derived"])
                 add(t)
                 if progress:
                     progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
@@ -378,6 +385,7 @@ def simulate(
     inc_t = pa.concat_tables(inc)
     summary = summarise(ls, sets, g_all, outcome_rows, drawn_all)
     summary["derived_effects"] = derived_all
+    summary["care_cost_cents"] = care_cost  # per arm and replicate, at the cost prices
     return RunResult(g_all, out_t, inc_t, summary, timings)
 
 
