@@ -1,6 +1,7 @@
 """``passend calc MODEL``: one contract computed from aggregate figures, for the quick what-if of
 a purchaser or a finance officer. Money in euros on input (decimal strings, '1234.56' or
-'1234,56'), integer cents in JSON output. Rates and shares are decimals (0.5 = 50%)."""
+'1234,56'), integer cents in JSON output. Rates and shares are decimals (0.5 = 50%).
+Also ``calc staffing``: a phone line's agents by Erlang C (``passend.business_case.capacity``)."""
 
 from __future__ import annotations
 
