@@ -4,6 +4,7 @@ thresholds that bind and that don't, and monotonicity."""
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from decimal import Decimal as D
@@ -453,3 +454,36 @@ def test_shared_savings_refuses_negative_actual_spending() -> None:
     with pytest.raises(ValueError, match="actual must not be negative"):
         shared_savings(1000, -5, D(0), D(0), D("0.5"), D(0), D(1), D(1), D(1))
     assert shared_savings(1000, 0, D(0), D(0), D("0.5"), D(0), D(1), D(1), D(1)).earned_cents == 500
+
+
+def test_calc_staffing_cli() -> None:
+    """24 calls per hour x 5 minutes = 2 Erlang; 4 agents: C = 4/23, SL = 1 - (4/23) e^(-2/15)."""
+
+    def calc(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "passend.cli", "calc", "staffing", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    opts = ["--calls-per-hour", "24", "--handling-minutes", "5", "--answer-within-seconds", "20"]
+    r = calc(*opts, "--target", "0.8", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == {"agents", "load", "service_level", "wait_probability", "occupancy"}
+    assert (out["agents"], out["load"], out["occupancy"]) == (4, 2.0, 0.5)
+    assert out["wait_probability"] == pytest.approx(4 / 23)
+    assert out["service_level"] == pytest.approx(1 - 4 / 23 * math.exp(-2 * 20 / 300))
+    nl = calc(*opts, "--target", "0,8")
+    assert nl.returncode == 0 and "servicegraad" in nl.stdout and "84,8%" in nl.stdout
+    en = calc(*opts, "--target", "0.8", "--lang", "en")
+    assert en.returncode == 0 and "service level" in en.stdout and "84.8%" in en.stdout
+    for bad, message in (
+        (["--target", "1.2"], "target must be between 0 and 1"),
+        (["--target", "x"], "target: not a number"),
+    ):
+        r = calc(*opts, *bad)
+        assert r.returncode == 2 and "Traceback" not in r.stderr and message in r.stderr, r.stderr
+    r = calc("--calls-per-hour", "-3", *opts[2:], "--target", "0.8")
+    assert r.returncode == 2 and "calls-per-hour must not be negative" in r.stderr

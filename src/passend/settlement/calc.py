@@ -1,6 +1,7 @@
 """``passend calc MODEL``: one contract computed from aggregate figures, for the quick what-if of
 a purchaser or a finance officer. Money in euros on input (decimal strings, '1234.56' or
-'1234,56'), integer cents in JSON output. Rates and shares are decimals (0.5 = 50%)."""
+'1234,56'), integer cents in JSON output. Rates and shares are decimals (0.5 = 50%).
+Also ``calc staffing``: a phone line's agents by Erlang C (``passend.business_case.capacity``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from passend.business_case.capacity import staffing
 from passend.settlement.models.availability import availability
 from passend.settlement.models.bundle import bundle
 from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
@@ -20,7 +22,7 @@ from passend.settlement.models.population import population
 from passend.settlement.models.revenue_cap import revenue_cap
 from passend.settlement.models.shared_savings import shared_savings
 from passend.settlement.money import LIMIT, euros_to_cents, to_decimal
-from passend.wegwijzer.render import euros
+from passend.wegwijzer.render import LABELS, euros
 
 app = typer.Typer(
     help="Rekenhulp: één contract doorrekenen uit totalen (bedragen in euro's, JSON in centen).",
@@ -32,6 +34,26 @@ err = Console(stderr=True, soft_wrap=True)
 Euro = Annotated[str, typer.Option(help="Amount in euros, e.g. 1250000.00")]
 Rate = Annotated[str, typer.Option(help="A decimal between 0 and 1, e.g. 0.5")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (amounts in cents).")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of human output: nl or en.")]
+
+STAFFING_LABELS = {
+    "nl": {
+        "title": "Bezetting telefoonlijn (Erlang C)",
+        "agents": "medewerkers op dienst",
+        "load": "aangeboden belasting (Erlang)",
+        "service_level": "servicegraad",
+        "wait_probability": "kans op wachten",
+        "occupancy": "bezettingsgraad",
+    },
+    "en": {
+        "title": "Phone line staffing (Erlang C)",
+        "agents": "agents on duty",
+        "load": "offered load (Erlang)",
+        "service_level": "service level",
+        "wait_probability": "probability of waiting",
+        "occupancy": "occupancy",
+    },
+}
 
 
 def _stop(message: str) -> NoReturn:
@@ -331,3 +353,46 @@ def p4p_cmd(
         _run(to_decimal, malus_below, "malus-below"),
     )
     _show("Pay for performance", r.as_dict(), json_)
+
+
+def _number(value: str, what: str) -> float:
+    """A decimal from user input (exactly parsed, as the other options), as a float."""
+    return float(to_decimal(value, what))
+
+
+def _percent(share: float, lang: str) -> str:
+    text = f"{100 * share:.1f}%"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+@app.command("staffing")
+def staffing_cmd(
+    calls_per_hour: Annotated[str, typer.Option(help="Calls per hour (decimal), e.g. 1.5")],
+    handling_minutes: Annotated[str, typer.Option(help="Average handling time in minutes.")],
+    answer_within_seconds: Annotated[
+        str, typer.Option(help="Answer within this many seconds (service level time).")
+    ],
+    target: Rate,
+    json_: JsonOpt = False,
+    lang: LangOpt = "nl",
+) -> None:
+    """Bezetting van de telefoonlijn (Erlang C): het kleinste aantal medewerkers dat de servicegraad haalt, minstens één."""
+    if lang not in LABELS:
+        _stop(f"--lang must be one of {', '.join(LABELS)}, not {lang!r}")
+    r = _run(
+        staffing,
+        _run(_number, calls_per_hour, "calls-per-hour"),
+        _run(_number, handling_minutes, "handling-minutes"),
+        _run(_number, answer_within_seconds, "answer-within-seconds"),
+        _run(_number, target, "target"),
+    ).as_dict()
+    if json_:
+        _show("", r, json_)
+        return
+    L = STAFFING_LABELS[lang]
+    shown = {
+        L["agents"]: r["agents"],
+        L["load"]: f"{r['load']:.3f}".replace(".", "," if lang == "nl" else "."),
+        **{L[k]: _percent(r[k], lang) for k in ("service_level", "wait_probability", "occupancy")},
+    }
+    _show(L["title"], shown, json_)
