@@ -111,8 +111,8 @@ def team_capacity(lc: LoadedCase, d: Demand) -> dict[str, Any]:
     )
     rostered = capacity.roster(blocks, ph.handling_minutes, ph.answer_within_seconds, ph.target)
     on_call = {b.name for b in ph.blocks if b.on_call}
-    roster_hours = sum(r.agent_hours_per_year for r in rostered)
-    on_call_hours = sum(r.agent_hours_per_year for r in rostered if r.block.name in on_call)
+    roster_hours = capacity.rostered_hours(rostered)
+    on_call_hours = capacity.rostered_hours(r for r in rostered if r.block.name in on_call)
     work_hours: dict[str, float] = {}
     for i, w in enumerate(bc.work):
         hours = d.events[i] * (w.minutes + w.travel_minutes) / 60

@@ -1,0 +1,187 @@
+"""passend business-case: a small team's case end to end (Zuid-Gelderland at scale 0.05, one
+replicate), its sums per year, the subsidy's end, the savings per insurer, and the refusals."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from passend.business_case.run import build
+from passend.business_case.schema import load_business_case
+from passend.catalogue.loader import CatalogueError
+from passend.cli import app
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+SCENARIO = """\
+id: bc-small
+name: {nl: Klein, en: Small}
+sources: [{document: passend_placeholder, section: test}]
+population: {region: zuid-gelderland, year: 2026, seed: 3, scale: 0.05}
+intervention:
+  name: {nl: Team, en: Team}
+  effects:
+    reach: {who: marked_at_home, share: 1.0, assumption: true, note: test}
+    rate_multipliers: {admission_via_ed: 0.579, admission_other: 0.692}
+contract_sets: [pxq]
+"""
+
+CASE = """\
+id: bc-test
+name: {nl: Test, en: Test}
+sources: [{document: passend_placeholder, section: test}]
+scenario: scenario.yaml
+first_year: 2026
+last_year: 2028
+discount_rate: 0.05
+host: {provider_kind: hospital}
+roles:
+  - {role: palliative_nurse, cost_per_fte_eur: 73000, productive_hours_per_fte: 1456, on_call_eur_per_hour: 5, planned_fte: 4, placeholder: true, note: test}
+  - {role: coordinator, cost_per_fte_eur: 80000, productive_hours_per_fte: 1456, planned_fte: 0.5, placeholder: true, note: test}
+phone:
+  role: palliative_nurse
+  calls_per_year: 500
+  handling_minutes: 20
+  answer_within_seconds: 60
+  target: 0.8
+  placeholder: true
+  note: test
+  blocks:
+    - {name: days, hours_per_week: 84, call_share: 0.8}
+    - {name: nights, hours_per_week: 84, call_share: 0.2, on_call: true}
+work:
+  - {activity: team_coordination, role: coordinator, per_year: 52, minutes: 420, placeholder: true, note: test}
+funding:
+  - {route: pznl_consultation_subsidy, from_year: 2026, to_year: 2028, placeholder: true, note: test}
+"""
+
+
+def _write(tmp: Path, case: str = CASE) -> Path:
+    (tmp / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
+    f = tmp / "case.yaml"
+    f.write_text(case, encoding="utf-8")
+    return f
+
+
+@pytest.fixture(scope="module")
+def case(cat, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    d = tmp_path_factory.mktemp("bc")
+    lc = load_business_case(_write(d), cat)
+    return build(cat, lc, d / "work", workers=1)
+
+
+def test_every_year_adds_up(case: dict) -> None:
+    for y in case["years"]:
+        assert y["cost_cents"] == sum(c["cents"] for c in y["cost"])
+        assert y["revenue_cents"] == sum(r["cents"] for r in y["revenue"])
+        assert y["gap_cents"] == y["cost_cents"] - y["revenue_cents"]
+        # the gap per activity is the cost per activity less its revenue (rounded per activity)
+        assert abs(sum(g["cents"] for g in y["gap_by_activity"]) - y["gap_cents"]) <= 10
+        assert y["savings_cents"] == sum(s["cents"] for s in y["savings"])
+    assert [y["carried_forward"] for y in case["years"]] == [False, True, True]
+
+
+def test_capacity_by_hand(case: dict) -> None:
+    """500 calls a year of 20 minutes over 168 hours a week: one nurse in every hour is enough
+    (0.06 and 0.01 Erlang), so the roster is 168 h x 52 = 8,736 hours; the coordinator works
+    52 x 7 = 364 hours. FTE: 8,736 / 1,456 = 6 and 364 / 1,456 = 0.25."""
+    cap = case["capacity"]
+    roles = {r["role"]: r for r in cap["roles"]}
+    assert [b["agents"] for b in cap["phone"]["blocks"]] == [1, 1]
+    assert roles["palliative_nurse"]["rostered_hours"] == 8736
+    assert roles["palliative_nurse"]["fte_needed"] == pytest.approx(6.0)
+    assert roles["coordinator"]["fte_needed"] == pytest.approx(0.25)
+    assert cap["fte_needed"] == pytest.approx(6.25) and cap["fte_planned"] == pytest.approx(4.5)
+    assert cap["shortfall_fte"] == pytest.approx(2.0)
+    # cost: 6 x 73,000 + the nights' 84 x 52 = 4,368 on-call hours x EUR 5; 0.25 x 80,000
+    cost = {c["role"]: c["cents"] for c in case["years"][0]["cost"]}
+    assert cost == {"palliative_nurse": (438_000 + 21_840) * 100, "coordinator": 20_000 * 100}
+
+
+def test_the_subsidy_ends_with_2026_and_the_gap_grows_by_it(case: dict) -> None:
+    y26, y27, _ = case["years"]
+    subsidy = [r for r in y26["revenue"] if r["route"] == "pznl_consultation_subsidy"]
+    assert [(r["financer_id"], r["cents"]) for r in subsidy] == [("vws", 5_905_500)]
+    assert not [r for r in y27["revenue"] if r["route"] == "pznl_consultation_subsidy"]
+    assert y27["gap_cents"] - y26["gap_cents"] == 5_905_500
+
+
+def test_savings_per_insurer_add_up_and_follow_the_insured(case: dict) -> None:
+    shares = {p["financer_id"]: Decimal(str(p["share"])) for p in case["patients"]["by_insurer"]}
+    y = case["years"][0]
+    ins = {
+        s["financer_id"]: s["cents"] for s in y["savings"] if s["financer_kind"] == "health_insurer"
+    }
+    total = sum(ins.values())
+    assert total > 0 and set(ins) == set(shares)
+    for fid, cents in ins.items():  # largest remainders: within a cent of the exact share
+        assert abs(cents - total * shares[fid] / sum(shares.values())) < 1
+    assert case["patients"]["reached"] == sum(p["patients"] for p in case["patients"]["by_insurer"])
+
+
+def test_npv_and_payback_follow_the_years(case: dict) -> None:
+    r = Decimal("0.05")
+    nets = [y["net_cents"] for y in case["years"]]
+    expect = sum(Decimal(n) / (1 + r) ** t for t, n in enumerate(nets))
+    assert abs(case["npv_cents"] - expect) <= 3  # each year rounded once
+    assert case["payback_years"] == (1 if nets[0] >= 0 else case["payback_years"])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("role: coordinator, cost", "role: wizard, cost", "roles.1.role: Input should be"),
+        (
+            "planned_fte: 0.5",
+            "planned_fte: -1",
+            "roles.1.planned_fte: Input should be greater than or equal to 0",
+        ),
+        (
+            "host: {provider_kind: hospital}",
+            "host: {provider_kind: network}",
+            "host.provider_kind: provider kind 'network' is no contracting party",
+        ),
+        (
+            "first_year: 2026",
+            "first_year: 2019",
+            "first_year: 2019 is before the catalogue's first reviewed year 2023",
+        ),
+        (
+            "route: pznl_consultation_subsidy",
+            "route: lottery",
+            "funding.0.route: unknown route 'lottery'",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_file_line_and_field(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in CASE
+    f = _write(tmp_path, CASE.replace(old, new))
+    res = CliRunner().invoke(app, ["business-case", str(f), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    flat = "".join(res.output.split())
+    line = next(i for i, t in enumerate(CASE.replace(old, new).splitlines(), 1) if new in t)
+    assert f"{f}:{line}:" in flat and "".join(message.split()) in flat, res.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_examples_load(cat) -> None:
+    for f in sorted(EXAMPLES.glob("business-case-*.yaml")):
+        lc = load_business_case(f, cat)
+        assert cat.provider_kinds[lc.bc.host.provider_kind].contracting_party
+
+
+def test_a_role_named_twice_is_refused(cat, tmp_path: Path) -> None:
+    twice = CASE.replace(
+        "  - {role: coordinator,",
+        "  - {role: palliative_nurse, cost_per_fte_eur: 1, productive_hours_per_fte: 1, placeholder: true, note: x}\n  - {role: coordinator,",
+    )
+    with pytest.raises(CatalogueError) as e:
+        load_business_case(_write(tmp_path, twice), cat)
+    assert "a role is given twice" in str(e.value)
+    json.dumps([str(i) for i in e.value.issues])
