@@ -1,0 +1,805 @@
+"""The business case report: one offline HTML page (``business_case.html``) from its JSON.
+
+It shows the headline figures (NPV, payback, break-even, the gap per year), whether the team
+is feasible with the planned staff (capacity), the cost, the revenue and the funding gap per
+route and activity, the savings per financer beside the societal cost avoided (two different
+questions), the years whose rules were carried forward, the inputs with their sources
+(placeholders marked) and how to reproduce the page. It is built like the scenario report and
+shares its stylesheet, chart helpers and number formats (``passend.scenarios.report``):
+matplotlib charts as inline SVG with text kept as text and a fixed hash salt, a Jinja2
+template, no external resources, so the same JSON gives the same bytes and the file works
+offline. Dutch by default, English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from passend.business_case.names import Names, default_catalogue
+from passend.business_case.workbook import input_value
+from passend.scenarios import report as scenario_report
+from passend.scenarios.report import (
+    BASE_COLOUR,
+    INTER_COLOUR,
+    NEG_COLOUR,
+    POS_COLOUR,
+    RC,
+    SET_COLOURS,
+    _figure,
+    _svg,
+    _tick_formatter,
+    _wrap,
+    eur,
+    num,
+    pct,
+    short,
+)
+
+SOCIETAL_COLOUR = "#1b9e77"
+
+TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "lang": "nl",
+        "report": "Business case",
+        "subtitle": "Business case van passend: een regionaal transmuraal palliatief team",
+        "contents": "Inhoud",
+        "region": "Regio",
+        "host": "Penvoerder",
+        "period": "Periode",
+        "discount_rate": "disconteringsvoet",
+        "replicates": "replicaties",
+        "catalogue": "Catalogusversie",
+        "headline": "Kerncijfers",
+        "npv": "Netto contante waarde",
+        "npv_note": "besparingen van de financiers min het financieringstekort, verdisconteerd met {rate}",
+        "payback": "Terugverdientijd",
+        "payback_years": "{n} jaar",
+        "payback_none": "niet binnen {first}–{last}",
+        "break_even_patients": "Break-even: bereikte patiënten per jaar",
+        "break_even_price_patient": "Break-even: prijs per patiënt",
+        "break_even_price_inhabitant": "Break-even: prijs per inwoner",
+        "none": "geen",
+        "patients_reached": "Bereikte patiënten per jaar",
+        "shortfall": "Personeelstekort",
+        "interval": "interval over {n} replicaties: {lo} tot {hi}",
+        "gap_per_year": "Per jaar",
+        "year": "Jaar",
+        "cost": "Kosten",
+        "revenue": "Opbrengsten",
+        "gap": "Tekort",
+        "savings": "Besparingen financiers",
+        "societal": "Maatschappelijke kosten vermeden",
+        "total": "Totaal",
+        "carried_forward": "doorgetrokken",
+        "carried_forward_note": "Voor de jaren gemarkeerd als doorgetrokken heeft de catalogus geen herziene regels; die van het laatste herziene jaar zijn doorgetrokken. Behandel die jaren als een voortzetting van het beleid, niet als een prognose ervan.",
+        "capacity": "Capaciteit: is het team haalbaar?",
+        "feasible": "Haalbaar: de geplande bezetting ({planned} fte) dekt de benodigde {needed} fte.",
+        "not_feasible": "Niet haalbaar met de geplande bezetting: nodig is {needed} fte, gepland {planned} fte, een tekort van {shortfall} fte.",
+        "role": "Rol",
+        "rostered_hours": "Geroosterde uren",
+        "workload_hours": "Werklast (uren)",
+        "productive_hours_per_fte": "Productieve uren per fte",
+        "fte_needed": "Nodig (fte)",
+        "planned_fte": "Gepland (fte)",
+        "shortfall_fte": "Tekort (fte)",
+        "phone": "Telefonische bereikbaarheid",
+        "phone_line": "{calls} oproepen per jaar van {minutes} minuten; doel: {target} binnen {seconds} seconden opgenomen.",
+        "block": "Blok",
+        "hours_per_week": "Uren/week",
+        "calls_per_hour": "Oproepen/uur",
+        "agents": "Bezetting",
+        "service_level": "Servicegraad",
+        "wait_probability": "Wachtkans",
+        "occupancy": "Bezettingsgraad",
+        "agent_hours_per_year": "Uren/jaar",
+        "fig_fte": "Benodigde en geplande fte per rol",
+        "fig_fte_cap": "Benodigd: de werklast en het rooster gedeeld door de productieve uren per fte; gepland: de bezetting in de invoer. Het verschil staat rechts van de balken.",
+        "needed": "Nodig",
+        "planned": "Gepland",
+        "fte_axis": "fte",
+        "cost_section": "Kosten en opbrengsten",
+        "fig_cost_revenue": "Kosten en opbrengsten per jaar",
+        "fig_cost_revenue_cap": "Kosten van het team en de opbrengsten uit alle routes, × € 1.000; boven de balken het tekort (kosten min opbrengsten).{cf}",
+        "cf_hatch": " Gearceerd: jaren met doorgetrokken regels.",
+        "k_axis": "× € 1.000",
+        "cost_table": "Kosten per rol (fte en euro)",
+        "fte": "fte",
+        "revenue_section": "Opbrengsten en het financieringstekort",
+        "fig_funding": "Het tekort per route en per activiteit",
+        "fig_funding_cap": "Links: wat elke route per jaar dekt van de kosten, met het tekort erboven (rood). Rechts: het tekort per activiteit. × € 1.000.",
+        "coverage": "Dekking per route",
+        "gap_by_activity": "Tekort per activiteit",
+        "route": "Route",
+        "financer": "Financier",
+        "activity": "Activiteit",
+        "savings_section": "Besparingen",
+        "savings_intro": "Twee verschillende vragen: de besparingen van de financiers zijn wat zorgverzekeraars, zorgkantoren en gemeenten minder betalen voor zorg die niet meer nodig is; de vermeden maatschappelijke kosten waarderen diezelfde zorg tegen de referentieprijzen van de Kostenhandleiding. Tel ze niet op.",
+        "fig_savings": "Besparingen per financier, naast de vermeden maatschappelijke kosten",
+        "fig_savings_cap": "Links: wat elke financier per jaar minder betaalt. Rechts: per jaar alle besparingen van de financiers naast de maatschappelijke kosten vermeden (Kostenhandleiding): een andere vraag, dus een ander paneel. × € 1.000.",
+        "payers_panel": "Wat de financiers minder betalen",
+        "societal_panel": "Twee vragen per jaar",
+        "net": "Netto per partij (besparing min bijdrage aan het team)",
+        "party": "Partij",
+        "by_insurer": "Bereikte patiënten per zorgverzekeraar",
+        "share": "Aandeel",
+        "patients": "Patiënten",
+        "tornado": "Gevoeligheid van de netto contante waarde",
+        "input": "Invoer",
+        "low": "Laag",
+        "high": "Hoog",
+        "inputs": "Invoer en bronnen",
+        "inputs_intro": "Elke invoer met haar bron. Waarden zonder publieke bron zijn gemarkeerd als",
+        "placeholder": "placeholder",
+        "placeholder_count": "{n} van de {total} invoerwaarden zijn placeholders; vervang ze door eigen of gecontracteerde cijfers.",
+        "section": "Onderdeel",
+        "name": "Naam",
+        "value": "Waarde",
+        "unit": "Eenheid",
+        "source": "Bron",
+        "section_roles": "Rollen",
+        "section_service": "Dienst",
+        "section_demand": "Vraag",
+        "section_effects": "Effecten",
+        "section_funding": "Financiering",
+        "section_general": "Algemeen",
+        "reproduce": "Reproduceren",
+        "reproduce_intro": "Dezelfde invoer, software en catalogus geven dezelfde business_case.json, en die geeft deze pagina en de werkmap byte voor byte.",
+        "command": "Commando",
+        "business_case": "Business case",
+        "files": "Bestanden",
+        "files_text": "business_case.json (alle cijfers, in eurocenten), business_case.xlsx (de werkmap) en deze pagina.",
+    },
+    "en": {
+        "lang": "en",
+        "report": "Business case",
+        "subtitle": "passend business case: a regional transmural palliative team",
+        "contents": "Contents",
+        "region": "Region",
+        "host": "Host (penvoerder)",
+        "period": "Period",
+        "discount_rate": "discount rate",
+        "replicates": "replicates",
+        "catalogue": "Catalogue version",
+        "headline": "Headline figures",
+        "npv": "Net present value",
+        "npv_note": "the financers' savings minus the funding gap, discounted at {rate}",
+        "payback": "Payback",
+        "payback_years": "{n} years",
+        "payback_none": "not within {first}–{last}",
+        "break_even_patients": "Break-even: patients reached per year",
+        "break_even_price_patient": "Break-even: price per patient",
+        "break_even_price_inhabitant": "Break-even: price per inhabitant",
+        "none": "none",
+        "patients_reached": "Patients reached per year",
+        "shortfall": "Staff shortfall",
+        "interval": "interval over {n} replicates: {lo} to {hi}",
+        "gap_per_year": "Per year",
+        "year": "Year",
+        "cost": "Cost",
+        "revenue": "Revenue",
+        "gap": "Gap",
+        "savings": "Financers' savings",
+        "societal": "Societal cost avoided",
+        "total": "Total",
+        "carried_forward": "carried forward",
+        "carried_forward_note": "For the years marked carried forward the catalogue has no reviewed rules; those of its last reviewed year were carried forward. Read those years as a continuation of policy, not a forecast of it.",
+        "capacity": "Capacity: is the team feasible?",
+        "feasible": "Feasible: the planned staff ({planned} FTE) covers the {needed} FTE needed.",
+        "not_feasible": "Not feasible with the planned staff: {needed} FTE are needed, {planned} FTE planned, a shortfall of {shortfall} FTE.",
+        "role": "Role",
+        "rostered_hours": "Rostered hours",
+        "workload_hours": "Workload (hours)",
+        "productive_hours_per_fte": "Productive hours per FTE",
+        "fte_needed": "Needed (FTE)",
+        "planned_fte": "Planned (FTE)",
+        "shortfall_fte": "Shortfall (FTE)",
+        "phone": "Telephone availability",
+        "phone_line": "{calls} calls a year of {minutes} minutes; target: {target} answered within {seconds} seconds.",
+        "block": "Block",
+        "hours_per_week": "Hours/week",
+        "calls_per_hour": "Calls/hour",
+        "agents": "Staffing",
+        "service_level": "Service level",
+        "wait_probability": "Probability of waiting",
+        "occupancy": "Occupancy",
+        "agent_hours_per_year": "Hours/year",
+        "fig_fte": "FTE needed and planned per role",
+        "fig_fte_cap": "Needed: the workload and the roster divided by the productive hours per FTE; planned: the staffing in the inputs. The difference is shown right of the bars.",
+        "needed": "Needed",
+        "planned": "Planned",
+        "fte_axis": "FTE",
+        "cost_section": "Cost and revenue",
+        "fig_cost_revenue": "Cost and revenue per year",
+        "fig_cost_revenue_cap": "The team's cost and the revenue from all routes, × EUR 1,000; above the bars the gap (cost minus revenue).{cf}",
+        "cf_hatch": " Hatched: years whose rules were carried forward.",
+        "k_axis": "× EUR 1,000",
+        "cost_table": "Cost per role (FTE and euros)",
+        "fte": "FTE",
+        "revenue_section": "Revenue and the funding gap",
+        "fig_funding": "The gap by route and by activity",
+        "fig_funding_cap": "Left: what each route covers of the cost per year, with the gap on top (red). Right: the gap per activity. × EUR 1,000.",
+        "coverage": "Coverage per route",
+        "gap_by_activity": "Gap per activity",
+        "route": "Route",
+        "financer": "Financer",
+        "activity": "Activity",
+        "savings_section": "Savings",
+        "savings_intro": "Two different questions: the financers' savings are what health insurers, care offices and municipalities stop paying for care that is no longer needed; the societal cost avoided values that same care at the reference prices of the Kostenhandleiding (Dutch costing manual). Do not add them up.",
+        "fig_savings": "Savings per financer, beside the societal cost avoided",
+        "fig_savings_cap": "Left: what each financer stops paying per year. Right: per year all financers' savings beside the societal cost avoided (Kostenhandleiding): a different question, hence a separate panel. × EUR 1,000.",
+        "payers_panel": "What the financers stop paying",
+        "societal_panel": "Two questions per year",
+        "net": "Net per party (savings minus contribution to the team)",
+        "party": "Party",
+        "by_insurer": "Patients reached per health insurer",
+        "share": "Share",
+        "patients": "Patients",
+        "tornado": "Sensitivity of the net present value",
+        "input": "Input",
+        "low": "Low",
+        "high": "High",
+        "inputs": "Inputs and sources",
+        "inputs_intro": "Every input with its source. Values without a public source are marked",
+        "placeholder": "placeholder",
+        "placeholder_count": "{n} of the {total} inputs are placeholders; replace them with your own or contracted figures.",
+        "section": "Section",
+        "name": "Name",
+        "value": "Value",
+        "unit": "Unit",
+        "source": "Source",
+        "section_roles": "Roles",
+        "section_service": "Service",
+        "section_demand": "Demand",
+        "section_effects": "Effects",
+        "section_funding": "Funding",
+        "section_general": "General",
+        "reproduce": "Reproduce",
+        "reproduce_intro": "The same inputs, software and catalogue give the same business_case.json, and that gives this page and the workbook byte for byte.",
+        "command": "Command",
+        "business_case": "Business case",
+        "files": "Files",
+        "files_text": "business_case.json (all figures, in euro cents), business_case.xlsx (the workbook) and this page.",
+    },
+}
+EXTRA_CSS = """
+tr.total td { font-weight: 600; border-top: 1px solid var(--ink); }
+.badge.cf { background: var(--muted); }
+.verdict { font-weight: 600; }
+"""
+
+
+def scenario_css() -> str:
+    """The scenario report's stylesheet (one stylesheet for both pages)."""
+    template = Path(scenario_report.__file__).parent / "templates" / "report.html.j2"
+    found = re.search(r"<style>\n(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
+    return found.group(1) if found else ""
+
+
+# ---------------------------------------------------------------------------- charts
+
+
+def _k_axis(ax: Any, lang: str, axis: str = "y") -> None:
+    getattr(ax, f"{axis}axis").set_major_formatter(_tick_formatter(lang))
+    ax.grid(axis=axis, color="#dddddd", linewidth=0.5)
+
+
+def chart_cost_revenue(bc: dict[str, Any], lang: str, t: dict[str, str]) -> Markup:
+    """Per year: the cost and the revenue side by side, the gap written above them."""
+    years = bc["years"]
+    fig = _figure(9.0, 3.2)
+    ax = fig.add_subplot()
+    xs = range(len(years))
+    for off, key, colour, name in (
+        (-0.2, "cost_cents", BASE_COLOUR, t["cost"]),
+        (0.2, "revenue_cents", INTER_COLOUR, t["revenue"]),
+    ):
+        bars = ax.bar(
+            [x + off for x in xs],
+            [y[key] / 1e5 for y in years],
+            width=0.38,
+            color=colour,
+            label=name,
+        )
+        for bar, y in zip(bars, years, strict=True):
+            if y["carried_forward"]:
+                bar.set_hatch("//")
+                bar.set_edgecolor("white")
+    for x, y in zip(xs, years, strict=True):
+        top = max(y["cost_cents"], y["revenue_cents"]) / 1e5
+        ax.annotate(
+            f"{t['gap']} {eur(y['gap_cents'], lang)}",
+            (x, top),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=NEG_COLOUR if y["gap_cents"] > 0 else POS_COLOUR,
+        )
+    ax.set_xticks(list(xs), [_year_label(y, t) for y in years])
+    ax.set_ylabel(t["k_axis"])
+    _k_axis(ax, lang)
+    ax.tick_params(axis="x", length=0)
+    ax.margins(y=0.15)
+    fig.legend(loc="outside lower center", ncols=2)
+    return _svg(fig, "fig-cost-revenue")
+
+
+def _year_label(y: dict[str, Any], t: dict[str, str]) -> str:
+    return f"{y['year']}\n({t['carried_forward']})" if y["carried_forward"] else str(y["year"])
+
+
+def _stack(ax: Any, xs: list[int], series: list[tuple[str, list[float], Any]]) -> None:
+    bottom = [0.0] * len(xs)
+    for name, values, style in series:
+        ax.bar(xs, values, bottom=bottom, width=0.6, label=name, **style)
+        bottom = [b + max(v, 0.0) for b, v in zip(bottom, values, strict=True)]
+
+
+def chart_funding(bc: dict[str, Any], names: Names, lang: str, t: dict[str, str]) -> Markup:
+    """Left: per year the revenue per route stacked, the gap on top (together the cost).
+    Right: per year the gap per activity stacked."""
+    years = bc["years"]
+    xs = list(range(len(years)))
+    routes: list[tuple[str, str | None]] = []
+    for y in years:
+        for r in y["revenue"]:
+            if (r["route"], r.get("title_code")) not in routes:
+                routes.append((r["route"], r.get("title_code")))
+
+    def per_year(field: str, match: Any) -> list[float]:
+        return [sum(r["cents"] for r in y[field] if match(r)) / 1e5 for y in years]
+
+    fig = _figure(9.5, 3.6)
+    left, right = fig.subplots(1, 2, sharey=True)
+    series = [
+        (
+            _wrap(names.route(route, code), 34),
+            per_year(
+                "revenue", lambda r, a=route, c=code: (r["route"], r.get("title_code")) == (a, c)
+            ),
+            {"color": SET_COLOURS[(i + 1) % len(SET_COLOURS)]},
+        )
+        for i, (route, code) in enumerate(routes)
+    ]
+    gap = [max(y["gap_cents"], 0) / 1e5 for y in years]
+    series.append((t["gap"], gap, {"color": NEG_COLOUR, "hatch": "//", "edgecolor": "white"}))
+    _stack(left, xs, series)
+    activities: list[str] = []
+    for y in years:
+        for r in y["gap_by_activity"]:
+            if r["activity"] not in activities:
+                activities.append(r["activity"])
+    _stack(
+        right,
+        xs,
+        [
+            (
+                _wrap(names.activity(a), 34),
+                per_year("gap_by_activity", lambda r, a=a: r["activity"] == a),
+                {"color": SET_COLOURS[(i + 3) % len(SET_COLOURS)]},
+            )
+            for i, a in enumerate(activities)
+        ],
+    )
+    for ax, title in ((left, t["coverage"]), (right, t["gap_by_activity"])):
+        ax.set_title(title, loc="left")
+        ax.set_xticks(xs, [_year_label(y, t) for y in years])
+        ax.tick_params(axis="x", length=0)
+        _k_axis(ax, lang)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7.5)
+    left.set_ylabel(t["k_axis"])
+    return _svg(fig, "fig-funding")
+
+
+def chart_savings(bc: dict[str, Any], names: Names, lang: str, t: dict[str, str]) -> Markup:
+    """Left: per financer (rows) its savings per year. Right: per year the financers'
+    savings beside the societal cost avoided."""
+    years = bc["years"]
+    financers: list[str] = []
+    for y in years:
+        for r in y["savings"]:
+            if r["financer_id"] not in financers:
+                financers.append(r["financer_id"])
+    fig = _figure(9.5, 1.8 + 0.45 * max(len(financers), 2))
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    n = len(years)
+    height = 0.8 / max(n, 1)
+    for j, y in enumerate(years):
+        values = [
+            sum(r["cents"] for r in y["savings"] if r["financer_id"] == f) / 1e5 for f in financers
+        ]
+        left.barh(
+            [i + (j - (n - 1) / 2) * height for i in range(len(financers))],
+            values,
+            height=height * 0.92,
+            color=SET_COLOURS[j % len(SET_COLOURS)],
+            label=str(y["year"]),
+        )
+    left.set_yticks(range(len(financers)), [names.financer(f) for f in financers])
+    left.set_ylim(len(financers) - 0.5, -0.5)
+    left.tick_params(axis="y", length=0)
+    left.set_xlabel(t["k_axis"])
+    left.set_title(t["payers_panel"], loc="left")
+    _k_axis(left, lang, "x")
+    left.legend(loc="best", fontsize=7.5)
+    xs = range(n)
+    for off, key, colour, name in (
+        (-0.2, "savings_cents", POS_COLOUR, t["savings"]),
+        (0.2, "societal_cents", SOCIETAL_COLOUR, t["societal"]),
+    ):
+        right.bar(
+            [x + off for x in xs],
+            [y[key] / 1e5 for y in years],
+            0.38,
+            color=colour,
+            label=_wrap(name, 30),
+        )
+    right.set_xticks(list(xs), [str(y["year"]) for y in years])
+    right.tick_params(axis="x", length=0)
+    right.set_title(t["societal_panel"], loc="left")
+    _k_axis(right, lang)
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=7.5, ncols=2)
+    return _svg(fig, "fig-savings")
+
+
+def chart_fte(bc: dict[str, Any], names: Names, lang: str, t: dict[str, str]) -> Markup:
+    """Per role: the FTE needed beside the FTE planned, the shortfall written to the right."""
+    roles = bc["capacity"]["roles"]
+    fig = _figure(9.0, 1.2 + 0.55 * len(roles))
+    ax = fig.add_subplot()
+    for off, key, colour, name in (
+        (-0.2, "fte_needed", INTER_COLOUR, t["needed"]),
+        (0.2, "planned_fte", BASE_COLOUR, t["planned"]),
+    ):
+        ax.barh(
+            [i + off for i in range(len(roles))],
+            [r[key] for r in roles],
+            0.38,
+            color=colour,
+            label=name,
+        )
+    for i, r in enumerate(roles):
+        gap = r["fte_needed"] - r["planned_fte"]
+        ax.annotate(
+            num(gap, lang, 2, signed=True) + f" {t['fte_axis']}",
+            (max(r["fte_needed"], r["planned_fte"]), i),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=NEG_COLOUR if gap > 0 else POS_COLOUR,
+        )
+    ax.set_yticks(range(len(roles)), [_wrap(names.role(r["role"]), 34) for r in roles])
+    ax.set_ylim(len(roles) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(t["fte_axis"])
+    _k_axis(ax, lang, "x")
+    ax.margins(x=0.12)
+    fig.legend(loc="outside lower center", ncols=2)
+    return _svg(fig, "fig-fte")
+
+
+# ---------------------------------------------------------------------------- the page
+
+
+def _money_table(bc: dict[str, Any], field: str, key: Any, label: Any, lang: str) -> dict[str, Any]:
+    """Rows (label, euros per year, total) of ``years[*][field]`` grouped by ``key``."""
+    years = [y["year"] for y in bc["years"]]
+    order: list[Any] = []
+    cents: dict[Any, dict[int, int]] = {}
+    for y in bc["years"]:
+        for r in y[field]:
+            kk = key(r)
+            if kk not in cents:
+                order.append(kk)
+                cents[kk] = {}
+            cents[kk][y["year"]] = cents[kk].get(y["year"], 0) + r["cents"]
+    rows = [
+        {
+            "label": label(kk),
+            "cells": [eur(cents[kk].get(y, 0), lang) for y in years],
+            "total": eur(sum(cents[kk].values()), lang),
+        }
+        for kk in order
+    ]
+    totals = [sum(cents[kk].get(y, 0) for kk in order) for y in years]
+    return {
+        "rows": rows,
+        "totals": [eur(c, lang) for c in totals],
+        "total": eur(sum(totals), lang),
+    }
+
+
+def _interval(pair: Any, n: int, lang: str, t: dict[str, str]) -> str | None:
+    if not pair:
+        return None
+    return t["interval"].format(n=n, lo=eur(pair[0], lang), hi=eur(pair[1], lang))
+
+
+def _value(v: Any, lang: str) -> str:
+    v = input_value(v)
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, (int, float)):
+        return short(float(v), lang, 4)
+    return str(v)
+
+
+def build_context(
+    bc: dict[str, Any], lang: str, cat: Any = None, command: str | None = None
+) -> dict[str, Any]:
+    import matplotlib
+
+    lang = "en" if lang == "en" else "nl"
+    t = TEXT[lang]
+    names = Names(cat if cat is not None else default_catalogue(), lang)
+    years = bc["years"]
+    cap = bc["capacity"]
+    be = bc.get("break_even") or {}
+    intervals = bc.get("intervals") or {}
+    reps = int(bc.get("replicates", 1))
+    rate = float(bc["discount_rate"])
+
+    def maybe(cents: int | None, decimals: int = 0) -> str:
+        return t["none"] if cents is None else eur(cents, lang, decimals)
+
+    payback = bc.get("payback_years")
+    cards = [
+        {
+            "label": t["npv"],
+            "value": eur(bc["npv_cents"], lang),
+            "sign": (bc["npv_cents"] > 0) - (bc["npv_cents"] < 0),
+            "note": t["npv_note"].format(rate=pct(rate, lang, 1)),
+            "interval": _interval(intervals.get("npv_cents"), reps, lang, t),
+        },
+        {
+            "label": t["payback"],
+            "value": t["payback_years"].format(n=short(payback, lang, 1))
+            if payback is not None
+            else t["payback_none"].format(first=bc["first_year"], last=bc["last_year"]),
+            "sign": 0,
+        },
+        {
+            "label": t["break_even_patients"],
+            "value": t["none"]
+            if be.get("patients_reached") is None
+            else num(be["patients_reached"], lang, 0),
+            "sign": 0,
+            "note": f"{t['patients_reached']}: {num((bc.get('patients') or {}).get('reached', 0), lang, 0)}",
+        },
+        {
+            "label": t["break_even_price_patient"],
+            "value": maybe(be.get("price_per_patient_cents")),
+            "sign": 0,
+        },
+        {
+            "label": t["break_even_price_inhabitant"],
+            "value": maybe(be.get("price_per_inhabitant_cents"), 2),
+            "sign": 0,
+        },
+        {
+            "label": t["shortfall"],
+            "value": f"{num(cap['shortfall_fte'], lang, 1)} {t['fte']}",
+            "sign": -1 if cap["shortfall_fte"] > 0 else 0,
+        },
+    ]
+    keys = ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "societal_cents")
+    gap_iv = intervals.get("gap_cents") or {}
+    sav_iv = intervals.get("savings_cents") or {}
+    year_rows = [
+        {
+            "year": y["year"],
+            "carried_forward": y["carried_forward"],
+            "gap_sign": (y["gap_cents"] > 0) - (y["gap_cents"] < 0),
+            "cells": [eur(y[key], lang) for key in keys],
+            "gap_interval": _range(gap_iv.get(str(y["year"])), lang),
+            "savings_interval": _range(sav_iv.get(str(y["year"])), lang),
+        }
+        for y in years
+    ]
+    year_total = [eur(sum(y[key] for y in years), lang) for key in keys]
+
+    roles_cost = []
+    role_ids: list[str] = []
+    by: dict[tuple[str, int], dict[str, Any]] = {}
+    for y in years:
+        for r in y["cost"]:
+            if r["role"] not in role_ids:
+                role_ids.append(r["role"])
+            by[(r["role"], y["year"])] = r
+    for role in role_ids:
+        cells = []
+        for y in years:
+            r = by.get((role, y["year"]))
+            cells.append((num(r["fte"], lang, 2), eur(r["cents"], lang)) if r else ("", ""))
+        roles_cost.append({"label": names.role(role), "cells": cells})
+    cost_totals = [
+        (num(sum(r["fte"] for r in y["cost"]), lang, 2), eur(y["cost_cents"], lang)) for y in years
+    ]
+
+    revenue = _money_table(
+        bc,
+        "revenue",
+        lambda r: (r["route"], r.get("title_code"), r["financer_kind"], r["financer_id"]),
+        lambda kk: {
+            "main": names.route(kk[0], kk[1]),
+            "sub": f"{names.financer(kk[3])} ({names.group(kk[2])})",
+        },
+        lang,
+    )
+    gap_activity = _money_table(
+        bc,
+        "gap_by_activity",
+        lambda r: r["activity"],
+        lambda kk: {"main": names.activity(kk), "sub": None},
+        lang,
+    )
+    savings = _money_table(
+        bc,
+        "savings",
+        lambda r: (r["financer_id"], r["financer_kind"]),
+        lambda kk: {"main": names.financer(kk[0]), "sub": names.group(kk[1])},
+        lang,
+    )
+    net = _money_table(
+        bc, "net", lambda r: r["group"], lambda kk: {"main": names.group(kk), "sub": None}, lang
+    )
+    phone = cap.get("phone")
+    phone_line = None
+    if phone:
+        phone_line = t["phone_line"].format(
+            calls=num(phone["calls_per_year"], lang, 0),
+            minutes=short(phone["handling_minutes"], lang, 1),
+            target=pct(phone["target"], lang, 0),
+            seconds=num(phone["answer_within_seconds"], lang, 0),
+        )
+    inputs = [
+        {
+            "section": t.get(f"section_{i['section']}", i["section"]),
+            "name": i["name"],
+            "value": _value(i["value"], lang),
+            "unit": i.get("unit") or "",
+            "placeholder": bool(i.get("placeholder")),
+            "source": i.get("source") or "",
+        }
+        for i in bc["inputs"]
+    ]
+    with matplotlib.rc_context(RC):
+        figures = {
+            "fte": chart_fte(bc, names, lang, t),
+            "cost_revenue": chart_cost_revenue(bc, lang, t),
+            "funding": chart_funding(bc, names, lang, t),
+            "savings": chart_savings(bc, names, lang, t),
+        }
+    any_cf = any(y["carried_forward"] for y in years)
+    host = bc["host"]
+    return {
+        "t": t,
+        "lang": lang,
+        "css": Markup(scenario_css() + EXTRA_CSS),
+        "title": bc["name"][lang],
+        "id": bc["business_case"],
+        "meta": [
+            (t["region"], bc["region"]),
+            (t["host"], f"{host['provider_id']} ({names.group(host['provider_kind'])})"),
+            (
+                t["period"],
+                f"{bc['first_year']}–{bc['last_year']}, {t['discount_rate']} "
+                f"{pct(rate, lang, 1)}, {reps} {t['replicates']}",
+            ),
+            (t["catalogue"], bc["catalogue_version"]),
+        ],
+        "cards": cards,
+        "year_rows": year_rows,
+        "year_total": year_total,
+        "any_cf": any_cf,
+        "capacity": {
+            "verdict": (t["not_feasible"] if cap["shortfall_fte"] > 0 else t["feasible"]).format(
+                needed=num(cap["fte_needed"], lang, 1),
+                planned=num(cap["fte_planned"], lang, 1),
+                shortfall=num(cap["shortfall_fte"], lang, 1),
+            ),
+            "feasible": cap["shortfall_fte"] <= 0,
+            "roles": [
+                {
+                    "label": names.role(r["role"]),
+                    "cells": [
+                        num(r[c], lang, 0)
+                        for c in ("rostered_hours", "workload_hours", "productive_hours_per_fte")
+                    ]
+                    + [num(r[c], lang, 2) for c in ("fte_needed", "planned_fte", "shortfall_fte")],
+                    "short": r["shortfall_fte"] > 0,
+                }
+                for r in cap["roles"]
+            ],
+            "totals": [
+                num(cap[c], lang, 2) for c in ("fte_needed", "fte_planned", "shortfall_fte")
+            ],
+            "phone_line": phone_line,
+            "blocks": [
+                {
+                    "name": b["name"].replace("_", " "),
+                    "cells": [
+                        num(b["hours_per_week"], lang, 0),
+                        short(b["calls_per_hour"], lang, 2),
+                        num(b["agents"], lang, 0),
+                        pct(b["service_level"], lang, 1),
+                        pct(b["wait_probability"], lang, 1),
+                        pct(b["occupancy"], lang, 1),
+                        num(b["agent_hours_per_year"], lang, 0),
+                    ],
+                }
+                for b in (phone or {}).get("blocks", [])
+            ],
+        },
+        "years": [y["year"] for y in years],
+        "roles_cost": roles_cost,
+        "cost_totals": cost_totals,
+        "revenue": revenue,
+        "gap_activity": gap_activity,
+        "savings": savings,
+        "net": net,
+        "by_insurer": [
+            {
+                "name": names.financer(p["financer_id"]),
+                "share": pct(p["share"], lang, 1),
+                "patients": num(p["patients"], lang, 0),
+            }
+            for p in (bc.get("patients") or {}).get("by_insurer", [])
+        ],
+        "tornado": [
+            {
+                "input": r["input"],
+                "low": eur(r["low_npv_cents"], lang),
+                "high": eur(r["high_npv_cents"], lang),
+            }
+            for r in bc.get("tornado") or []
+        ],
+        "figures": figures,
+        "captions": {
+            "cost_revenue": t["fig_cost_revenue_cap"].format(cf=t["cf_hatch"] if any_cf else ""),
+        },
+        "inputs": inputs,
+        "placeholder_count": t["placeholder_count"].format(
+            n=sum(i["placeholder"] for i in inputs), total=len(inputs)
+        ),
+        "command": command,
+    }
+
+
+def _range(pair: Any, lang: str) -> str | None:
+    return f"[{eur(pair[0], lang)}; {eur(pair[1], lang)}]" if pair else None
+
+
+def render(
+    bc: dict[str, Any], lang: str = "nl", cat: Any = None, command: str | None = None
+) -> str:
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("report.html.j2").render(**build_context(bc, lang, cat, command))
+
+
+def write_report(
+    bc: dict[str, Any],
+    path: Path,
+    lang: str = "nl",
+    cat: Any = None,
+    command: str | None = None,
+) -> None:
+    """Write the business case ``bc`` (its JSON as a dict) as one offline HTML page to
+    ``path``. ``cat`` (the catalogue the run used) gives the names of roles, routes and
+    activities (without it the shipped one is loaded); ``command`` is the command line that
+    reproduces the run, shown under "how to reproduce" when given."""
+    Path(path).write_text(render(bc, lang, cat, command), encoding="utf-8", newline="\n")
