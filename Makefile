@@ -22,7 +22,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
-	$(BIN)/passend demo --out $(OUT) --scenario examples/zuid-gelderland-pzt.yaml
+	$(BIN)/passend demo --out $(OUT) --scenario examples/zuid-gelderland-pzt.yaml \
+		--business-case examples/business-case-zuid-gelderland.yaml
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

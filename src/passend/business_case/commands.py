@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
-from passend.wegwijzer.render import thousands
+from passend.wegwijzer.render import euros, thousands
 
 out = Console()
 err = Console(stderr=True)
@@ -30,7 +30,7 @@ LABELS = {
         "savings": "Besparing financiers",
         "net": "Netto",
         "carried": "regels van {y} doorgetrokken",
-        "npv": "Netto contante waarde: € {v}; terugverdiend na: {p}",
+        "npv": "Netto contante waarde: {v}; terugverdiend na: {p}",
         "never": "nooit binnen de horizon",
         "years": "{n} jaar",
         "fte": "FTE nodig: {need} (gepland {plan}, tekort {short})",
@@ -45,7 +45,7 @@ LABELS = {
         "savings": "Financers' savings",
         "net": "Net",
         "carried": "rules of {y} carried forward",
-        "npv": "Net present value: EUR {v}; paid back after: {p}",
+        "npv": "Net present value: {v}; paid back after: {p}",
         "never": "never within the horizon",
         "years": "{n} years",
         "fte": "FTE needed: {need} (planned {plan}, shortfall {short})",
@@ -54,41 +54,39 @@ LABELS = {
 }
 
 
-def _k(cents: int) -> str:
-    return thousands(round(cents / 100_000))
-
-
 def print_case(bc: dict[str, Any], lang: str) -> None:
     t = LABELS[lang]
     table = Table(title=t["title"], box=box.SIMPLE)
     for col in ("year", "cost", "revenue", "gap", "savings", "net"):
         table.add_column(t[col], justify="left" if col == "year" else "right")
     for y in bc["years"]:
-        year = str(y["year"])
-        if y["carried_forward"]:
-            year += f" ({t['carried'].format(y=bc['catalogue_last_year'])})"
+        year = str(y["year"]) + ("*" if y["carried_forward"] else "")
         table.add_row(
             year,
-            _k(y["cost_cents"]),
-            _k(y["revenue_cents"]),
-            _k(y["gap_cents"]),
-            _k(y["savings_cents"]),
-            _k(y["net_cents"]),
+            *(
+                thousands(y[k], lang, signed=k == "net_cents")
+                for k in ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "net_cents")
+            ),
         )
     out.print(table)
+    if any(y["carried_forward"] for y in bc["years"]):
+        out.print("* " + t["carried"].format(y=bc["catalogue_last_year"]))
     p = bc["payback_years"]
     out.print(
         t["npv"].format(
-            v=thousands(round(bc["npv_cents"] / 100)),
+            v=euros(bc["npv_cents"], lang),
             p=t["never"] if p is None else t["years"].format(n=p),
         )
     )
     c = bc["capacity"]
+
+    def fte(x: float) -> str:
+        text = f"{x:.1f}"
+        return text.replace(".", ",") if lang == "nl" else text
+
     out.print(
         t["fte"].format(
-            need=f"{c['fte_needed']:.1f}",
-            plan=f"{c['fte_planned']:.1f}",
-            short=f"{c['shortfall_fte']:.1f}",
+            need=fte(c["fte_needed"]), plan=fte(c["fte_planned"]), short=fte(c["shortfall_fte"])
         )
     )
 
@@ -106,19 +104,38 @@ def business_case_cmd(
     workers: Annotated[int, typer.Option(help="Processes for the simulation (0: the cores).")] = 0,
 ) -> None:
     """Businesscase van een transmuraal team: capaciteit, kosten, bekostiging en besparing per jaar."""
+    from passend.cli import _lang, _load, fail
+
+    lang = _lang(lang)
+    if replicates is not None and replicates < 1:
+        fail("--replicates must be at least 1")
+    bc, _ = run_business_case(_load(None), file, out_dir, lang, replicates, workers)
+    if json_:
+        out.print_json(json.dumps(bc, sort_keys=True, ensure_ascii=False))
+        return
+    print_case(bc, lang)
+    out.print(LABELS[lang]["written"].format(d=out_dir))
+
+
+def run_business_case(
+    cat: Any,
+    file: Path,
+    out_dir: Path,
+    lang: str,
+    replicates: int | None = None,
+    workers: int = 0,
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Build the case and write its JSON, workbook and report (returned by name). Bad input
+    exits with code 2."""
     from passend import db
     from passend.business_case.report import write_report
     from passend.business_case.run import build, write_json
     from passend.business_case.schema import load_business_case
     from passend.business_case.workbook import write_workbook
-    from passend.cli import _lang, _load, fail, issues_exit
+    from passend.cli import fail, issues_exit
 
-    lang = _lang(lang)
-    if replicates is not None and replicates < 1:
-        fail("--replicates must be at least 1")
     if not file.exists():
         fail(f"{file}: not found")
-    cat = _load(None)
     try:
         lc = load_business_case(file, cat)
     except CatalogueError as e:
@@ -131,11 +148,15 @@ def business_case_cmd(
     except (ValueError, ValidationError) as e:
         fail(f"{file}: {e}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_json(bc, out_dir / "business_case.json")
-    write_workbook(bc, out_dir / "business_case.xlsx", lang)
-    write_report(bc, out_dir / "report.html", lang)
-    if json_:
-        out.print_json(json.dumps(bc, sort_keys=True, ensure_ascii=False))
-        return
-    print_case(bc, lang)
-    out.print(LABELS[lang]["written"].format(d=out_dir))
+    paths = {
+        "json": out_dir / "business_case.json",
+        "workbook": out_dir / "business_case.xlsx",
+        "report": out_dir / "report.html",
+    }
+    command = f"passend business-case {file} --out {out_dir} --lang {lang}" + (
+        f" --replicates {replicates}" if replicates else ""
+    )
+    write_json(bc, paths["json"])
+    write_workbook(bc, paths["workbook"], lang, cat)
+    write_report(bc, paths["report"], lang, cat, command)
+    return bc, paths

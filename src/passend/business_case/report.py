@@ -56,7 +56,7 @@ TEXT: dict[str, dict[str, str]] = {
         "catalogue": "Catalogusversie",
         "headline": "Kerncijfers",
         "npv": "Netto contante waarde",
-        "npv_note": "besparingen van de financiers min het financieringstekort, verdisconteerd met {rate}",
+        "npv_note": "besparingen van de financiers plus de opbrengst uit prestaties min de kosten van het team (financiers en team samen: geld via routes gaat van de een naar de ander), verdisconteerd met {rate}",
         "payback": "Terugverdientijd",
         "payback_years": "{n} jaar",
         "payback_none": "niet binnen {first}–{last}",
@@ -167,7 +167,7 @@ TEXT: dict[str, dict[str, str]] = {
         "catalogue": "Catalogue version",
         "headline": "Headline figures",
         "npv": "Net present value",
-        "npv_note": "the financers' savings minus the funding gap, discounted at {rate}",
+        "npv_note": "the financers' savings plus the revenue from titles minus the team's cost (the financers and the team together: route money moves from one to the other), discounted at {rate}",
         "payback": "Payback",
         "payback_years": "{n} years",
         "payback_none": "not within {first}–{last}",
@@ -687,7 +687,14 @@ def build_context(
         "id": bc["business_case"],
         "meta": [
             (t["region"], bc["region"]),
-            (t["host"], f"{host['provider_id']} ({names.group(host['provider_kind'])})"),
+            (
+                t["host"],
+                " ".join(
+                    x
+                    for x in (host.get("provider_id"), f"({names.group(host['provider_kind'])})")
+                    if x
+                ),
+            ),
             (
                 t["period"],
                 f"{bc['first_year']}–{bc['last_year']}, {t['discount_rate']} "
