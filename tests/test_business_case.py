@@ -185,3 +185,42 @@ def test_a_role_named_twice_is_refused(cat, tmp_path: Path) -> None:
         load_business_case(_write(tmp_path, twice), cat)
     assert "a role is given twice" in str(e.value)
     json.dumps([str(i) for i in e.value.issues])
+
+
+def test_the_engines_json_fills_the_workbook_and_the_report(
+    cat, case: dict, tmp_path: Path
+) -> None:
+    """The engine's own JSON (not a fixture) through both outputs: the summary sheet's NPV and
+    the first year's gap are the JSON's, in euros."""
+    import openpyxl
+
+    from passend.business_case.report import write_report
+    from passend.business_case.workbook import write_workbook
+
+    write_workbook(case, tmp_path / "bc.xlsx", "nl", cat)
+    write_report(case, tmp_path / "report.html", "nl", cat)
+    rows = [
+        [c.value for c in r]
+        for r in openpyxl.load_workbook(tmp_path / "bc.xlsx")["Samenvatting"].iter_rows()
+    ]
+    first = next(r for r in rows if r[0] == case["first_year"])
+    assert first[3] == case["years"][0]["gap_cents"] / 100
+    key = {r[0]: r[1] for r in rows if r and isinstance(r[0], str)}
+    assert (
+        key["Netto contante waarde (besparingen plus prestaties min kosten)"]
+        == case["npv_cents"] / 100
+    )
+    assert "DOORGETROKKEN" in (tmp_path / "report.html").read_text(encoding="utf-8").upper()
+
+
+def test_replicates_give_intervals_of_savings_and_npv(cat, tmp_path: Path) -> None:
+    lc = load_business_case(_write(tmp_path), cat)
+    bc = build(cat, lc, tmp_path / "work", replicates=2, workers=1)
+    iv = bc["intervals"]
+    assert iv["interval"] == [0.05, 0.95]
+    low, high = iv["npv_cents"]
+    assert low <= high
+    for y in bc["years"]:
+        lo, hi = iv["savings_cents"][str(y["year"])]
+        assert lo <= hi
+        assert iv["gap_cents"][str(y["year"])] == [y["gap_cents"], y["gap_cents"]]

@@ -280,7 +280,10 @@ def test_workbook_summary_equals_the_json(bc: dict[str, Any], cat: Any, tmp_path
     assert ws["B2"].number_format == '"€" #,##0;[Red]-"€" #,##0'
     assert ws.freeze_panes == "A2"
     key = {r[0]: r[1] for r in rows if r and isinstance(r[0], str)}
-    assert key["Netto contante waarde (besparingen plus prestaties min kosten)"] == bc["npv_cents"] / 100
+    assert (
+        key["Netto contante waarde (besparingen plus prestaties min kosten)"]
+        == bc["npv_cents"] / 100
+    )
     assert key["Netto contante waarde (besparingen plus prestaties min kosten)"] == -79_524.77
     assert key["Terugverdientijd (jaren)"] == "niet binnen de periode"
     assert key["Break-even: bereikte patiënten per jaar"] == 2500

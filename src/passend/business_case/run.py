@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from passend import __version__
 from passend.business_case import capacity
@@ -50,6 +51,7 @@ from passend.business_case.schema import LoadedCase
 from passend.catalogue.loader import Catalogue
 from passend.population.generate import insurer_shares
 from passend.population.params import load_insurers, load_regions
+from passend.scenarios.results import interval
 from passend.scenarios.run import simulate
 from passend.scenarios.schema import LoadedScenario
 from passend.settlement.money import round_cents, split_by_shares
@@ -438,7 +440,8 @@ def build(
     """The business case as the JSON contract of docs/business-case.md."""
     bc = lc.bc
     ls = _scenario_with_sets(lc)
-    summary = simulate(cat, ls, work_dir, replicates, workers=workers).summary
+    res = simulate(cat, ls, work_dir, replicates, workers=workers)
+    summary = res.summary
     b = _base(cat, ls, summary)
     years, cap = _years(cat, lc, b, b.reached)
     return {
@@ -471,7 +474,9 @@ def build(
         "npv_cents": _npv(years, bc.discount_rate),
         "payback_years": _payback(years, bc.discount_rate),
         "break_even": _break_even(cat, lc, b, years),
-        "intervals": _intervals(summary, years) if summary["replicates"] > 1 else None,
+        "intervals": _intervals(res.groups, summary, years, bc.discount_rate)
+        if summary["replicates"] > 1
+        else None,
         "tornado": tornado(cat, lc, b),
     }
 
@@ -581,15 +586,33 @@ def _break_even(cat: Catalogue, lc: LoadedCase, b: _Base, years: list[dict]) -> 
     }
 
 
-def _intervals(summary: dict[str, Any], years: list[dict]) -> dict[str, Any]:
+def _intervals(
+    groups: pa.Table, summary: dict[str, Any], years: list[dict], rate: Decimal
+) -> dict[str, Any]:
+    """Over the replicates: the payers' savings per year and the NPV with each replicate's
+    savings (its own draws of the uncertain effects), at the scenario's quantiles. The cost and
+    the revenue do not vary with the draws (the reached patients are the replicates' mean), so
+    the gap's interval is the gap."""
     lo, hi = summary["interval"]
-    out: dict[str, Any] = {"savings_cents": {}}
-    for y in years:
-        rows = [r for r in summary["wrong_pocket"] if r["contract_set"] == y["contract_set"]]
-        low = -sum(r["delta_money_out_cents_high"] for r in rows if r["group"] in PAYERS)
-        high = -sum(r["delta_money_out_cents_low"] for r in rows if r["group"] in PAYERS)
-        out["savings_cents"][str(y["year"])] = [low, high]
-    out["interval"] = [lo, hi]
+    rows = groups.to_pylist()  # replicates x sets x arms x groups: a few thousand rows
+    out: dict[str, Any] = {"interval": [lo, hi], "savings_cents": {}, "gap_cents": {}}
+    npv_per_rep: dict[int, int] = {}
+    for i, y in enumerate(years):
+        per_rep: dict[int, int] = {}
+        for r in rows:
+            if r["contract_set"] == y["contract_set"] and r["group"] in PAYERS:
+                sign = 1 if r["arm"] == "baseline" else -1
+                per_rep[r["replicate"]] = (
+                    per_rep.get(r["replicate"], 0) + sign * r["money_out_cents"]
+                )
+        _, low, high = interval(list(per_rep.values()), lo, hi)
+        out["savings_cents"][str(y["year"])] = [round(low), round(high)]
+        out["gap_cents"][str(y["year"])] = [y["gap_cents"], y["gap_cents"]]
+        for rep_, saved in per_rep.items():
+            net = y["net_cents"] - y["savings_cents"] + saved
+            npv_per_rep[rep_] = npv_per_rep.get(rep_, 0) + _discount(net, rate, i)
+    _, low, high = interval(list(npv_per_rep.values()), lo, hi)
+    out["npv_cents"] = [round(low), round(high)]
     return out
 
 
