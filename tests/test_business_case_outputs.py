@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from browser import chromium
+from browser import dom as page_dom
+from browser import flags as browser_flags
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -419,37 +422,15 @@ def test_report_with_intervals_and_tornado(bc: dict[str, Any], cat: Any, tmp_pat
     assert "effects.admissions" in html and "−€ 110.000" in html
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def test_report_renders_in_headless_chromium(reports: dict, tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium()
     if browser is None:
         pytest.skip("no chromium binary found (apt-get install chromium; .ci/run does)")
     from PIL import Image
 
     report = reports["paths"]["nl"]
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [browser, *flags, "--dump-dom", report.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    flags = browser_flags(tmp_path / "profile")
+    dom = page_dom(browser, report, tmp_path / "profile")
     for fig in FIGURES:
         assert f'id="{fig}-svg"' in dom, fig
     shot = tmp_path / "bc-report.png"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from browser import chromium
+from browser import dom as page_dom
+from browser import flags as browser_flags
 from passend.catalogue.loader import Catalogue
 from passend.scenarios.report import num, write_report
 from passend.scenarios.schema import LoadedScenario, load_scenario
@@ -292,37 +294,15 @@ def test_byte_identical_on_rerender(run: dict[str, Any]) -> None:
     assert path.read_text("utf-8") == run["html"]["nl"]
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def test_renders_in_headless_chromium(run: dict[str, Any], tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = chromium()
     if browser is None:
         pytest.skip("no chromium binary found (apt-get install chromium; .ci/run does)")
     from PIL import Image
 
     report = run["dirs"]["nl"] / "report.html"
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
-    dom = subprocess.run(
-        [browser, *flags, "--dump-dom", report.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
+    flags = browser_flags(tmp_path / "profile")
+    dom = page_dom(browser, report, tmp_path / "profile")
     for fig_id in FIGURES:
         assert f'id="{fig_id}-svg"' in dom, fig_id
     assert dom.count("<svg") == len(FIGURES)

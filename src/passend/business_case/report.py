@@ -13,11 +13,9 @@ offline. Dutch by default, English with ``lang="en"``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from passend.business_case.names import Names, default_catalogue
@@ -271,13 +269,6 @@ tr.total td { font-weight: 600; border-top: 1px solid var(--ink); }
 .badge.cf { background: var(--muted); }
 .verdict { font-weight: 600; }
 """
-
-
-def scenario_css() -> str:
-    """The scenario report's stylesheet (one stylesheet for both pages)."""
-    template = Path(scenario_report.__file__).parent / "templates" / "report.html.j2"
-    found = re.search(r"<style>\n(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
-    return found.group(1) if found else ""
 
 
 # ---------------------------------------------------------------------------- charts
@@ -682,7 +673,7 @@ def build_context(
     return {
         "t": t,
         "lang": lang,
-        "css": Markup(scenario_css() + EXTRA_CSS),
+        "css": Markup(EXTRA_CSS),
         "title": bc["name"][lang],
         "id": bc["business_case"],
         "meta": [
@@ -787,14 +778,7 @@ def _range(pair: Any, lang: str) -> str | None:
 def render(
     bc: dict[str, Any], lang: str = "nl", cat: Any = None, command: str | None = None
 ) -> str:
-    env = Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = scenario_report.jinja_env(Path(__file__).parent / "templates")
     return env.get_template("report.html.j2").render(**build_context(bc, lang, cat, command))
 
 

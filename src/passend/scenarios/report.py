@@ -1190,15 +1190,24 @@ def build_context(
     }
 
 
-def render(out_dir: Path, ls: LoadedScenario, lang: str, cat: Catalogue | None = None) -> str:
-    env = Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+TEMPLATES = Path(__file__).parent / "templates"
+"""The scenario report's template and the stylesheet (report.css) the reports share."""
+
+
+def jinja_env(*folders: Path) -> Environment:
+    """The Jinja environment of a report: its own templates first, then the shared ones."""
+    return Environment(
+        loader=FileSystemLoader([*folders, TEMPLATES]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def render(out_dir: Path, ls: LoadedScenario, lang: str, cat: Catalogue | None = None) -> str:
+    env = jinja_env()
     return env.get_template("report.html.j2").render(**build_context(out_dir, ls, lang, cat))
 
 
