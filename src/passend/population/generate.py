@@ -10,8 +10,12 @@ intervention with the same seed share their patients and their draws (paired com
   multiplier (thinning), so the intervention's events are a subset of the baseline's;
   above 1 it adds events from a separate stream;
 - the odds ratios for dying at home and at the preferred place reweight the place-of-death
-  probabilities of each patient, and the same uniform draw picks the place (inverse CDF);
-- added activities come from streams of their own.
+  probabilities of each patient (a relative risk multiplies the probability of home, bounded
+  by 1), and the same uniform draw picks the place (inverse CDF);
+- added activities come from streams of their own;
+- the effects act on the patients the intervention reaches (``Effects.reach``, drawn from a
+  stream of its own, so both arms reach the same patients); the others keep the baseline's
+  events and place.
 
 Care follows the trajectory and intensifies towards death: event rates in month m before
 death (m = 1 is the last 30 days) are ``last_month * decay^(m-1)``.

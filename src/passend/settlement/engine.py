@@ -244,7 +244,7 @@ def _lines(
     fin = _per_contract(
         t.contract_id, non_contracted, lambda n, d: _half_away(t.price, n, d), t.price
     )
-    models = {c.id: c.model for c in ls.cs.contracts}
+    models = {c.id: c.model for c in ls.cs.contracts} | {DEFAULT_ID: ls.cs.default.model}
     terminal_cases = [
         (
             t.contract_id == cid,
