@@ -23,6 +23,13 @@ def default_catalogue() -> Any:
         return None
 
 
+TEAM_ROLES = {
+    "nl": {"coordinator": "Coördinator", "secretary": "Secretariaat", "start_up": "Opstartkosten"},
+    "en": {"coordinator": "Coordinator", "secretary": "Secretary", "start_up": "Start-up cost"},
+}
+"""The roles and cost lines of the business case that are not catalogue professionals."""
+
+
 class Names:
     """``names.role("nurse_specialist")`` -> 'Verpleegkundig specialist' (nl)."""
 
@@ -43,10 +50,13 @@ class Names:
         return entry.name.get(self.lang) if entry is not None else key
 
     def role(self, key: str) -> str:
-        return self._entity("professionals", key)
+        """A clinical role is a catalogue professional; the others are the team's own."""
+        own = TEAM_ROLES[self.lang].get(key)
+        return own if own is not None else self._entity("professionals", key)
 
     def activity(self, key: str) -> str:
-        return self._entity("activities", key)
+        own = TEAM_ROLES[self.lang].get(key)
+        return own if own is not None else self._entity("activities", key)
 
     def route(self, key: str, title_code: str | None = None) -> str:
         if title_code and self.cat is not None and title_code in self.cat.titles:
