@@ -224,3 +224,21 @@ def test_replicates_give_intervals_of_savings_and_npv(cat, tmp_path: Path) -> No
         lo, hi = iv["savings_cents"][str(y["year"])]
         assert lo <= hi
         assert iv["gap_cents"][str(y["year"])] == [y["gap_cents"], y["gap_cents"]]
+
+
+def test_revenue_of_the_phone_line_by_hand(cat, case: dict) -> None:
+    """500 calls of 20 minutes by the palliative nurse: the wegwijzer's title for a palliative
+    consultation by that nurse at home pays per hour (1036, gespecialiseerde verpleging):
+    500 x 20 / 60 = 166.67 hours x the 2026 tariff, split over the insurers."""
+    from passend.wegwijzer.navigator import Query, ask
+
+    answer = ask(
+        cat, Query("palliative_consultation", "palliative_nurse", setting="home", year=2026)
+    )
+    title = next(
+        o for o in answer["options"] if o["financer_kind"] == "health_insurer" and o["tariff_cents"]
+    )
+    assert (title["title_code"], title["unit"]) == ("1036", "hour")
+    expect = round(Decimal(500 * 20) / 60 * title["tariff_cents"])
+    got = sum(r["cents"] for r in case["years"][0]["revenue"] if r["title_code"] == "1036")
+    assert got == expect

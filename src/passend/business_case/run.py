@@ -60,6 +60,7 @@ from passend.wegwijzer.navigator import Query, ask
 PAYERS = ("health_insurer", "care_office", "municipality")
 """The financer groups whose savings the business case shows (the wrong pocket)."""
 HOURLY_UNITS = {"hour": Decimal(1), "minutes": Decimal(1) / 60}
+"""Hours per unit of a title paid by time."""
 EVENT_UNITS = {"visit", "consult", "conversation", "contact", "session"}
 
 
@@ -274,9 +275,8 @@ def _revenue(
         if o is None:
             continue
         if o["unit"] in HOURLY_UNITS:
-            units = (
-                Decimal(repr(events)) * Decimal(repr(minutes)) / 60 / (60 * HOURLY_UNITS[o["unit"]])
-            )
+            hours = Decimal(repr(events)) * Decimal(repr(minutes)) / 60
+            units = hours / HOURLY_UNITS[o["unit"]]  # hours, or minutes for a tariff per minute
         elif o["unit"] == "trajectory":
             units = Decimal(min(events, d.reached))
         else:
