@@ -26,15 +26,15 @@ app = typer.Typer(
 def _register() -> None:
     """Every command, from its module in ``passend.cli`` (which import the library inside the
     commands, to keep ``passend --help`` quick to load)."""
-    from passend.business_case.commands import business_case_cmd
-    from passend.claims.commands import app as claims_app
+    from passend.cli.business_case import business_case_cmd
+    from passend.cli.calc import app as calc_app
     from passend.cli.catalogue import app as catalogue_app
+    from passend.cli.claims import app as claims_app
     from passend.cli.demo import demo
+    from passend.cli.population import app as population_app
+    from passend.cli.settle import ledger_app, settle_cmd
+    from passend.cli.simulate import simulate_cmd
     from passend.cli.wegwijzer import wegwijzer
-    from passend.population.commands import app as population_app
-    from passend.scenarios.commands import simulate_cmd
-    from passend.settlement.calc import app as calc_app
-    from passend.settlement.commands import ledger_app, settle_cmd
 
     app.add_typer(catalogue_app, name="catalogue")
     app.command("wegwijzer")(wegwijzer)

@@ -28,9 +28,9 @@ def demo(
     extra: ExtraOpt = None,
 ) -> None:
     """Het hoofdwerk: een scenario onder alle contractsets, met rapport, de businesscase en de wegwijzer."""
-    from passend.business_case.commands import print_case, run_business_case
+    from passend.cli.business_case import print_case, run_business_case
+    from passend.cli.simulate import run_scenario
     from passend.demo import run_demo
-    from passend.scenarios.commands import run_scenario
 
     lang = _lang(lang)
     cat = common._load(extra)
