@@ -27,10 +27,9 @@ from passend.catalogue.loader import load_catalogue
 from passend.claims.declare import declare, write_declaration
 from passend.claims.importer import import_claims
 from passend.claims.vektis import export_aw319
-from passend.population.commands import write_population
 from passend.population.generate import generate
 from passend.population.params import load_insurers, load_parameters, load_regions
-from passend.population.tables import write_parquet
+from passend.population.tables import write_parquet, write_population
 
 
 def main() -> None:

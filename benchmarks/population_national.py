@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from passend.catalogue.loader import load_catalogue
-from passend.population.commands import write_population
 from passend.population.generate import generate
 from passend.population.params import load_insurers, load_parameters, load_regions
+from passend.population.tables import write_population
 
 
 def peak_gib() -> float:

@@ -38,9 +38,9 @@ SETS = [
 def prepare(work: Path, region: str, seed: int, year: int) -> None:
     from passend.catalogue.loader import load_catalogue
     from passend.claims.declare import declare, write_declaration
-    from passend.population.commands import write_population
     from passend.population.generate import generate
     from passend.population.params import load_insurers, load_parameters, load_regions
+    from passend.population.tables import write_population
 
     if (work / "claims" / "claims.parquet").exists():
         return
@@ -90,8 +90,8 @@ def one(work: Path, name: str, reference: bool) -> None:
     import pyarrow.dataset  # noqa: F401  (imported by the population reader)
 
     from passend.catalogue.loader import load_catalogue
-    from passend.settlement.commands import inhabitants_by_region, resolve_contract_set
-    from passend.settlement.contracts import load_contract_set
+    from passend.population.params import inhabitants_by_region
+    from passend.settlement.contracts import load_contract_set, resolve_contract_set
     from passend.settlement.engine import load_reference, settle, write_settlement
 
     ibis.duckdb.connect()  # import the backend before the clock starts

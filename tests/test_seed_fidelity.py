@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from passend.catalogue.loader import CatalogueError
 from passend.cli import app
-from passend.population.commands import write_population
 from passend.population.generate import Effects, _place_weights, generate
 from passend.population.params import PLACES, load_insurers, load_parameters, load_regions
+from passend.population.tables import write_population
 from passend.scenarios.results import outcomes
 from passend.scenarios.run import replicate_effects
 from passend.scenarios.schema import load_scenario

@@ -1307,9 +1307,9 @@ def cli_app():
 @pytest.fixture(autouse=True)
 def _catalogue_once(monkeypatch) -> None:
     """The commands load the catalogue on every call; these tests use the one loaded once."""
-    import passend.cli
+    import passend.cli.common
 
-    monkeypatch.setattr(passend.cli, "_load", lambda extra: catalogue())
+    monkeypatch.setattr(passend.cli.common, "_load", lambda extra: catalogue())
 
 
 BAD_SETS = {
@@ -1639,7 +1639,7 @@ def generated(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.mark.parametrize("name", ["current", "bundle", "population-p4p"])
 def test_shipped_contract_sets_settle_a_generated_region(tmp_path: Path, generated, name) -> None:
-    from passend.settlement.commands import inhabitants_by_region
+    from passend.population.params import inhabitants_by_region
     from passend.settlement.contracts import DATA
 
     pop, claims = generated

@@ -1,6 +1,6 @@
 """The wegwijzer part of ``make demo``: real questions of network coordinators (seed 000) and
 the answers as JSON, text and HTML. The main job of the demo, the simulation of
-examples/zuid-gelderland-pzt.yaml, is ``passend.scenarios.commands.run_scenario``."""
+examples/zuid-gelderland-pzt.yaml, is ``passend.cli.simulate.run_scenario``."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from passend.scenarios.commands import GROUP_LABELS
+from passend.scenarios.results import GROUP_LABELS
 
 
 def default_catalogue() -> Any:

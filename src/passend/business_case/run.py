@@ -717,3 +717,46 @@ def write_json(bc: dict[str, Any], path: Path) -> None:
 
 
 __all__ = ["build", "contract_set_of", "tornado", "write_json"]
+
+
+def run_business_case(
+    cat: Catalogue,
+    file: Path,
+    out_dir: Path,
+    lang: str,
+    replicates: int | None = None,
+    workers: int = 0,
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """Build the case of ``file`` and write its JSON, workbook and report (returned by name).
+    Raises ``FileNotFoundError``, ``CatalogueError`` (the file's problems) or ``ValueError``
+    (naming the file)."""
+    import tempfile
+
+    from pydantic import ValidationError
+
+    from passend import db
+    from passend.business_case.report import write_report
+    from passend.business_case.schema import load_business_case
+    from passend.business_case.workbook import write_workbook
+
+    if not file.exists():
+        raise FileNotFoundError(f"{file}: not found")
+    lc = load_business_case(file, cat)
+    try:
+        with tempfile.TemporaryDirectory(prefix="passend-bc-") as tmp:
+            bc = build(cat, lc, Path(tmp), replicates, workers or db.available_cpus())
+    except (ValueError, ValidationError) as e:
+        raise ValueError(f"{file}: {e}") from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "json": out_dir / "business_case.json",
+        "workbook": out_dir / "business_case.xlsx",
+        "report": out_dir / "report.html",
+    }
+    command = f"passend business-case {file} --out {out_dir} --lang {lang}" + (
+        f" --replicates {replicates}" if replicates else ""
+    )
+    write_json(bc, paths["json"])
+    write_workbook(bc, paths["workbook"], lang, cat)
+    write_report(bc, paths["report"], lang, cat, command)
+    return bc, paths

@@ -433,3 +433,8 @@ def load_regions(cat: Catalogue, extra: Path | None = None) -> dict[str, Region]
     if issues:
         raise CatalogueError(issues)
     return regions
+
+
+def inhabitants_by_region(cat: Catalogue, regions: Path | None = None) -> dict[str, int]:
+    """Inhabitants per region id (the shipped regions and those in ``regions``)."""
+    return {rid: r.inhabitants.value for rid, r in load_regions(cat, regions).items()}

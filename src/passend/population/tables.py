@@ -3,10 +3,15 @@ deterministic Parquet writer (same table, same bytes) and the check of a table g
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    from passend.population.generate import Population
 
 
 def _schema(columns: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
@@ -131,6 +136,17 @@ def write_parquet(table: pa.Table, path: Path) -> None:
         use_dictionary=True,
         write_statistics=True,
         row_group_size=1 << 20,
+    )
+
+
+def write_population(pop: Population, out_dir: Path) -> None:
+    """The population's tables as Parquet files and meta.json (with the rows per table)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, table in pop.tables().items():
+        write_parquet(table, out_dir / f"{name}.parquet")
+    meta = {**pop.meta, "rows": {k: t.num_rows for k, t in pop.tables().items()}}
+    (out_dir / "meta.json").write_text(
+        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
 
 

@@ -26,8 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from passend.catalogue.loader import Catalogue
-from passend.scenarios.commands import GROUP_LABELS
-from passend.scenarios.results import HEADLINE_OUTCOMES, interval
+from passend.scenarios.results import GROUP_LABELS, HEADLINE_OUTCOMES, interval
 from passend.scenarios.schema import LoadedScenario
 
 PLACEHOLDER = "passend_placeholder"
@@ -696,8 +695,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 def _load_sets(ls: LoadedScenario, cat: Any) -> dict[str, Any]:
     """The scenario's contract sets by id (or the error text when one cannot be loaded)."""
-    from passend.settlement.commands import resolve_contract_set
-    from passend.settlement.contracts import load_contract_set
+    from passend.settlement.contracts import load_contract_set, resolve_contract_set
 
     out: dict[str, Any] = {}
     for c in ls.s.contract_sets:

@@ -39,14 +39,12 @@ import pyarrow.parquet as pq
 from passend import __version__, db
 from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
-from passend.population.commands import write_population
 from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
-from passend.population.tables import write_parquet
+from passend.population.tables import write_parquet, write_population
 from passend.scenarios.results import OUTCOME_KEYS, groups, incentives, interval, outcomes
 from passend.scenarios.schema import Distribution, LoadedScenario
-from passend.settlement.commands import resolve_contract_set
-from passend.settlement.contracts import LoadedSet, load_contract_set
+from passend.settlement.contracts import LoadedSet, load_contract_set, resolve_contract_set
 from passend.settlement.costs import load_provider_costs
 from passend.settlement.engine import Reference, claims_full_cost, settle, write_settlement
 from passend.settlement.frame import providers_of_kind

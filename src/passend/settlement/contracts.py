@@ -265,3 +265,15 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
 
 def shipped_sets() -> list[Path]:
     return sorted(DATA.glob("*.yaml"))
+
+
+def resolve_contract_set(value: str | Path) -> Path:
+    """A contract-set file, or the id of a shipped one (``pxq``, ``current``, ...)."""
+    p = Path(value)
+    if p.exists():
+        return p
+    shipped = DATA / f"{value}.yaml"
+    if shipped.exists():
+        return shipped
+    names = ", ".join(sorted(f.stem for f in DATA.glob("*.yaml")))
+    raise ValueError(f"{value}: no such file, nor a shipped contract set ({names})")

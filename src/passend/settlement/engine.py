@@ -52,6 +52,7 @@ from passend.settlement.tables import (
     BASIS,
     CLASSES,
     COSTS,
+    KINDS,
     LEDGER,
     RECONCILIATION,
     SPEND,
@@ -649,3 +650,17 @@ def write_settlement(s: Settlement, out_dir: Path) -> None:
     (out_dir / "meta.json").write_text(
         json.dumps(s.meta, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+
+
+def kind_totals(stakeholders: Any) -> list[dict[str, Any]]:
+    """Money in, out, cost and margin per kind of stakeholder (a handful of rows), in the
+    order of ``KINDS``."""
+    st = ibis.memtable(stakeholders)
+    g = st.group_by("kind").aggregate(
+        money_in_cents=st.money_in_cents.sum(),
+        money_out_cents=st.money_out_cents.sum(),
+        cost_cents=st.cost_cents.sum(),
+        margin_cents=st.margin_cents.sum(),
+    )
+    rows = g.to_pyarrow().to_pylist()
+    return sorted(rows, key=lambda r: KINDS.index(r["kind"]) if r["kind"] in KINDS else 99)

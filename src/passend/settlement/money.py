@@ -58,3 +58,16 @@ def split_by_shares(total_cents: int, shares: dict[K, Decimal]) -> dict[K, int]:
     for k in sorted(raw, key=lambda k: (-(raw[k] - parts[k]), k))[:left]:
         parts[k] += 1
     return {k: sign * v for k, v in parts.items()}
+
+
+def to_count(value: str, what: str) -> int:
+    """A number of people (``what`` names it in the error): a whole number, 0 or more."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise ValueError(f"{what}: not a whole number: {value!r}") from None
+    if n < 0:
+        raise ValueError(f"{what}: must be 0 or more, not {n}")
+    if n > LIMIT:
+        raise ValueError(f"{what}: out of range (at most 10^12): {value!r}")
+    return n

@@ -4,17 +4,17 @@ business case's JSON, workbook and report, and its figures per year on the termi
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
+from passend.cli import common
+from passend.cli.common import _lang, fail, issues_exit
 from passend.wegwijzer.render import euros, thousands
 
 out = Console()
@@ -104,12 +104,10 @@ def business_case_cmd(
     workers: Annotated[int, typer.Option(help="Processes for the simulation (0: the cores).")] = 0,
 ) -> None:
     """Businesscase van een transmuraal team: capaciteit, kosten, bekostiging en besparing per jaar."""
-    from passend.cli import _lang, _load, fail
-
     lang = _lang(lang)
     if replicates is not None and replicates < 1:
         fail("--replicates must be at least 1")
-    bc, _ = run_business_case(_load(None), file, out_dir, lang, replicates, workers)
+    bc, _ = run_business_case(common._load(None), file, out_dir, lang, replicates, workers)
     if json_:
         out.print_json(json.dumps(bc, sort_keys=True, ensure_ascii=False))
         return
@@ -125,38 +123,12 @@ def run_business_case(
     replicates: int | None = None,
     workers: int = 0,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Build the case and write its JSON, workbook and report (returned by name). Bad input
-    exits with code 2."""
-    from passend import db
-    from passend.business_case.report import write_report
-    from passend.business_case.run import build, write_json
-    from passend.business_case.schema import load_business_case
-    from passend.business_case.workbook import write_workbook
-    from passend.cli import fail, issues_exit
+    """``passend.business_case.run.run_business_case``; bad input exits with code 2."""
+    from passend.business_case import run
 
-    if not file.exists():
-        fail(f"{file}: not found")
     try:
-        lc = load_business_case(file, cat)
+        return run.run_business_case(cat, file, out_dir, lang, replicates, workers)
     except CatalogueError as e:
         raise issues_exit(e) from None
-    try:
-        with tempfile.TemporaryDirectory(prefix="passend-bc-") as tmp:
-            bc = build(cat, lc, Path(tmp), replicates, workers or db.available_cpus())
-    except CatalogueError as e:
-        raise issues_exit(e) from None
-    except (ValueError, ValidationError) as e:
-        fail(f"{file}: {e}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "json": out_dir / "business_case.json",
-        "workbook": out_dir / "business_case.xlsx",
-        "report": out_dir / "report.html",
-    }
-    command = f"passend business-case {file} --out {out_dir} --lang {lang}" + (
-        f" --replicates {replicates}" if replicates else ""
-    )
-    write_json(bc, paths["json"])
-    write_workbook(bc, paths["workbook"], lang, cat)
-    write_report(bc, paths["report"], lang, cat, command)
-    return bc, paths
+    except (FileNotFoundError, ValueError) as e:
+        fail(str(e))

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
+from passend.cli import common
+from passend.cli.common import issues_exit
 from passend.wegwijzer.render import euros
 
 app = typer.Typer(
@@ -46,14 +48,13 @@ def declare_cmd(
 ) -> None:
     """Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar 'unfunded'."""
     from passend.claims.declare import declare, load_cost_prices, write_declaration
-    from passend.cli import _load, issues_exit
 
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
             raise _fail(
                 f"{population / name}: no such file (generate or import a population first)"
             )
-    cat = _load(None)
+    cat = common._load(None)
     try:
         prices = load_cost_prices(cost_prices)
         dec = declare(cat, population, year, prices)
@@ -130,13 +131,12 @@ def import_cmd(
 ) -> None:
     """Importeer een declaratiebestand met controles; geweigerde regels naar rejects.csv."""
     from passend.claims.importer import import_claims
-    from passend.cli import _load
     from passend.privacy import PrivacyError
     from passend.validation import ImportError_
 
     if fmt not in ("parquet", "csv", "aw319"):
         raise _fail(f"--format must be parquet, csv or aw319, not {fmt!r}")
-    cat = _load(None)
+    cat = common._load(None)
     try:
         r = import_claims(cat, file, fmt, out_dir, year)
     except (ImportError_, PrivacyError) as e:
@@ -184,7 +184,6 @@ def export_cmd(
     import pyarrow.parquet as pq
 
     from passend.claims.vektis import export_aw319
-    from passend.cli import _load
 
     if fmt != "aw319":
         raise _fail(f"--format must be aw319, not {fmt!r}")
@@ -202,7 +201,7 @@ def export_cmd(
         problem = table_problem(f, schema)
         if problem is not None:
             raise _fail(problem)
-    cat = _load(None)
+    cat = common._load(None)
     try:
         paths, written, left_out = export_aw319(
             cat, pq.read_table(claims / "claims.parquet"), population, out_dir

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from passend.catalogue.loader import Catalogue, CatalogueError
+from passend.catalogue.loader import CatalogueError
+from passend.cli import common
+from passend.cli.common import _lang, issues_exit
 from passend.wegwijzer.render import euros, thousands
 
 ledger_app = typer.Typer(
@@ -51,42 +53,6 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def resolve_contract_set(value: str | Path) -> Path:
-    """A contract-set file, or the id of a shipped one (``pxq``, ``current``, ...)."""
-    from passend.settlement.contracts import DATA
-
-    p = Path(value)
-    if p.exists():
-        return p
-    shipped = DATA / f"{value}.yaml"
-    if shipped.exists():
-        return shipped
-    names = ", ".join(sorted(f.stem for f in DATA.glob("*.yaml")))
-    raise ValueError(f"{value}: no such file, nor a shipped contract set ({names})")
-
-
-def inhabitants_by_region(cat: Catalogue, regions: Path | None) -> dict[str, int]:
-    from passend.population.params import load_regions
-
-    return {rid: r.inhabitants.value for rid, r in load_regions(cat, regions).items()}
-
-
-def kind_totals(stakeholders: Any) -> list[dict[str, Any]]:
-    """Money in, out, cost and margin per kind of stakeholder (a handful of rows)."""
-    import ibis
-
-    st = ibis.memtable(stakeholders)
-    g = st.group_by("kind").aggregate(
-        money_in_cents=st.money_in_cents.sum(),
-        money_out_cents=st.money_out_cents.sum(),
-        cost_cents=st.cost_cents.sum(),
-        margin_cents=st.margin_cents.sum(),
-    )
-    rows = g.to_pyarrow().to_pylist()
-    order = list(KIND_LABELS["en"])
-    return sorted(rows, key=lambda r: order.index(r["kind"]) if r["kind"] in order else 99)
-
-
 def settle_cmd(
     claims: Annotated[Path, typer.Option(help="Folder with claims.parquet (and unfunded).")],
     contracts: Annotated[
@@ -109,13 +75,13 @@ def settle_cmd(
 ) -> None:
     """Reken declaraties af onder een contractset: grootboek, aansluiting en marges per partij."""
     from passend.claims.declare import load_cost_prices
-    from passend.cli import _lang, _load, issues_exit
-    from passend.settlement.contracts import load_contract_set
+    from passend.population.params import inhabitants_by_region
+    from passend.settlement.contracts import load_contract_set, resolve_contract_set
     from passend.settlement.costs import load_provider_costs
-    from passend.settlement.engine import load_reference, settle, write_settlement
+    from passend.settlement.engine import kind_totals, load_reference, settle, write_settlement
 
     lang = _lang(lang)
-    cat = _load(None)
+    cat = common._load(None)
     try:
         ls = load_contract_set(resolve_contract_set(contracts), cat)
         ref = load_reference(reference) if reference else None

@@ -12,11 +12,12 @@ from rich.table import Table
 from ruamel.yaml import YAML
 
 from passend.catalogue.loader import CatalogueError
+from passend.cli import common
 from passend.population.calibration import compare, measures
 from passend.population.generate import Effects, Population, generate
 from passend.population.importer import ImportError_, import_population
 from passend.population.params import load_insurers, load_parameters, load_regions
-from passend.population.tables import write_parquet
+from passend.population.tables import write_population
 from passend.privacy import PrivacyError
 
 app = typer.Typer(
@@ -39,9 +40,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _context(regions_path: Path | None, params_path: Path | None):
-    from passend.cli import _load  # the catalogue loader with its error reporting
 
-    cat = _load(None)
+    cat = common._load(None)
     try:
         params = load_parameters(cat, params_path)
         regions = load_regions(cat, regions_path)
@@ -87,16 +87,6 @@ def make(
         return generate(cat, params, insurers, regions, region, year, seed, scale, effects)
     except ValueError as e:
         raise _fail(str(e)) from None
-
-
-def write_population(pop: Population, out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, table in pop.tables().items():
-        write_parquet(table, out_dir / f"{name}.parquet")
-    meta = {**pop.meta, "rows": {k: t.num_rows for k, t in pop.tables().items()}}
-    (out_dir / "meta.json").write_text(
-        json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-    )
 
 
 @app.command("regions")
@@ -215,9 +205,8 @@ def import_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the validated tables.")],
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
-    from passend.cli import _load
 
-    cat = _load(None)
+    cat = common._load(None)
     try:
         results = import_population(cat, patients, activities, out_dir)
     except (ImportError_, PrivacyError) as e:

@@ -21,7 +21,7 @@ from passend.settlement.models.pay_for_performance import Indicator, pay_for_per
 from passend.settlement.models.population import population
 from passend.settlement.models.revenue_cap import revenue_cap
 from passend.settlement.models.shared_savings import shared_savings
-from passend.settlement.money import LIMIT, euros_to_cents, to_decimal
+from passend.settlement.money import euros_to_cents, to_count, to_decimal
 from passend.wegwijzer.render import LABELS, euros
 
 app = typer.Typer(
@@ -79,19 +79,6 @@ def _show(title: str, result: dict[str, Any], json_: bool) -> None:
         shown = euros(v, "nl") if k.endswith("_cents") and isinstance(v, int) else str(v)
         table.add_row(k.removesuffix("_cents"), shown)
     out.print(table)
-
-
-def _count(value: str, what: str) -> int:
-    """A number of people (``what`` names it in the error): a whole number, 0 or more."""
-    try:
-        n = int(value)
-    except ValueError:
-        raise ValueError(f"{what}: not a whole number: {value!r}") from None
-    if n < 0:
-        raise ValueError(f"{what}: must be 0 or more, not {n}")
-    if n > LIMIT:
-        raise ValueError(f"{what}: out of range (at most 10^12): {value!r}")
-    return n
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:
@@ -238,7 +225,7 @@ def bundle_cmd(
     """Bundelbekostiging: vaste prijs per patiënt; resultaat voor het consortium, met risicocorridor en uitschieters."""
     prices = {k: _run(euros_to_cents, v, f"price {k}") for k, v in _pairs(price, "--price").items()}
     counts = {
-        k: _run(_count, v, f"--patients {k}") for k, v in _pairs(patients, "--patients").items()
+        k: _run(to_count, v, f"--patients {k}") for k, v in _pairs(patients, "--patients").items()
     }
     r = _run(
         bundle,
@@ -301,7 +288,7 @@ def capitation_cmd(
     """Populatiebekostiging: bedrag per inwoner per leeftijdsband, met kwaliteitsbonus."""
     rates = {k: _run(euros_to_cents, v, f"rate {k}") for k, v in _pairs(rate, "--rate").items()}
     counts = {
-        k: _run(_count, v, f"--inhabitants {k}")
+        k: _run(to_count, v, f"--inhabitants {k}")
         for k, v in _pairs(inhabitants, "--inhabitants").items()
     }
     r = _run(

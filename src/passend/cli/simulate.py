@@ -15,50 +15,14 @@ from rich.table import Table
 
 from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
-from passend.scenarios.results import HEADLINE_OUTCOMES
+from passend.cli import common
+from passend.cli.common import _lang, issues_exit
+from passend.scenarios.results import GROUP_LABELS, HEADLINE_OUTCOMES
 from passend.wegwijzer.render import thousands
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
-GROUP_LABELS = {
-    "nl": {
-        "health_insurer": "Zorgverzekeraars",
-        "care_office": "Zorgkantoren",
-        "municipality": "Gemeenten",
-        "government": "Rijk",
-        "patient": "Patiënten",
-        "hospital": "Ziekenhuizen",
-        "gp_practice": "Huisartsenpraktijken",
-        "gp_out_of_hours": "Huisartsenposten",
-        "zorggroep": "Zorggroepen",
-        "district_nursing_org": "Wijkverpleging",
-        "hospice_high_care": "Hospices (high care)",
-        "hospice_low_care": "Bijna-thuishuizen",
-        "nursing_home": "Verpleeghuizen",
-        "consultation_team": "Consultatieteam",
-        "wmo_provider": "Wmo-aanbieders",
-        "network": "Netwerk palliatieve zorg",
-    },
-    "en": {
-        "health_insurer": "Health insurers",
-        "care_office": "Care offices",
-        "municipality": "Municipalities",
-        "government": "Government",
-        "patient": "Patients",
-        "hospital": "Hospitals",
-        "gp_practice": "GP practices",
-        "gp_out_of_hours": "GP out-of-hours",
-        "zorggroep": "GP care groups",
-        "district_nursing_org": "District nursing",
-        "hospice_high_care": "Hospices (high care)",
-        "hospice_low_care": "Low-care hospices",
-        "nursing_home": "Nursing homes",
-        "consultation_team": "Consultation team",
-        "wmo_provider": "Wmo providers",
-        "network": "Palliative care network",
-    },
-}
 TEXT = {
     "nl": {
         "title": "Verandering in marge door de interventie, × € 1.000 (interventie min basis)",
@@ -166,14 +130,13 @@ def simulate_cmd(
     ] = 0,
 ) -> None:
     """Simuleer een scenario onder elke contractset: marges, prikkels, uitkomsten, rapport."""
-    from passend.cli import _lang, _load
 
     lang = _lang(lang)
     if replicates is not None and replicates < 1:
         raise _fail("--replicates must be at least 1")
     if workers < 0:
         raise _fail("--workers must be at least 1 (or 0 for the cores this process may use)")
-    run_scenario(_load(None), scenario, out_dir, lang, replicates, report, workers)
+    run_scenario(common._load(None), scenario, out_dir, lang, replicates, report, workers)
 
 
 def run_scenario(
@@ -187,7 +150,6 @@ def run_scenario(
 ) -> Path | None:
     """Run a scenario with a progress bar, print the headline tables, write the results and
     the report (returned). Bad input exits with code 2."""
-    from passend.cli import issues_exit
     from passend.scenarios.run import simulate, steps, write_results
     from passend.scenarios.schema import load_scenario
 

@@ -1,0 +1,5 @@
+"""``python -m passend.cli``."""
+
+from passend.cli import main
+
+main()

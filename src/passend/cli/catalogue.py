@@ -1,0 +1,135 @@
+"""``passend catalogue check|list|show``: the catalogue's laws, financers, payment titles,
+tariffs and bottlenecks per year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from passend.cli import common
+from passend.cli.common import ExtraOpt, JsonOpt, LangOpt, _lang, _print_json, fail, out
+from passend.wegwijzer.render import LABELS, euros
+
+app = typer.Typer(
+    help="De catalogus: wetten, financiers, betaaltitels, tarieven en knelpunten per jaar.",
+    no_args_is_help=True,
+)
+
+
+@app.command("check")
+def catalogue_check(extra: ExtraOpt = None, lang: LangOpt = "nl") -> None:
+    """Laad en controleer elk catalogusbestand (schema en verwijzingen)."""
+    lang = _lang(lang)
+    cat = common._load(extra)
+    placeholders = sum(1 for t in cat.titles.values() for x in t.tariffs if x.placeholder)
+    tariffs = sum(len(t.tariffs) for t in cat.titles.values())
+    if lang == "en":
+        out.print(
+            f"Catalogue {cat.meta.version} OK: {len(cat.files)} files, {len(cat.titles)} payment "
+            f"titles, {tariffs} tariffs ({placeholders} placeholders), "
+            f"{len(cat.bottlenecks)} bottlenecks, {len(cat.routes)} routes."
+        )
+    else:
+        out.print(
+            f"Catalogus {cat.meta.version} in orde: {len(cat.files)} bestanden, "
+            f"{len(cat.titles)} betaaltitels, {tariffs} tarieven ({placeholders} plaatshouders), "
+            f"{len(cat.bottlenecks)} knelpunten, {len(cat.routes)} routes."
+        )
+
+
+@app.command("list")
+def catalogue_list(
+    json_: JsonOpt = False,
+    year: Annotated[int | None, typer.Option(help="Only titles valid in this year.")] = None,
+    law: Annotated[str | None, typer.Option(help="Only titles under this law id.")] = None,
+    status: Annotated[str | None, typer.Option(help="claimable, experimental or proposed.")] = None,
+    extra: ExtraOpt = None,
+    lang: LangOpt = "nl",
+) -> None:
+    """Elke betaaltitel met code, naam, wet en status."""
+    lang = _lang(lang)
+    cat = common._load(extra)
+    if law is not None and law not in cat.laws:
+        fail(f"unknown law {law!r}; valid: {', '.join(cat.laws)}")
+    if status is not None and status not in {"claimable", "experimental", "proposed"}:
+        fail(f"unknown status {status!r}; valid: claimable, experimental, proposed")
+    titles = [
+        t
+        for t in cat.titles.values()
+        if (year is None or t.valid_in(year))
+        and (law is None or t.law == law)
+        and (status is None or t.status == status)
+    ]
+    if json_:
+        _print_json(
+            [
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "law": t.law,
+                    "status": t.status,
+                    "sector": t.sector,
+                    "segment": t.segment,
+                    "official_code": t.official_code,
+                    "valid_from": t.valid_from.isoformat(),
+                    "valid_to": t.valid_to.isoformat() if t.valid_to else None,
+                }
+                for t in titles
+            ]
+        )
+        return
+    L = LABELS[lang]
+    table = Table(title=L["options"])
+    for col in ("code", "naam" if lang == "nl" else "name", L["law"], L["status"], L["sector"]):
+        table.add_column(col)
+    for t in titles:
+        table.add_row(t.code, t.name, t.law, L[t.status], cat.sectors[t.sector].name.get(lang))
+    out.print(table)
+
+
+@app.command("show")
+def catalogue_show(
+    code: Annotated[str, typer.Argument(help="Title code, e.g. 12011 or MSZ-DBC-PZ.")],
+    json_: JsonOpt = False,
+    extra: ExtraOpt = None,
+    lang: LangOpt = "nl",
+) -> None:
+    """Alles over één betaaltitel: regels, tarieven per jaar en bronnen."""
+    lang = _lang(lang)
+    cat = common._load(extra)
+    if code not in cat.titles:
+        from difflib import get_close_matches
+
+        close = get_close_matches(code, list(cat.titles), n=5, cutoff=0.4)
+        fail(f"unknown title code {code!r}; closest: {', '.join(close) or 'none'}")
+    t = cat.titles[code]
+    if json_:
+        _print_json(t.model_dump(mode="json"))
+        return
+    L = LABELS[lang]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_row("code", f"{t.code}" + ("" if t.official_code else " (passend id)"))
+    grid.add_row("naam" if lang == "nl" else "name", t.name)
+    grid.add_row("", t.description.get(lang))
+    grid.add_row(L["law"], cat.laws[t.law].name.get(lang))
+    grid.add_row(L["financer"], cat.financer_kinds[t.financer_kind].name.get(lang))
+    grid.add_row(
+        L["sector"], cat.sectors[t.sector].name.get(lang) + (f" / {t.segment}" if t.segment else "")
+    )
+    grid.add_row(L["status"], L[t.status])
+    grid.add_row(L["contract"], L["yes"] if t.contract_required else L["no"])
+    grid.add_row(
+        "geldig" if lang == "nl" else "valid",
+        f"{t.valid_from.isoformat()} – {t.valid_to.isoformat() if t.valid_to else ''}",
+    )
+    for tariff in t.tariffs:
+        amount = euros(tariff.cents, lang) if tariff.cents is not None else L["no_tariff"]
+        flag = f" ({L['placeholder']})" if tariff.placeholder else ""
+        grid.add_row(f"{L['tariff']} {tariff.year}", amount + flag)
+    for c in t.conditions:
+        grid.add_row(L["conditions"], c.get(lang))
+    for s in t.sources:
+        grid.add_row(L["sources"], f"{s.document} — {s.section}")
+    out.print(grid)

@@ -1,0 +1,67 @@
+"""What every command shares: the consoles, the common options, and the turning of bad input
+into a message on stderr and exit code 2 (never a traceback). The library raises exceptions
+(``CatalogueError``, ``ValueError``); only the command line turns them into exits.
+
+The commands call ``common._load`` (looked up when they run), so a test can swap the
+catalogue once for all of them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
+from passend.wegwijzer.render import LABELS
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True, soft_wrap=True)
+
+ExtraOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue-extra",
+        envvar=EXTRA_ENV,
+        help="Extra catalogue YAML file or folder (e.g. your own tariff_overrides).",
+    ),
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of human output: nl or en.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[bold red]passend:[/] {message}", highlight=False)
+    raise typer.Exit(2)
+
+
+def issues_exit(e: CatalogueError) -> typer.Exit:
+    """The problems of a user's YAML file (contract set, scenario, cost prices or provider
+    costs), one ``file:line: field: reason`` per line on stderr; the exit (code 2) to raise."""
+    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
+    for issue in e.issues:
+        err.print(f"  {issue}", highlight=False, markup=False)
+    return typer.Exit(2)
+
+
+def _lang(lang: str) -> str:
+    if lang not in LABELS:
+        fail(f"--lang must be one of {', '.join(LABELS)}, not {lang!r}")
+    return lang
+
+
+def _load(extra: Path | None) -> Catalogue:
+    try:
+        return load_catalogue(extra)
+    except CatalogueError as e:
+        err.print(f"[bold red]passend: the catalogue has {len(e.issues)} problem(s):[/]")
+        for issue in e.issues:
+            err.print(f"  {issue}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
