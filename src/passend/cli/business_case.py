@@ -33,6 +33,7 @@ LABELS = {
         "npv": "Netto contante waarde: {v}; terugverdiend na: {p}",
         "never": "nooit binnen de horizon",
         "years": "{n} jaar",
+        "year_1": "1 jaar",
         "fte": "FTE nodig: {need} (gepland {plan}, tekort {short})",
         "written": "Resultaten: {d}",
     },
@@ -48,6 +49,7 @@ LABELS = {
         "npv": "Net present value: {v}; paid back after: {p}",
         "never": "never within the horizon",
         "years": "{n} years",
+        "year_1": "1 year",
         "fte": "FTE needed: {need} (planned {plan}, shortfall {short})",
         "written": "Results: {d}",
     },
@@ -75,7 +77,7 @@ def print_case(bc: dict[str, Any], lang: str) -> None:
     out.print(
         t["npv"].format(
             v=euros(bc["npv_cents"], lang),
-            p=t["never"] if p is None else t["years"].format(n=p),
+            p=t["never"] if p is None else t["year_1" if p == 1 else "years"].format(n=p),
         )
     )
     c = bc["capacity"]
