@@ -716,8 +716,6 @@ def write_json(bc: dict[str, Any], path: Path) -> None:
     )
 
 
-__all__ = ["build", "contract_set_of", "tornado", "write_json"]
-
 
 def run_business_case(
     cat: Catalogue,
@@ -760,3 +758,6 @@ def run_business_case(
     write_workbook(bc, paths["workbook"], lang, cat)
     write_report(bc, paths["report"], lang, cat, command)
     return bc, paths
+
+
+__all__ = ["build", "contract_set_of", "run_business_case", "tornado", "write_json"]
