@@ -716,7 +716,6 @@ def write_json(bc: dict[str, Any], path: Path) -> None:
     )
 
 
-
 def run_business_case(
     cat: Catalogue,
     file: Path,
