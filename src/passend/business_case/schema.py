@@ -10,15 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from passend.catalogue.loader import (
     Catalogue,
     CatalogueError,
     CatalogueIssue,
     line_of,
-    read_yaml_file,
-    validation_issues,
+    read_model_file,
 )
 from passend.catalogue.schema import Source, Text
 from passend.scenarios.schema import LoadedScenario, load_scenario
@@ -186,11 +185,7 @@ class LoadedCase:
 def load_business_case(path: Path, cat: Catalogue) -> LoadedCase:
     """Read and check a business case and its scenario; all problems at once."""
     shown = str(path)
-    doc, raw = read_yaml_file(path)
-    try:
-        bc = BusinessCase.model_validate(doc)
-    except ValidationError as e:
-        raise CatalogueError(validation_issues(e, doc, shown)) from None
+    bc, doc, raw = read_model_file(path, BusinessCase)
     issues: list[CatalogueIssue] = []
 
     def problem(loc: tuple, message: str) -> None:

@@ -180,14 +180,20 @@ def validation_issues(
     return out
 
 
-def load_model_file(path: Path, model: type[M]) -> M:
-    """A user's YAML file (cost prices, provider costs) validated as ``model``; a problem is a
-    CatalogueError with ``file:line: field: reason`` for each, as for a contract set."""
-    doc, _ = read_yaml_file(path)
+def read_model_file(path: Path, model: type[M]) -> tuple[M, Any, bytes]:
+    """A user's YAML file validated as ``model``, with the parsed document (for the lines of
+    later checks) and its bytes (for its digest); a problem is a CatalogueError with
+    ``file:line: field: reason`` for each."""
+    doc, raw = read_yaml_file(path)
     try:
-        return model.model_validate(doc)
+        return model.model_validate(doc), doc, raw
     except ValidationError as e:
         raise CatalogueError(validation_issues(e, doc, str(path))) from None
+
+
+def load_model_file(path: Path, model: type[M]) -> M:
+    """A user's YAML file (cost prices, provider costs) validated as ``model``."""
+    return read_model_file(path, model)[0]
 
 
 def _field(loc: Loc) -> str:

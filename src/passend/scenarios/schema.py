@@ -10,15 +10,14 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from passend.catalogue.loader import (
     Catalogue,
     CatalogueError,
     CatalogueIssue,
     line_of,
-    read_yaml_file,
-    validation_issues,
+    read_model_file,
 )
 from passend.catalogue.schema import Source, Text
 from passend.population.generate import MAX_MULTIPLIER, Effects
@@ -147,11 +146,7 @@ def _outside_effect_range(key: str, d: Distribution) -> str | None:
 
 def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
     shown = str(path)
-    doc, raw = read_yaml_file(path)
-    try:
-        s = Scenario.model_validate(doc)
-    except ValidationError as e:
-        raise CatalogueError(validation_issues(e, doc, shown)) from None
+    s, doc, raw = read_model_file(path, Scenario)
     issues = []
     for i, tc in enumerate(s.intervention.team_costs):
         if tc.provider_kind:

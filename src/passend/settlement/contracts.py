@@ -37,7 +37,7 @@ from passend.catalogue.loader import (
     CatalogueError,
     CatalogueIssue,
     line_of,
-    read_yaml_file,
+    read_model_file,
     validation_issues,
 )
 from passend.catalogue.schema import Exemption, Route, Source, Text
@@ -179,11 +179,7 @@ class LoadedSet:
 def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
     """Read and validate a contract set; all problems at once as a CatalogueError."""
     shown = str(path)
-    doc, raw = read_yaml_file(path)
-    try:
-        cs = ContractSet.model_validate(doc)
-    except ValidationError as e:
-        raise CatalogueError(validation_issues(e, doc, shown)) from None
+    cs, doc, raw = read_model_file(path, ContractSet)
     issues: list[CatalogueIssue] = []
     params: dict[str, Any] = {}
 
