@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -70,6 +71,21 @@ class CatalogueError(Exception):
     def __init__(self, issues: list[CatalogueIssue]):
         self.issues = issues
         super().__init__("\n".join(str(i) for i in issues))
+
+
+class UnknownIdError(ValueError):
+    """A query names an id the catalogue does not know; ``suggestions`` are the closest valid
+    ones (or the first few when none is close)."""
+
+    def __init__(self, kind: str, value: str, known: list[str]):
+        self.kind = kind
+        self.value = value
+        self.suggestions = get_close_matches(value, known, n=5, cutoff=0.5)
+        if not self.suggestions:
+            self.suggestions = sorted(known)[:8]
+        super().__init__(
+            f"unknown {kind} {value!r}; closest valid ids: {', '.join(self.suggestions)}"
+        )
 
 
 @dataclass

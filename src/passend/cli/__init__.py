@@ -32,6 +32,7 @@ def _register() -> None:
     from passend.cli.claims import app as claims_app
     from passend.cli.demo import demo
     from passend.cli.population import app as population_app
+    from passend.cli.serve import serve, token_app
     from passend.cli.settle import ledger_app, settle_cmd
     from passend.cli.simulate import simulate_cmd
     from passend.cli.wegwijzer import wegwijzer
@@ -46,6 +47,8 @@ def _register() -> None:
     app.add_typer(calc_app, name="calc")
     app.command("simulate")(simulate_cmd)
     app.command("business-case")(business_case_cmd)
+    app.command("serve")(serve)
+    app.add_typer(token_app, name="token")
 
 
 def _version(value: bool) -> None:

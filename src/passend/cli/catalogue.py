@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from passend.catalogue import browse
+from passend.catalogue.loader import UnknownIdError
 from passend.cli import common
 from passend.cli.common import ExtraOpt, JsonOpt, LangOpt, _lang, _print_json, fail, out
 from passend.wegwijzer.render import LABELS, euros
@@ -51,34 +53,12 @@ def catalogue_list(
     """Elke betaaltitel met code, naam, wet en status."""
     lang = _lang(lang)
     cat = common._load(extra)
-    if law is not None and law not in cat.laws:
-        fail(f"unknown law {law!r}; valid: {', '.join(cat.laws)}")
-    if status is not None and status not in {"claimable", "experimental", "proposed"}:
-        fail(f"unknown status {status!r}; valid: claimable, experimental, proposed")
-    titles = [
-        t
-        for t in cat.titles.values()
-        if (year is None or t.valid_in(year))
-        and (law is None or t.law == law)
-        and (status is None or t.status == status)
-    ]
+    try:
+        titles = browse.titles(cat, year, law, status)
+    except UnknownIdError as e:
+        fail(str(e))
     if json_:
-        _print_json(
-            [
-                {
-                    "code": t.code,
-                    "name": t.name,
-                    "law": t.law,
-                    "status": t.status,
-                    "sector": t.sector,
-                    "segment": t.segment,
-                    "official_code": t.official_code,
-                    "valid_from": t.valid_from.isoformat(),
-                    "valid_to": t.valid_to.isoformat() if t.valid_to else None,
-                }
-                for t in titles
-            ]
-        )
+        _print_json([browse.title_row(t) for t in titles])
         return
     L = LABELS[lang]
     table = Table(title=L["options"])
@@ -99,12 +79,10 @@ def catalogue_show(
     """Alles over één betaaltitel: regels, tarieven per jaar en bronnen."""
     lang = _lang(lang)
     cat = common._load(extra)
-    if code not in cat.titles:
-        from difflib import get_close_matches
-
-        close = get_close_matches(code, list(cat.titles), n=5, cutoff=0.4)
-        fail(f"unknown title code {code!r}; closest: {', '.join(close) or 'none'}")
-    t = cat.titles[code]
+    try:
+        t = browse.title(cat, code)
+    except UnknownIdError as e:
+        fail(str(e))
     if json_:
         _print_json(t.model_dump(mode="json"))
         return

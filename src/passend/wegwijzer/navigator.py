@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import Any
 
-from passend.catalogue.loader import Catalogue
+from passend.catalogue.loader import Catalogue, UnknownIdError
 from passend.catalogue.schema import (
     AppliesTo,
     Bottleneck,
@@ -40,20 +39,6 @@ from passend.catalogue.schema import (
 
 STATUS_ORDER = {"claimable": 0, "experimental": 1, "proposed": 2}
 CLAIMABLE_STATUSES = {"claimable", "experimental"}
-
-
-class UnknownIdError(ValueError):
-    """A query names an id the catalogue does not know."""
-
-    def __init__(self, kind: str, value: str, known: list[str]):
-        self.kind = kind
-        self.value = value
-        self.suggestions = get_close_matches(value, known, n=5, cutoff=0.5)
-        if not self.suggestions:
-            self.suggestions = sorted(known)[:8]
-        super().__init__(
-            f"unknown {kind} {value!r}; closest valid ids: {', '.join(self.suggestions)}"
-        )
 
 
 @dataclass(frozen=True)

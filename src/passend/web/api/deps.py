@@ -1,0 +1,40 @@
+"""What the routes share: the loaded catalogue, the settings and the job store (on
+``app.state``), and the client's identity (a valid token, or its address)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query, Request
+
+from passend.catalogue.loader import Catalogue
+
+Lang = Annotated[Literal["nl", "en"], Query(description="Language of the text: nl or en.")]
+
+
+def catalogue(request: Request) -> Catalogue:
+    return request.app.state.catalogue
+
+
+def state(request: Request) -> Any:
+    return request.app.state
+
+
+Cat = Annotated[Catalogue, Depends(catalogue)]
+
+
+def token_id(request: Request) -> str | None:
+    """The id of the request's valid token (``Authorization: Bearer psd_…`` or the page's
+    session cookie), or None."""
+    auth = request.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    secret = value.strip() if scheme.lower() == "bearer" else request.cookies.get("passend_token")
+    return request.app.state.tokens.verify(secret) if secret else None
+
+
+def client_key(request: Request) -> str:
+    """Whom a per-client limit counts: the token when there is one, else the address."""
+    ident = token_id(request)
+    if ident is not None:
+        return f"token:{ident}"
+    return f"addr:{request.client.host if request.client else 'unknown'}"

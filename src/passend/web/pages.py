@@ -1,0 +1,7 @@
+"""(being written)"""
+
+from fastapi import APIRouter
+
+
+def router() -> APIRouter:
+    return APIRouter()
