@@ -33,9 +33,10 @@ def body(error: str, detail: str, field: str | None = None) -> dict[str, Any]:
     return {"error": error, "detail": detail, "field": field}
 
 
-def unknown_id(e: UnknownIdError, field: str | None = None, status: int = 422) -> ApiError:
-    """An unknown id with the closest valid ones: 422 for a parameter, 404 for a path."""
-    return ApiError(status, "unknown_id", str(e), field or e.kind.replace(" ", "_"))
+def unknown_id(e: UnknownIdError, field: str | None = None) -> ApiError:
+    """An id the catalogue does not know (404), with the closest valid ones. A well-formed id
+    is valid input, so not a 422: the thing it names is not there."""
+    return ApiError(404, "unknown_id", str(e), field or e.kind.replace(" ", "_"))
 
 
 def invalid_file(e: CatalogueError) -> ApiError:

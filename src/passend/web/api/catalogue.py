@@ -53,7 +53,7 @@ def title(
     try:
         return browse.title(cat, code).model_dump(mode="json")
     except UnknownIdError as e:
-        raise unknown_id(e, "code", 404) from None
+        raise unknown_id(e, "code") from None
 
 
 @router.get("/changes", summary="What changes between two years")
