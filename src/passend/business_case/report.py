@@ -5,8 +5,8 @@ is feasible with the planned staff (capacity), the cost, the revenue and the fun
 route and activity, the savings per financer beside the societal cost avoided (two different
 questions), the years whose rules were carried forward, the inputs with their sources
 (placeholders marked) and how to reproduce the page. It is built like the scenario report and
-shares its stylesheet, chart helpers and number formats (``passend.scenarios.report``):
-matplotlib charts as inline SVG with text kept as text and a fixed hash salt, a Jinja2
+shares its stylesheet and chart helpers (``passend.scenarios.report``; number formats from
+``passend.i18n``): matplotlib charts as inline SVG with text kept as text and a fixed hash salt, a Jinja2
 template, no external resources, so the same JSON gives the same bytes and the file works
 offline. Dutch by default, English with ``lang="en"``.
 """
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from passend.business_case.names import Names, default_catalogue
 from passend.business_case.workbook import input_value
+from passend.i18n import euros, number, percent, short
 from passend.scenarios import report as scenario_report
 from passend.scenarios.report import (
     BASE_COLOUR,
@@ -32,10 +33,6 @@ from passend.scenarios.report import (
     _svg,
     _tick_formatter,
     _wrap,
-    eur,
-    num,
-    pct,
-    short,
 )
 
 SOCIETAL_COLOUR = "#1b9e77"
@@ -303,7 +300,7 @@ def chart_cost_revenue(bc: dict[str, Any], lang: str, t: dict[str, str]) -> Mark
     for x, y in zip(xs, years, strict=True):
         top = max(y["cost_cents"], y["revenue_cents"]) / 1e5
         ax.annotate(
-            f"{t['gap']} {eur(y['gap_cents'], lang)}",
+            f"{t['gap']} {euros(y['gap_cents'], lang, 0)}",
             (x, top),
             xytext=(0, 3),
             textcoords="offset points",
@@ -458,7 +455,7 @@ def chart_fte(bc: dict[str, Any], names: Names, lang: str, t: dict[str, str]) ->
     for i, r in enumerate(roles):
         gap = r["fte_needed"] - r["planned_fte"]
         ax.annotate(
-            num(gap, lang, 2, signed=True) + f" {t['fte_axis']}",
+            number(gap, lang, 2, signed=True) + f" {t['fte_axis']}",
             (max(r["fte_needed"], r["planned_fte"]), i),
             xytext=(4, 0),
             textcoords="offset points",
@@ -494,23 +491,23 @@ def _money_table(bc: dict[str, Any], field: str, key: Any, label: Any, lang: str
     rows = [
         {
             "label": label(kk),
-            "cells": [eur(cents[kk].get(y, 0), lang) for y in years],
-            "total": eur(sum(cents[kk].values()), lang),
+            "cells": [euros(cents[kk].get(y, 0), lang, 0) for y in years],
+            "total": euros(sum(cents[kk].values()), lang, 0),
         }
         for kk in order
     ]
     totals = [sum(cents[kk].get(y, 0) for kk in order) for y in years]
     return {
         "rows": rows,
-        "totals": [eur(c, lang) for c in totals],
-        "total": eur(sum(totals), lang),
+        "totals": [euros(c, lang, 0) for c in totals],
+        "total": euros(sum(totals), lang, 0),
     }
 
 
 def _interval(pair: Any, n: int, lang: str, t: dict[str, str]) -> str | None:
     if not pair:
         return None
-    return t["interval"].format(n=n, lo=eur(pair[0], lang), hi=eur(pair[1], lang))
+    return t["interval"].format(n=n, lo=euros(pair[0], lang, 0), hi=euros(pair[1], lang, 0))
 
 
 def _value(v: Any, lang: str) -> str:
@@ -538,15 +535,15 @@ def build_context(
     rate = float(bc["discount_rate"])
 
     def maybe(cents: int | None, decimals: int = 0) -> str:
-        return t["none"] if cents is None else eur(cents, lang, decimals)
+        return t["none"] if cents is None else euros(cents, lang, decimals)
 
     payback = bc.get("payback_years")
     cards = [
         {
             "label": t["npv"],
-            "value": eur(bc["npv_cents"], lang),
+            "value": euros(bc["npv_cents"], lang, 0),
             "sign": (bc["npv_cents"] > 0) - (bc["npv_cents"] < 0),
-            "note": t["npv_note"].format(rate=pct(rate, lang, 1)),
+            "note": t["npv_note"].format(rate=percent(rate, lang, 1)),
             "interval": _interval(intervals.get("npv_cents"), reps, lang, t),
         },
         {
@@ -560,9 +557,9 @@ def build_context(
             "label": t["break_even_patients"],
             "value": t["none"]
             if be.get("patients_reached") is None
-            else num(be["patients_reached"], lang, 0),
+            else number(be["patients_reached"], lang, 0),
             "sign": 0,
-            "note": f"{t['patients_reached']}: {num((bc.get('patients') or {}).get('reached', 0), lang, 0)}",
+            "note": f"{t['patients_reached']}: {number((bc.get('patients') or {}).get('reached', 0), lang, 0)}",
         },
         {
             "label": t["break_even_price_patient"],
@@ -576,7 +573,7 @@ def build_context(
         },
         {
             "label": t["shortfall"],
-            "value": f"{num(cap['shortfall_fte'], lang, 1)} {t['fte']}",
+            "value": f"{number(cap['shortfall_fte'], lang, 1)} {t['fte']}",
             "sign": -1 if cap["shortfall_fte"] > 0 else 0,
         },
     ]
@@ -588,13 +585,13 @@ def build_context(
             "year": y["year"],
             "carried_forward": y["carried_forward"],
             "gap_sign": (y["gap_cents"] > 0) - (y["gap_cents"] < 0),
-            "cells": [eur(y[key], lang) for key in keys],
+            "cells": [euros(y[key], lang, 0) for key in keys],
             "gap_interval": _range(gap_iv.get(str(y["year"])), lang),
             "savings_interval": _range(sav_iv.get(str(y["year"])), lang),
         }
         for y in years
     ]
-    year_total = [eur(sum(y[key] for y in years), lang) for key in keys]
+    year_total = [euros(sum(y[key] for y in years), lang, 0) for key in keys]
 
     roles_cost = []
     role_ids: list[str] = []
@@ -608,10 +605,11 @@ def build_context(
         cells = []
         for y in years:
             r = by.get((role, y["year"]))
-            cells.append((num(r["fte"], lang, 2), eur(r["cents"], lang)) if r else ("", ""))
+            cells.append((number(r["fte"], lang, 2), euros(r["cents"], lang, 0)) if r else ("", ""))
         roles_cost.append({"label": names.role(role), "cells": cells})
     cost_totals = [
-        (num(sum(r["fte"] for r in y["cost"]), lang, 2), eur(y["cost_cents"], lang)) for y in years
+        (number(sum(r["fte"] for r in y["cost"]), lang, 2), euros(y["cost_cents"], lang, 0))
+        for y in years
     ]
 
     revenue = _money_table(
@@ -645,10 +643,10 @@ def build_context(
     phone_line = None
     if phone:
         phone_line = t["phone_line"].format(
-            calls=num(phone["calls_per_year"], lang, 0),
+            calls=number(phone["calls_per_year"], lang, 0),
             minutes=short(phone["handling_minutes"], lang, 1),
-            target=pct(phone["target"], lang, 0),
-            seconds=num(phone["answer_within_seconds"], lang, 0),
+            target=percent(phone["target"], lang, 0),
+            seconds=number(phone["answer_within_seconds"], lang, 0),
         )
     inputs = [
         {
@@ -689,7 +687,7 @@ def build_context(
             (
                 t["period"],
                 f"{bc['first_year']}–{bc['last_year']}, {t['discount_rate']} "
-                f"{pct(rate, lang, 1)}, {reps} {t['replicates']}",
+                f"{percent(rate, lang, 1)}, {reps} {t['replicates']}",
             ),
             (t["catalogue"], bc["catalogue_version"]),
         ],
@@ -699,38 +697,41 @@ def build_context(
         "any_cf": any_cf,
         "capacity": {
             "verdict": (t["not_feasible"] if cap["shortfall_fte"] > 0 else t["feasible"]).format(
-                needed=num(cap["fte_needed"], lang, 1),
-                planned=num(cap["fte_planned"], lang, 1),
-                shortfall=num(cap["shortfall_fte"], lang, 1),
+                needed=number(cap["fte_needed"], lang, 1),
+                planned=number(cap["fte_planned"], lang, 1),
+                shortfall=number(cap["shortfall_fte"], lang, 1),
             ),
             "feasible": cap["shortfall_fte"] <= 0,
             "roles": [
                 {
                     "label": names.role(r["role"]),
                     "cells": [
-                        num(r[c], lang, 0)
+                        number(r[c], lang, 0)
                         for c in ("rostered_hours", "workload_hours", "productive_hours_per_fte")
                     ]
-                    + [num(r[c], lang, 2) for c in ("fte_needed", "planned_fte", "shortfall_fte")],
+                    + [
+                        number(r[c], lang, 2)
+                        for c in ("fte_needed", "planned_fte", "shortfall_fte")
+                    ],
                     "short": r["shortfall_fte"] > 0,
                 }
                 for r in cap["roles"]
             ],
             "totals": [
-                num(cap[c], lang, 2) for c in ("fte_needed", "fte_planned", "shortfall_fte")
+                number(cap[c], lang, 2) for c in ("fte_needed", "fte_planned", "shortfall_fte")
             ],
             "phone_line": phone_line,
             "blocks": [
                 {
                     "name": b["name"].replace("_", " "),
                     "cells": [
-                        num(b["hours_per_week"], lang, 0),
+                        number(b["hours_per_week"], lang, 0),
                         short(b["calls_per_hour"], lang, 2),
-                        num(b["agents"], lang, 0),
-                        pct(b["service_level"], lang, 1),
-                        pct(b["wait_probability"], lang, 1),
-                        pct(b["occupancy"], lang, 1),
-                        num(b["agent_hours_per_year"], lang, 0),
+                        number(b["agents"], lang, 0),
+                        percent(b["service_level"], lang, 1),
+                        percent(b["wait_probability"], lang, 1),
+                        percent(b["occupancy"], lang, 1),
+                        number(b["agent_hours_per_year"], lang, 0),
                     ],
                 }
                 for b in (phone or {}).get("blocks", [])
@@ -746,16 +747,16 @@ def build_context(
         "by_insurer": [
             {
                 "name": names.financer(p["financer_id"]),
-                "share": pct(p["share"], lang, 1),
-                "patients": num(p["patients"], lang, 0),
+                "share": percent(p["share"], lang, 1),
+                "patients": number(p["patients"], lang, 0),
             }
             for p in (bc.get("patients") or {}).get("by_insurer", [])
         ],
         "tornado": [
             {
                 "input": r["input"],
-                "low": eur(r["low_npv_cents"], lang),
-                "high": eur(r["high_npv_cents"], lang),
+                "low": euros(r["low_npv_cents"], lang, 0),
+                "high": euros(r["high_npv_cents"], lang, 0),
             }
             for r in bc.get("tornado") or []
         ],
@@ -772,7 +773,7 @@ def build_context(
 
 
 def _range(pair: Any, lang: str) -> str | None:
-    return f"[{eur(pair[0], lang)}; {eur(pair[1], lang)}]" if pair else None
+    return f"[{euros(pair[0], lang, 0)}; {euros(pair[1], lang, 0)}]" if pair else None
 
 
 def render(

@@ -197,7 +197,7 @@ TEXT: dict[str, dict[str, str]] = {
 SHEETS = ("inputs", "capacity", "cost", "revenue", "savings", "summary")
 
 
-def euros(cents: int | None) -> float | None:
+def cell_euros(cents: int | None) -> float | None:
     """Integer cents as a number of euros for a cell (exact to the cent)."""
     return None if cents is None else cents / 100
 
@@ -293,13 +293,20 @@ def _money_rows(
         per = cents[k]
         for y in years:
             totals[y] += per.get(y, 0)
-        sh.put([*labels(k), *(euros(per.get(y, 0)) for y in years), euros(sum(per.values()))], fmts)
+        sh.put(
+            [
+                *labels(k),
+                *(cell_euros(per.get(y, 0)) for y in years),
+                cell_euros(sum(per.values())),
+            ],
+            fmts,
+        )
     sh.put(
         [
             t["total"],
             *([None] * (n_label - 1)),
-            *(euros(totals[y]) for y in years),
-            euros(sum(totals.values())),
+            *(cell_euros(totals[y]) for y in years),
+            cell_euros(sum(totals.values())),
         ],
         fmts,
         header=True,
@@ -405,11 +412,11 @@ def _cost(ws: Any, bc: dict[str, Any], t: dict[str, str], names: Names) -> None:
         cells: list[Any] = []
         for y in years:
             r = by.get((role, y))
-            cells += [r["fte"] if r else 0.0, euros(r["cents"]) if r else 0.0]
+            cells += [r["fte"] if r else 0.0, cell_euros(r["cents"]) if r else 0.0]
         sh.put([names.role(role), role, *cells], fmts)
     total: list[Any] = []
     for y in bc["years"]:
-        total += [sum(r["fte"] for r in y["cost"]), euros(y["cost_cents"])]
+        total += [sum(r["fte"] for r in y["cost"]), cell_euros(y["cost_cents"])]
     sh.put([t["total"], None, *total], fmts, header=True)
     sh.finish("C3")
 
@@ -487,8 +494,8 @@ def _savings(ws: Any, bc: dict[str, Any], t: dict[str, str], names: Names) -> No
             t["societal_col"],
             None,
             None,
-            *(euros(societal[y]) for y in years),
-            euros(sum(societal.values())),
+            *(cell_euros(societal[y]) for y in years),
+            cell_euros(sum(societal.values())),
         ],
         [None, None, None, *[EUR] * (len(years) + 1)],
     )
@@ -532,10 +539,16 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
     keys = ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "societal_cents")
     for y in bc["years"]:
         sh.put(
-            [y["year"], *(euros(y[k]) for k in keys), t["yes"] if y["carried_forward"] else ""],
+            [
+                y["year"],
+                *(cell_euros(y[k]) for k in keys),
+                t["yes"] if y["carried_forward"] else "",
+            ],
             fmts,
         )
-    sh.put([t["total"], *(euros(sum(y[k] for y in bc["years"])) for k in keys)], fmts, header=True)
+    sh.put(
+        [t["total"], *(cell_euros(sum(y[k] for y in bc["years"])) for k in keys)], fmts, header=True
+    )
     if any(y["carried_forward"] for y in bc["years"]):
         sh.put([None, None, None, None, None, None, t["carried_forward_note"]])
     sh.title(t["key_figures"])
@@ -554,10 +567,10 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
         (t["discount_rate"], input_value(bc["discount_rate"]), SHARE),
         (t["replicates"], bc["replicates"], COUNT),
         (t["catalogue_version"], bc["catalogue_version"], None),
-        (t["npv"], euros(bc["npv_cents"]), EUR),
+        (t["npv"], cell_euros(bc["npv_cents"]), EUR),
     ]
     if iv:
-        rows += [(t["npv_low"], euros(iv[0]), EUR), (t["npv_high"], euros(iv[1]), EUR)]
+        rows += [(t["npv_low"], cell_euros(iv[0]), EUR), (t["npv_high"], cell_euros(iv[1]), EUR)]
     payback = bc.get("payback_years")
     rows += [
         (t["payback"], payback if payback is not None else t["payback_none"], "0.0"),
@@ -582,7 +595,7 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
 def _or(v: Any, t: dict[str, str], cents: bool = False) -> Any:
     if v is None:
         return t["none"]
-    return euros(v) if cents else v
+    return cell_euros(v) if cents else v
 
 
 def build_workbook(bc: dict[str, Any], lang: str = "nl", cat: Any = None) -> Any:

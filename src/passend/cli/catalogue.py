@@ -10,7 +10,7 @@ from rich.table import Table
 
 from passend.cli import common
 from passend.cli.common import ExtraOpt, JsonOpt, LangOpt, _lang, _print_json, fail, out
-from passend.wegwijzer.render import LABELS, euros
+from passend.i18n import LABELS, euros
 
 app = typer.Typer(
     help="De catalogus: wetten, financiers, betaaltitels, tarieven en knelpunten per jaar.",
