@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from passend.i18n import (
+    BUSINESS_CASE_LABELS,
     LABELS,
     LANGS,
     OUTCOME_LABELS,
@@ -150,7 +151,7 @@ def test_short(args: tuple, nl: str, en: str) -> None:
 
 
 def test_label_tables_have_the_same_keys_in_every_language() -> None:
-    for table in (LABELS, PARTY_LABELS, OUTCOME_LABELS):
+    for table in (LABELS, PARTY_LABELS, OUTCOME_LABELS, BUSINESS_CASE_LABELS):
         assert set(table) == set(LANGS)
         assert set(table["nl"]) == set(table["en"])
     assert party("government", "nl") == "Rijk (subsidie)" and party("provider", "en") == "Providers"
@@ -173,7 +174,7 @@ def test_formats_and_shared_labels_live_only_in_i18n() -> None:
     """No module but passend.i18n defines a number formatter or a shared label table (by the
     names they had before: the old duplicates)."""
     formatters = {"euros", "thousands", "number", "percent", "short", "num", "eur", "pct", "k"}
-    tables = {"LABELS", "GROUP_LABELS", "KIND_LABELS", "PARTY_LABELS", "OUTCOME_LABELS"}
+    tables = {"LABELS", "GROUP_LABELS", "KIND_LABELS", "PARTY_LABELS", "OUTCOME_LABELS", "WORDS"}
     found = {
         str(p.relative_to(SRC)): sorted(_defined(p) & (formatters | tables))
         for p in SRC.rglob("*.py")
