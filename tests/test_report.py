@@ -21,7 +21,8 @@ from browser import chromium
 from browser import dom as page_dom
 from browser import flags as browser_flags
 from passend.catalogue.loader import Catalogue
-from passend.scenarios.report import num, write_report
+from passend.i18n import number
+from passend.scenarios.report import write_report
 from passend.scenarios.schema import LoadedScenario, load_scenario
 
 FIGURES = {
@@ -265,7 +266,7 @@ def test_dutch_and_english(run: dict[str, Any]) -> None:
     assert "+€ 1.229.567" in nl and "+EUR 1,229,567" in en
     assert "−€ 934.567" in nl and "−EUR 934,567" in en  # the hospital: revenue minus cost
     assert "−4.444,00" in nl and "−4,444.00" in en  # margin of one avoided admission
-    assert num(1234.5, "nl", 1) == "1.234,5" and num(1234.5, "en", 1) == "1,234.5"
+    assert number(1234.5, "nl", 1) == "1.234,5" and number(1234.5, "en", 1) == "1,234.5"
     # Chart labels follow the language too.
     assert "Marge (€ mln)" in nl and "Margin (EUR million)" in en
 

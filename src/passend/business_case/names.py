@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from passend.scenarios.results import GROUP_LABELS
+from passend.i18n import party
 
 
 def default_catalogue() -> Any:
@@ -64,7 +64,7 @@ class Names:
         return self._entity("routes", key)
 
     def group(self, key: str) -> str:
-        return GROUP_LABELS[self.lang].get(key, key)
+        return party(key, self.lang)
 
     def financer(self, key: str) -> str:
         return self.insurers.get(key, key)

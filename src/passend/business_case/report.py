@@ -5,8 +5,8 @@ is feasible with the planned staff (capacity), the cost, the revenue and the fun
 route and activity, the savings per financer beside the societal cost avoided (two different
 questions), the years whose rules were carried forward, the inputs with their sources
 (placeholders marked) and how to reproduce the page. It is built like the scenario report and
-shares its stylesheet, chart helpers and number formats (``passend.scenarios.report``):
-matplotlib charts as inline SVG with text kept as text and a fixed hash salt, a Jinja2
+shares its stylesheet and chart helpers (``passend.scenarios.report``; number formats from
+``passend.i18n``): matplotlib charts as inline SVG with text kept as text and a fixed hash salt, a Jinja2
 template, no external resources, so the same JSON gives the same bytes and the file works
 offline. Dutch by default, English with ``lang="en"``.
 """
@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from passend.business_case.names import Names, default_catalogue
 from passend.business_case.workbook import input_value
+from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS, euros, number, percent, short
 from passend.scenarios import report as scenario_report
 from passend.scenarios.report import (
     BASE_COLOUR,
@@ -32,10 +33,6 @@ from passend.scenarios.report import (
     _svg,
     _tick_formatter,
     _wrap,
-    eur,
-    num,
-    pct,
-    short,
 )
 
 SOCIETAL_COLOUR = "#1b9e77"
@@ -43,89 +40,89 @@ SOCIETAL_COLOUR = "#1b9e77"
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "lang": "nl",
-        "report": "Business case",
+        "report": BUSINESS_CASE_LABELS["nl"]["business_case"],
         "subtitle": "Business case van passend: een regionaal transmuraal palliatief team",
         "contents": "Inhoud",
-        "region": "Regio",
-        "host": "Penvoerder",
-        "period": "Periode",
+        "region": BUSINESS_CASE_LABELS["nl"]["region"],
+        "host": BUSINESS_CASE_LABELS["nl"]["host"],
+        "period": BUSINESS_CASE_LABELS["nl"]["period"],
         "discount_rate": "disconteringsvoet",
         "replicates": "replicaties",
-        "catalogue": "Catalogusversie",
+        "catalogue": BUSINESS_CASE_LABELS["nl"]["catalogue"],
         "headline": "Kerncijfers",
         "npv": "Netto contante waarde",
         "npv_note": "besparingen van de financiers plus de opbrengst uit prestaties min de kosten van het team (financiers en team samen: geld via routes gaat van de een naar de ander), verdisconteerd met {rate}",
         "payback": "Terugverdientijd",
         "payback_years": "{n} jaar",
         "payback_none": "niet binnen {first}–{last}",
-        "break_even_patients": "Break-even: bereikte patiënten per jaar",
-        "break_even_price_patient": "Break-even: prijs per patiënt",
-        "break_even_price_inhabitant": "Break-even: prijs per inwoner",
-        "none": "geen",
-        "patients_reached": "Bereikte patiënten per jaar",
+        "break_even_patients": BUSINESS_CASE_LABELS["nl"]["break_even_patients"],
+        "break_even_price_patient": BUSINESS_CASE_LABELS["nl"]["break_even_price_patient"],
+        "break_even_price_inhabitant": BUSINESS_CASE_LABELS["nl"]["break_even_price_inhabitant"],
+        "none": LABELS["nl"]["none"],
+        "patients_reached": BUSINESS_CASE_LABELS["nl"]["patients_reached"],
         "shortfall": "Personeelstekort",
         "interval": "interval over {n} replicaties: {lo} tot {hi}",
         "gap_per_year": "Per jaar",
-        "year": "Jaar",
-        "cost": "Kosten",
-        "revenue": "Opbrengsten",
+        "year": LABELS["nl"]["year"],
+        "cost": WORDS["nl"]["cost"],
+        "revenue": WORDS["nl"]["revenue"],
         "gap": "Tekort",
-        "savings": "Besparingen financiers",
-        "societal": "Maatschappelijke kosten vermeden",
-        "total": "Totaal",
+        "savings": BUSINESS_CASE_LABELS["nl"]["savings"],
+        "societal": BUSINESS_CASE_LABELS["nl"]["societal"],
+        "total": BUSINESS_CASE_LABELS["nl"]["total"],
         "carried_forward": "doorgetrokken",
         "carried_forward_note": "Voor de jaren gemarkeerd als doorgetrokken heeft de catalogus geen herziene regels; die van het laatste herziene jaar zijn doorgetrokken. Behandel die jaren als een voortzetting van het beleid, niet als een prognose ervan.",
         "capacity": "Capaciteit: is het team haalbaar?",
         "feasible": "Haalbaar: de geplande bezetting ({planned} fte) dekt de benodigde {needed} fte.",
         "not_feasible": "Niet haalbaar met de geplande bezetting: nodig is {needed} fte, gepland {planned} fte, een tekort van {shortfall} fte.",
-        "role": "Rol",
+        "role": BUSINESS_CASE_LABELS["nl"]["role"],
         "rostered_hours": "Geroosterde uren",
         "workload_hours": "Werklast (uren)",
-        "productive_hours_per_fte": "Productieve uren per fte",
+        "productive_hours_per_fte": BUSINESS_CASE_LABELS["nl"]["productive_hours_per_fte"],
         "fte_needed": "Nodig (fte)",
-        "planned_fte": "Gepland (fte)",
-        "shortfall_fte": "Tekort (fte)",
-        "phone": "Telefonische bereikbaarheid",
+        "planned_fte": BUSINESS_CASE_LABELS["nl"]["planned_fte"],
+        "shortfall_fte": BUSINESS_CASE_LABELS["nl"]["shortfall_fte"],
+        "phone": BUSINESS_CASE_LABELS["nl"]["phone"],
         "phone_line": "{calls} oproepen per jaar van {minutes} minuten; doel: {target} binnen {seconds} seconden opgenomen.",
-        "block": "Blok",
+        "block": BUSINESS_CASE_LABELS["nl"]["block"],
         "hours_per_week": "Uren/week",
         "calls_per_hour": "Oproepen/uur",
         "agents": "Bezetting",
-        "service_level": "Servicegraad",
+        "service_level": BUSINESS_CASE_LABELS["nl"]["service_level"],
         "wait_probability": "Wachtkans",
-        "occupancy": "Bezettingsgraad",
+        "occupancy": BUSINESS_CASE_LABELS["nl"]["occupancy"],
         "agent_hours_per_year": "Uren/jaar",
         "fig_fte": "Benodigde en geplande fte per rol",
         "fig_fte_cap": "Benodigd: de werklast en het rooster gedeeld door de productieve uren per fte; gepland: de bezetting in de invoer. Het verschil staat rechts van de balken.",
         "needed": "Nodig",
         "planned": "Gepland",
-        "fte_axis": "fte",
+        "fte_axis": BUSINESS_CASE_LABELS["nl"]["fte"],
         "cost_section": "Kosten en opbrengsten",
         "fig_cost_revenue": "Kosten en opbrengsten per jaar",
         "fig_cost_revenue_cap": "Kosten van het team en de opbrengsten uit alle routes, × € 1.000; boven de balken het tekort (kosten min opbrengsten).{cf}",
         "cf_hatch": " Gearceerd: jaren met doorgetrokken regels.",
         "k_axis": "× € 1.000",
         "cost_table": "Kosten per rol (fte en euro)",
-        "fte": "fte",
+        "fte": BUSINESS_CASE_LABELS["nl"]["fte"],
         "revenue_section": "Opbrengsten en het financieringstekort",
         "fig_funding": "Het tekort per route en per activiteit",
         "fig_funding_cap": "Links: wat elke route per jaar dekt van de kosten, met het tekort erboven (rood). Rechts: het tekort per activiteit. × € 1.000.",
         "coverage": "Dekking per route",
         "gap_by_activity": "Tekort per activiteit",
-        "route": "Route",
-        "financer": "Financier",
-        "activity": "Activiteit",
-        "savings_section": "Besparingen",
+        "route": BUSINESS_CASE_LABELS["nl"]["route"],
+        "financer": LABELS["nl"]["financer"],
+        "activity": LABELS["nl"]["activity"],
+        "savings_section": BUSINESS_CASE_LABELS["nl"]["savings_section"],
         "savings_intro": "Twee verschillende vragen: de besparingen van de financiers zijn wat zorgverzekeraars, zorgkantoren en gemeenten minder betalen voor zorg die niet meer nodig is; de vermeden maatschappelijke kosten waarderen diezelfde zorg tegen de referentieprijzen van de Kostenhandleiding. Tel ze niet op.",
         "fig_savings": "Besparingen per financier, naast de vermeden maatschappelijke kosten",
         "fig_savings_cap": "Links: wat elke financier per jaar minder betaalt. Rechts: per jaar alle besparingen van de financiers naast de maatschappelijke kosten vermeden (Kostenhandleiding): een andere vraag, dus een ander paneel. × € 1.000.",
         "payers_panel": "Wat de financiers minder betalen",
         "societal_panel": "Twee vragen per jaar",
-        "net": "Netto per partij (besparing min bijdrage aan het team)",
-        "party": "Partij",
-        "by_insurer": "Bereikte patiënten per zorgverzekeraar",
-        "share": "Aandeel",
-        "patients": "Patiënten",
+        "net": BUSINESS_CASE_LABELS["nl"]["net"],
+        "party": WORDS["nl"]["party"],
+        "by_insurer": BUSINESS_CASE_LABELS["nl"]["by_insurer"],
+        "share": BUSINESS_CASE_LABELS["nl"]["share"],
+        "patients": BUSINESS_CASE_LABELS["nl"]["patients"],
         "tornado": "Gevoeligheid van de netto contante waarde",
         "input": "Invoer",
         "low": "Laag",
@@ -134,11 +131,11 @@ TEXT: dict[str, dict[str, str]] = {
         "inputs_intro": "Elke invoer met haar bron. Waarden zonder publieke bron zijn gemarkeerd als",
         "placeholder": "placeholder",
         "placeholder_count": "{n} van de {total} invoerwaarden zijn placeholders; vervang ze door eigen of gecontracteerde cijfers.",
-        "section": "Onderdeel",
-        "name": "Naam",
-        "value": "Waarde",
-        "unit": "Eenheid",
-        "source": "Bron",
+        "section": BUSINESS_CASE_LABELS["nl"]["section"],
+        "name": BUSINESS_CASE_LABELS["nl"]["name"],
+        "value": BUSINESS_CASE_LABELS["nl"]["value"],
+        "unit": BUSINESS_CASE_LABELS["nl"]["unit"],
+        "source": BUSINESS_CASE_LABELS["nl"]["source"],
         "section_roles": "Rollen",
         "section_service": "Dienst",
         "section_demand": "Vraag",
@@ -148,95 +145,95 @@ TEXT: dict[str, dict[str, str]] = {
         "reproduce": "Reproduceren",
         "reproduce_intro": "Dezelfde invoer, software en catalogus geven dezelfde business_case.json, en die geeft deze pagina en de werkmap byte voor byte.",
         "command": "Commando",
-        "business_case": "Business case",
+        "business_case": BUSINESS_CASE_LABELS["nl"]["business_case"],
         "files": "Bestanden",
         "files_text": "business_case.json (alle cijfers, in eurocenten), business_case.xlsx (de werkmap) en deze pagina.",
     },
     "en": {
         "lang": "en",
-        "report": "Business case",
+        "report": BUSINESS_CASE_LABELS["en"]["business_case"],
         "subtitle": "passend business case: a regional transmural palliative team",
         "contents": "Contents",
-        "region": "Region",
-        "host": "Host (penvoerder)",
-        "period": "Period",
+        "region": BUSINESS_CASE_LABELS["en"]["region"],
+        "host": BUSINESS_CASE_LABELS["en"]["host"],
+        "period": BUSINESS_CASE_LABELS["en"]["period"],
         "discount_rate": "discount rate",
         "replicates": "replicates",
-        "catalogue": "Catalogue version",
+        "catalogue": BUSINESS_CASE_LABELS["en"]["catalogue"],
         "headline": "Headline figures",
         "npv": "Net present value",
         "npv_note": "the financers' savings plus the revenue from titles minus the team's cost (the financers and the team together: route money moves from one to the other), discounted at {rate}",
         "payback": "Payback",
         "payback_years": "{n} years",
         "payback_none": "not within {first}–{last}",
-        "break_even_patients": "Break-even: patients reached per year",
-        "break_even_price_patient": "Break-even: price per patient",
-        "break_even_price_inhabitant": "Break-even: price per inhabitant",
-        "none": "none",
-        "patients_reached": "Patients reached per year",
+        "break_even_patients": BUSINESS_CASE_LABELS["en"]["break_even_patients"],
+        "break_even_price_patient": BUSINESS_CASE_LABELS["en"]["break_even_price_patient"],
+        "break_even_price_inhabitant": BUSINESS_CASE_LABELS["en"]["break_even_price_inhabitant"],
+        "none": LABELS["en"]["none"],
+        "patients_reached": BUSINESS_CASE_LABELS["en"]["patients_reached"],
         "shortfall": "Staff shortfall",
         "interval": "interval over {n} replicates: {lo} to {hi}",
         "gap_per_year": "Per year",
-        "year": "Year",
-        "cost": "Cost",
-        "revenue": "Revenue",
+        "year": LABELS["en"]["year"],
+        "cost": WORDS["en"]["cost"],
+        "revenue": WORDS["en"]["revenue"],
         "gap": "Gap",
-        "savings": "Financers' savings",
-        "societal": "Societal cost avoided",
-        "total": "Total",
+        "savings": BUSINESS_CASE_LABELS["en"]["savings"],
+        "societal": BUSINESS_CASE_LABELS["en"]["societal"],
+        "total": BUSINESS_CASE_LABELS["en"]["total"],
         "carried_forward": "carried forward",
         "carried_forward_note": "For the years marked carried forward the catalogue has no reviewed rules; those of its last reviewed year were carried forward. Read those years as a continuation of policy, not a forecast of it.",
         "capacity": "Capacity: is the team feasible?",
         "feasible": "Feasible: the planned staff ({planned} FTE) covers the {needed} FTE needed.",
         "not_feasible": "Not feasible with the planned staff: {needed} FTE are needed, {planned} FTE planned, a shortfall of {shortfall} FTE.",
-        "role": "Role",
+        "role": BUSINESS_CASE_LABELS["en"]["role"],
         "rostered_hours": "Rostered hours",
         "workload_hours": "Workload (hours)",
-        "productive_hours_per_fte": "Productive hours per FTE",
+        "productive_hours_per_fte": BUSINESS_CASE_LABELS["en"]["productive_hours_per_fte"],
         "fte_needed": "Needed (FTE)",
-        "planned_fte": "Planned (FTE)",
-        "shortfall_fte": "Shortfall (FTE)",
-        "phone": "Telephone availability",
+        "planned_fte": BUSINESS_CASE_LABELS["en"]["planned_fte"],
+        "shortfall_fte": BUSINESS_CASE_LABELS["en"]["shortfall_fte"],
+        "phone": BUSINESS_CASE_LABELS["en"]["phone"],
         "phone_line": "{calls} calls a year of {minutes} minutes; target: {target} answered within {seconds} seconds.",
-        "block": "Block",
+        "block": BUSINESS_CASE_LABELS["en"]["block"],
         "hours_per_week": "Hours/week",
         "calls_per_hour": "Calls/hour",
         "agents": "Staffing",
-        "service_level": "Service level",
+        "service_level": BUSINESS_CASE_LABELS["en"]["service_level"],
         "wait_probability": "Probability of waiting",
-        "occupancy": "Occupancy",
+        "occupancy": BUSINESS_CASE_LABELS["en"]["occupancy"],
         "agent_hours_per_year": "Hours/year",
         "fig_fte": "FTE needed and planned per role",
         "fig_fte_cap": "Needed: the workload and the roster divided by the productive hours per FTE; planned: the staffing in the inputs. The difference is shown right of the bars.",
         "needed": "Needed",
         "planned": "Planned",
-        "fte_axis": "FTE",
+        "fte_axis": BUSINESS_CASE_LABELS["en"]["fte"],
         "cost_section": "Cost and revenue",
         "fig_cost_revenue": "Cost and revenue per year",
         "fig_cost_revenue_cap": "The team's cost and the revenue from all routes, × EUR 1,000; above the bars the gap (cost minus revenue).{cf}",
         "cf_hatch": " Hatched: years whose rules were carried forward.",
         "k_axis": "× EUR 1,000",
         "cost_table": "Cost per role (FTE and euros)",
-        "fte": "FTE",
+        "fte": BUSINESS_CASE_LABELS["en"]["fte"],
         "revenue_section": "Revenue and the funding gap",
         "fig_funding": "The gap by route and by activity",
         "fig_funding_cap": "Left: what each route covers of the cost per year, with the gap on top (red). Right: the gap per activity. × EUR 1,000.",
         "coverage": "Coverage per route",
         "gap_by_activity": "Gap per activity",
-        "route": "Route",
-        "financer": "Financer",
-        "activity": "Activity",
-        "savings_section": "Savings",
+        "route": BUSINESS_CASE_LABELS["en"]["route"],
+        "financer": LABELS["en"]["financer"],
+        "activity": LABELS["en"]["activity"],
+        "savings_section": BUSINESS_CASE_LABELS["en"]["savings_section"],
         "savings_intro": "Two different questions: the financers' savings are what health insurers, care offices and municipalities stop paying for care that is no longer needed; the societal cost avoided values that same care at the reference prices of the Kostenhandleiding (Dutch costing manual). Do not add them up.",
         "fig_savings": "Savings per financer, beside the societal cost avoided",
         "fig_savings_cap": "Left: what each financer stops paying per year. Right: per year all financers' savings beside the societal cost avoided (Kostenhandleiding): a different question, hence a separate panel. × EUR 1,000.",
         "payers_panel": "What the financers stop paying",
         "societal_panel": "Two questions per year",
-        "net": "Net per party (savings minus contribution to the team)",
-        "party": "Party",
-        "by_insurer": "Patients reached per health insurer",
-        "share": "Share",
-        "patients": "Patients",
+        "net": BUSINESS_CASE_LABELS["en"]["net"],
+        "party": WORDS["en"]["party"],
+        "by_insurer": BUSINESS_CASE_LABELS["en"]["by_insurer"],
+        "share": BUSINESS_CASE_LABELS["en"]["share"],
+        "patients": BUSINESS_CASE_LABELS["en"]["patients"],
         "tornado": "Sensitivity of the net present value",
         "input": "Input",
         "low": "Low",
@@ -245,11 +242,11 @@ TEXT: dict[str, dict[str, str]] = {
         "inputs_intro": "Every input with its source. Values without a public source are marked",
         "placeholder": "placeholder",
         "placeholder_count": "{n} of the {total} inputs are placeholders; replace them with your own or contracted figures.",
-        "section": "Section",
-        "name": "Name",
-        "value": "Value",
-        "unit": "Unit",
-        "source": "Source",
+        "section": BUSINESS_CASE_LABELS["en"]["section"],
+        "name": BUSINESS_CASE_LABELS["en"]["name"],
+        "value": BUSINESS_CASE_LABELS["en"]["value"],
+        "unit": BUSINESS_CASE_LABELS["en"]["unit"],
+        "source": BUSINESS_CASE_LABELS["en"]["source"],
         "section_roles": "Roles",
         "section_service": "Service",
         "section_demand": "Demand",
@@ -259,7 +256,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reproduce": "Reproduce",
         "reproduce_intro": "The same inputs, software and catalogue give the same business_case.json, and that gives this page and the workbook byte for byte.",
         "command": "Command",
-        "business_case": "Business case",
+        "business_case": BUSINESS_CASE_LABELS["en"]["business_case"],
         "files": "Files",
         "files_text": "business_case.json (all figures, in euro cents), business_case.xlsx (the workbook) and this page.",
     },
@@ -303,7 +300,7 @@ def chart_cost_revenue(bc: dict[str, Any], lang: str, t: dict[str, str]) -> Mark
     for x, y in zip(xs, years, strict=True):
         top = max(y["cost_cents"], y["revenue_cents"]) / 1e5
         ax.annotate(
-            f"{t['gap']} {eur(y['gap_cents'], lang)}",
+            f"{t['gap']} {euros(y['gap_cents'], lang, 0)}",
             (x, top),
             xytext=(0, 3),
             textcoords="offset points",
@@ -458,7 +455,7 @@ def chart_fte(bc: dict[str, Any], names: Names, lang: str, t: dict[str, str]) ->
     for i, r in enumerate(roles):
         gap = r["fte_needed"] - r["planned_fte"]
         ax.annotate(
-            num(gap, lang, 2, signed=True) + f" {t['fte_axis']}",
+            number(gap, lang, 2, signed=True) + f" {t['fte_axis']}",
             (max(r["fte_needed"], r["planned_fte"]), i),
             xytext=(4, 0),
             textcoords="offset points",
@@ -494,23 +491,23 @@ def _money_table(bc: dict[str, Any], field: str, key: Any, label: Any, lang: str
     rows = [
         {
             "label": label(kk),
-            "cells": [eur(cents[kk].get(y, 0), lang) for y in years],
-            "total": eur(sum(cents[kk].values()), lang),
+            "cells": [euros(cents[kk].get(y, 0), lang, 0) for y in years],
+            "total": euros(sum(cents[kk].values()), lang, 0),
         }
         for kk in order
     ]
     totals = [sum(cents[kk].get(y, 0) for kk in order) for y in years]
     return {
         "rows": rows,
-        "totals": [eur(c, lang) for c in totals],
-        "total": eur(sum(totals), lang),
+        "totals": [euros(c, lang, 0) for c in totals],
+        "total": euros(sum(totals), lang, 0),
     }
 
 
 def _interval(pair: Any, n: int, lang: str, t: dict[str, str]) -> str | None:
     if not pair:
         return None
-    return t["interval"].format(n=n, lo=eur(pair[0], lang), hi=eur(pair[1], lang))
+    return t["interval"].format(n=n, lo=euros(pair[0], lang, 0), hi=euros(pair[1], lang, 0))
 
 
 def _value(v: Any, lang: str) -> str:
@@ -538,15 +535,15 @@ def build_context(
     rate = float(bc["discount_rate"])
 
     def maybe(cents: int | None, decimals: int = 0) -> str:
-        return t["none"] if cents is None else eur(cents, lang, decimals)
+        return t["none"] if cents is None else euros(cents, lang, decimals)
 
     payback = bc.get("payback_years")
     cards = [
         {
             "label": t["npv"],
-            "value": eur(bc["npv_cents"], lang),
+            "value": euros(bc["npv_cents"], lang, 0),
             "sign": (bc["npv_cents"] > 0) - (bc["npv_cents"] < 0),
-            "note": t["npv_note"].format(rate=pct(rate, lang, 1)),
+            "note": t["npv_note"].format(rate=percent(rate, lang, 1)),
             "interval": _interval(intervals.get("npv_cents"), reps, lang, t),
         },
         {
@@ -560,9 +557,9 @@ def build_context(
             "label": t["break_even_patients"],
             "value": t["none"]
             if be.get("patients_reached") is None
-            else num(be["patients_reached"], lang, 0),
+            else number(be["patients_reached"], lang, 0),
             "sign": 0,
-            "note": f"{t['patients_reached']}: {num((bc.get('patients') or {}).get('reached', 0), lang, 0)}",
+            "note": f"{t['patients_reached']}: {number((bc.get('patients') or {}).get('reached', 0), lang, 0)}",
         },
         {
             "label": t["break_even_price_patient"],
@@ -576,7 +573,7 @@ def build_context(
         },
         {
             "label": t["shortfall"],
-            "value": f"{num(cap['shortfall_fte'], lang, 1)} {t['fte']}",
+            "value": f"{number(cap['shortfall_fte'], lang, 1)} {t['fte']}",
             "sign": -1 if cap["shortfall_fte"] > 0 else 0,
         },
     ]
@@ -588,13 +585,13 @@ def build_context(
             "year": y["year"],
             "carried_forward": y["carried_forward"],
             "gap_sign": (y["gap_cents"] > 0) - (y["gap_cents"] < 0),
-            "cells": [eur(y[key], lang) for key in keys],
+            "cells": [euros(y[key], lang, 0) for key in keys],
             "gap_interval": _range(gap_iv.get(str(y["year"])), lang),
             "savings_interval": _range(sav_iv.get(str(y["year"])), lang),
         }
         for y in years
     ]
-    year_total = [eur(sum(y[key] for y in years), lang) for key in keys]
+    year_total = [euros(sum(y[key] for y in years), lang, 0) for key in keys]
 
     roles_cost = []
     role_ids: list[str] = []
@@ -608,10 +605,11 @@ def build_context(
         cells = []
         for y in years:
             r = by.get((role, y["year"]))
-            cells.append((num(r["fte"], lang, 2), eur(r["cents"], lang)) if r else ("", ""))
+            cells.append((number(r["fte"], lang, 2), euros(r["cents"], lang, 0)) if r else ("", ""))
         roles_cost.append({"label": names.role(role), "cells": cells})
     cost_totals = [
-        (num(sum(r["fte"] for r in y["cost"]), lang, 2), eur(y["cost_cents"], lang)) for y in years
+        (number(sum(r["fte"] for r in y["cost"]), lang, 2), euros(y["cost_cents"], lang, 0))
+        for y in years
     ]
 
     revenue = _money_table(
@@ -645,10 +643,10 @@ def build_context(
     phone_line = None
     if phone:
         phone_line = t["phone_line"].format(
-            calls=num(phone["calls_per_year"], lang, 0),
+            calls=number(phone["calls_per_year"], lang, 0),
             minutes=short(phone["handling_minutes"], lang, 1),
-            target=pct(phone["target"], lang, 0),
-            seconds=num(phone["answer_within_seconds"], lang, 0),
+            target=percent(phone["target"], lang, 0),
+            seconds=number(phone["answer_within_seconds"], lang, 0),
         )
     inputs = [
         {
@@ -689,7 +687,7 @@ def build_context(
             (
                 t["period"],
                 f"{bc['first_year']}–{bc['last_year']}, {t['discount_rate']} "
-                f"{pct(rate, lang, 1)}, {reps} {t['replicates']}",
+                f"{percent(rate, lang, 1)}, {reps} {t['replicates']}",
             ),
             (t["catalogue"], bc["catalogue_version"]),
         ],
@@ -699,38 +697,41 @@ def build_context(
         "any_cf": any_cf,
         "capacity": {
             "verdict": (t["not_feasible"] if cap["shortfall_fte"] > 0 else t["feasible"]).format(
-                needed=num(cap["fte_needed"], lang, 1),
-                planned=num(cap["fte_planned"], lang, 1),
-                shortfall=num(cap["shortfall_fte"], lang, 1),
+                needed=number(cap["fte_needed"], lang, 1),
+                planned=number(cap["fte_planned"], lang, 1),
+                shortfall=number(cap["shortfall_fte"], lang, 1),
             ),
             "feasible": cap["shortfall_fte"] <= 0,
             "roles": [
                 {
                     "label": names.role(r["role"]),
                     "cells": [
-                        num(r[c], lang, 0)
+                        number(r[c], lang, 0)
                         for c in ("rostered_hours", "workload_hours", "productive_hours_per_fte")
                     ]
-                    + [num(r[c], lang, 2) for c in ("fte_needed", "planned_fte", "shortfall_fte")],
+                    + [
+                        number(r[c], lang, 2)
+                        for c in ("fte_needed", "planned_fte", "shortfall_fte")
+                    ],
                     "short": r["shortfall_fte"] > 0,
                 }
                 for r in cap["roles"]
             ],
             "totals": [
-                num(cap[c], lang, 2) for c in ("fte_needed", "fte_planned", "shortfall_fte")
+                number(cap[c], lang, 2) for c in ("fte_needed", "fte_planned", "shortfall_fte")
             ],
             "phone_line": phone_line,
             "blocks": [
                 {
                     "name": b["name"].replace("_", " "),
                     "cells": [
-                        num(b["hours_per_week"], lang, 0),
+                        number(b["hours_per_week"], lang, 0),
                         short(b["calls_per_hour"], lang, 2),
-                        num(b["agents"], lang, 0),
-                        pct(b["service_level"], lang, 1),
-                        pct(b["wait_probability"], lang, 1),
-                        pct(b["occupancy"], lang, 1),
-                        num(b["agent_hours_per_year"], lang, 0),
+                        number(b["agents"], lang, 0),
+                        percent(b["service_level"], lang, 1),
+                        percent(b["wait_probability"], lang, 1),
+                        percent(b["occupancy"], lang, 1),
+                        number(b["agent_hours_per_year"], lang, 0),
                     ],
                 }
                 for b in (phone or {}).get("blocks", [])
@@ -746,16 +747,16 @@ def build_context(
         "by_insurer": [
             {
                 "name": names.financer(p["financer_id"]),
-                "share": pct(p["share"], lang, 1),
-                "patients": num(p["patients"], lang, 0),
+                "share": percent(p["share"], lang, 1),
+                "patients": number(p["patients"], lang, 0),
             }
             for p in (bc.get("patients") or {}).get("by_insurer", [])
         ],
         "tornado": [
             {
                 "input": r["input"],
-                "low": eur(r["low_npv_cents"], lang),
-                "high": eur(r["high_npv_cents"], lang),
+                "low": euros(r["low_npv_cents"], lang, 0),
+                "high": euros(r["high_npv_cents"], lang, 0),
             }
             for r in bc.get("tornado") or []
         ],
@@ -772,7 +773,7 @@ def build_context(
 
 
 def _range(pair: Any, lang: str) -> str | None:
-    return f"[{eur(pair[0], lang)}; {eur(pair[1], lang)}]" if pair else None
+    return f"[{euros(pair[0], lang, 0)}; {euros(pair[1], lang, 0)}]" if pair else None
 
 
 def render(

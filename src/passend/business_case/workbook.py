@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from passend.business_case.names import Names, default_catalogue
+from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS
 
 EUR = '"€" #,##0;[Red]-"€" #,##0'
 FTE = "0.00"
@@ -38,166 +39,166 @@ TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "inputs": "Invoer",
         "capacity": "Capaciteit",
-        "cost": "Kosten",
-        "revenue": "Opbrengsten",
-        "savings": "Besparingen",
+        "cost": WORDS["nl"]["cost"],
+        "revenue": WORDS["nl"]["revenue"],
+        "savings": BUSINESS_CASE_LABELS["nl"]["savings_section"],
         "summary": "Samenvatting",
-        "section": "Onderdeel",
-        "name": "Naam",
-        "value": "Waarde",
-        "unit": "Eenheid",
+        "section": BUSINESS_CASE_LABELS["nl"]["section"],
+        "name": BUSINESS_CASE_LABELS["nl"]["name"],
+        "value": BUSINESS_CASE_LABELS["nl"]["value"],
+        "unit": BUSINESS_CASE_LABELS["nl"]["unit"],
         "placeholder": "Placeholder",
-        "source": "Bron",
+        "source": BUSINESS_CASE_LABELS["nl"]["source"],
         "yes": "ja",
         "no": "nee",
-        "role": "Rol",
+        "role": BUSINESS_CASE_LABELS["nl"]["role"],
         "id": "Code",
         "rostered_hours": "Geroosterde uren per jaar",
         "workload_hours": "Werklast (uren per jaar)",
-        "productive_hours_per_fte": "Productieve uren per fte",
+        "productive_hours_per_fte": BUSINESS_CASE_LABELS["nl"]["productive_hours_per_fte"],
         "fte_needed": "Benodigd (fte)",
-        "planned_fte": "Gepland (fte)",
-        "shortfall_fte": "Tekort (fte)",
-        "total": "Totaal",
-        "phone": "Telefonische bereikbaarheid",
+        "planned_fte": BUSINESS_CASE_LABELS["nl"]["planned_fte"],
+        "shortfall_fte": BUSINESS_CASE_LABELS["nl"]["shortfall_fte"],
+        "total": BUSINESS_CASE_LABELS["nl"]["total"],
+        "phone": BUSINESS_CASE_LABELS["nl"]["phone"],
         "calls_per_year": "Oproepen per jaar",
         "handling_minutes": "Gespreksduur (minuten)",
         "answer_within_seconds": "Opnemen binnen (seconden)",
         "target": "Doel (aandeel binnen die tijd)",
-        "block": "Blok",
+        "block": BUSINESS_CASE_LABELS["nl"]["block"],
         "hours_per_week": "Uren per week",
         "calls_per_hour": "Oproepen per uur",
         "agents": "Bezetting (personen)",
-        "service_level": "Servicegraad",
+        "service_level": BUSINESS_CASE_LABELS["nl"]["service_level"],
         "wait_probability": "Kans op wachten",
-        "occupancy": "Bezettingsgraad",
+        "occupancy": BUSINESS_CASE_LABELS["nl"]["occupancy"],
         "agent_hours_per_year": "Personeelsuren per jaar",
-        "fte": "fte",
+        "fte": BUSINESS_CASE_LABELS["nl"]["fte"],
         "euros": "kosten (€)",
-        "route": "Route",
+        "route": BUSINESS_CASE_LABELS["nl"]["route"],
         "title_code": "Prestatiecode",
         "financer_kind": "Soort financier",
-        "financer": "Financier",
+        "financer": LABELS["nl"]["financer"],
         "gap_by_activity": "Financieringstekort per activiteit (kosten min opbrengsten)",
-        "activity": "Activiteit",
+        "activity": LABELS["nl"]["activity"],
         "payers_savings": "Besparingen van de financiers (wat zij minder betalen)",
         "societal": "Maatschappelijke kosten vermeden (Kostenhandleiding-referentieprijzen; een andere vraag dan wat de financiers minder betalen)",
-        "net": "Netto per partij (besparing min bijdrage aan het team)",
-        "group": "Partij",
-        "patients": "Bereikte patiënten per zorgverzekeraar",
-        "share": "Aandeel",
-        "patients_n": "Patiënten",
-        "year": "Jaar",
-        "cost_col": "Kosten",
-        "revenue_col": "Opbrengsten",
+        "net": BUSINESS_CASE_LABELS["nl"]["net"],
+        "group": WORDS["nl"]["party"],
+        "patients": BUSINESS_CASE_LABELS["nl"]["by_insurer"],
+        "share": BUSINESS_CASE_LABELS["nl"]["share"],
+        "patients_n": BUSINESS_CASE_LABELS["nl"]["patients"],
+        "year": LABELS["nl"]["year"],
+        "cost_col": WORDS["nl"]["cost"],
+        "revenue_col": WORDS["nl"]["revenue"],
         "gap": "Financieringstekort",
-        "savings_col": "Besparingen financiers",
-        "societal_col": "Maatschappelijke kosten vermeden",
+        "savings_col": BUSINESS_CASE_LABELS["nl"]["savings"],
+        "societal_col": BUSINESS_CASE_LABELS["nl"]["societal"],
         "carried_forward": "Regels doorgetrokken",
         "carried_forward_note": "ja: de catalogus had voor dit jaar geen herziene regels; die van het laatste herziene jaar zijn doorgetrokken",
         "key_figures": "Kerncijfers",
-        "business_case": "Business case",
-        "region": "Regio",
-        "host": "Penvoerder",
-        "period": "Periode",
+        "business_case": BUSINESS_CASE_LABELS["nl"]["business_case"],
+        "region": BUSINESS_CASE_LABELS["nl"]["region"],
+        "host": BUSINESS_CASE_LABELS["nl"]["host"],
+        "period": BUSINESS_CASE_LABELS["nl"]["period"],
         "discount_rate": "Disconteringsvoet",
         "replicates": "Replicaties",
-        "catalogue_version": "Catalogusversie",
+        "catalogue_version": BUSINESS_CASE_LABELS["nl"]["catalogue"],
         "npv": "Netto contante waarde (besparingen plus prestaties min kosten)",
         "npv_low": "Netto contante waarde, ondergrens",
         "npv_high": "Netto contante waarde, bovengrens",
         "payback": "Terugverdientijd (jaren)",
         "payback_none": "niet binnen de periode",
-        "break_even_patients": "Break-even: bereikte patiënten per jaar",
-        "break_even_price_patient": "Break-even: prijs per patiënt",
-        "break_even_price_inhabitant": "Break-even: prijs per inwoner",
-        "patients_reached": "Bereikte patiënten per jaar",
-        "none": "geen",
+        "break_even_patients": BUSINESS_CASE_LABELS["nl"]["break_even_patients"],
+        "break_even_price_patient": BUSINESS_CASE_LABELS["nl"]["break_even_price_patient"],
+        "break_even_price_inhabitant": BUSINESS_CASE_LABELS["nl"]["break_even_price_inhabitant"],
+        "patients_reached": BUSINESS_CASE_LABELS["nl"]["patients_reached"],
+        "none": LABELS["nl"]["none"],
     },
     "en": {
         "inputs": "Inputs",
         "capacity": "Capacity",
-        "cost": "Cost",
-        "revenue": "Revenue",
-        "savings": "Savings",
+        "cost": WORDS["en"]["cost"],
+        "revenue": WORDS["en"]["revenue"],
+        "savings": BUSINESS_CASE_LABELS["en"]["savings_section"],
         "summary": "Summary",
-        "section": "Section",
-        "name": "Name",
-        "value": "Value",
-        "unit": "Unit",
+        "section": BUSINESS_CASE_LABELS["en"]["section"],
+        "name": BUSINESS_CASE_LABELS["en"]["name"],
+        "value": BUSINESS_CASE_LABELS["en"]["value"],
+        "unit": BUSINESS_CASE_LABELS["en"]["unit"],
         "placeholder": "Placeholder",
-        "source": "Source",
+        "source": BUSINESS_CASE_LABELS["en"]["source"],
         "yes": "yes",
         "no": "no",
-        "role": "Role",
+        "role": BUSINESS_CASE_LABELS["en"]["role"],
         "id": "Id",
         "rostered_hours": "Rostered hours per year",
         "workload_hours": "Workload (hours per year)",
-        "productive_hours_per_fte": "Productive hours per FTE",
+        "productive_hours_per_fte": BUSINESS_CASE_LABELS["en"]["productive_hours_per_fte"],
         "fte_needed": "Needed (FTE)",
-        "planned_fte": "Planned (FTE)",
-        "shortfall_fte": "Shortfall (FTE)",
-        "total": "Total",
-        "phone": "Telephone availability",
+        "planned_fte": BUSINESS_CASE_LABELS["en"]["planned_fte"],
+        "shortfall_fte": BUSINESS_CASE_LABELS["en"]["shortfall_fte"],
+        "total": BUSINESS_CASE_LABELS["en"]["total"],
+        "phone": BUSINESS_CASE_LABELS["en"]["phone"],
         "calls_per_year": "Calls per year",
         "handling_minutes": "Handling time (minutes)",
         "answer_within_seconds": "Answer within (seconds)",
         "target": "Target (share answered in time)",
-        "block": "Block",
+        "block": BUSINESS_CASE_LABELS["en"]["block"],
         "hours_per_week": "Hours per week",
         "calls_per_hour": "Calls per hour",
         "agents": "Staffing (people)",
-        "service_level": "Service level",
+        "service_level": BUSINESS_CASE_LABELS["en"]["service_level"],
         "wait_probability": "Probability of waiting",
-        "occupancy": "Occupancy",
+        "occupancy": BUSINESS_CASE_LABELS["en"]["occupancy"],
         "agent_hours_per_year": "Staff hours per year",
-        "fte": "FTE",
+        "fte": BUSINESS_CASE_LABELS["en"]["fte"],
         "euros": "cost (EUR)",
-        "route": "Route",
+        "route": BUSINESS_CASE_LABELS["en"]["route"],
         "title_code": "Title code",
         "financer_kind": "Financer kind",
-        "financer": "Financer",
+        "financer": LABELS["en"]["financer"],
         "gap_by_activity": "Funding gap per activity (cost minus revenue)",
-        "activity": "Activity",
+        "activity": LABELS["en"]["activity"],
         "payers_savings": "Savings of the financers (what they stop paying)",
         "societal": "Societal cost avoided (Kostenhandleiding reference prices; a different question than what the financers stop paying)",
-        "net": "Net per party (savings minus contribution to the team)",
-        "group": "Party",
-        "patients": "Patients reached per health insurer",
-        "share": "Share",
-        "patients_n": "Patients",
-        "year": "Year",
-        "cost_col": "Cost",
-        "revenue_col": "Revenue",
+        "net": BUSINESS_CASE_LABELS["en"]["net"],
+        "group": WORDS["en"]["party"],
+        "patients": BUSINESS_CASE_LABELS["en"]["by_insurer"],
+        "share": BUSINESS_CASE_LABELS["en"]["share"],
+        "patients_n": BUSINESS_CASE_LABELS["en"]["patients"],
+        "year": LABELS["en"]["year"],
+        "cost_col": WORDS["en"]["cost"],
+        "revenue_col": WORDS["en"]["revenue"],
         "gap": "Funding gap",
-        "savings_col": "Financers' savings",
-        "societal_col": "Societal cost avoided",
+        "savings_col": BUSINESS_CASE_LABELS["en"]["savings"],
+        "societal_col": BUSINESS_CASE_LABELS["en"]["societal"],
         "carried_forward": "Rules carried forward",
         "carried_forward_note": "yes: the catalogue had no reviewed rules for this year; those of its last reviewed year were carried forward",
         "key_figures": "Key figures",
-        "business_case": "Business case",
-        "region": "Region",
-        "host": "Host (penvoerder)",
-        "period": "Period",
+        "business_case": BUSINESS_CASE_LABELS["en"]["business_case"],
+        "region": BUSINESS_CASE_LABELS["en"]["region"],
+        "host": BUSINESS_CASE_LABELS["en"]["host"],
+        "period": BUSINESS_CASE_LABELS["en"]["period"],
         "discount_rate": "Discount rate",
         "replicates": "Replicates",
-        "catalogue_version": "Catalogue version",
+        "catalogue_version": BUSINESS_CASE_LABELS["en"]["catalogue"],
         "npv": "Net present value (savings plus titles minus cost)",
         "npv_low": "Net present value, low",
         "npv_high": "Net present value, high",
         "payback": "Payback (years)",
         "payback_none": "not within the period",
-        "break_even_patients": "Break-even: patients reached per year",
-        "break_even_price_patient": "Break-even: price per patient",
-        "break_even_price_inhabitant": "Break-even: price per inhabitant",
-        "patients_reached": "Patients reached per year",
-        "none": "none",
+        "break_even_patients": BUSINESS_CASE_LABELS["en"]["break_even_patients"],
+        "break_even_price_patient": BUSINESS_CASE_LABELS["en"]["break_even_price_patient"],
+        "break_even_price_inhabitant": BUSINESS_CASE_LABELS["en"]["break_even_price_inhabitant"],
+        "patients_reached": BUSINESS_CASE_LABELS["en"]["patients_reached"],
+        "none": LABELS["en"]["none"],
     },
 }
 SHEETS = ("inputs", "capacity", "cost", "revenue", "savings", "summary")
 
 
-def euros(cents: int | None) -> float | None:
+def cell_euros(cents: int | None) -> float | None:
     """Integer cents as a number of euros for a cell (exact to the cent)."""
     return None if cents is None else cents / 100
 
@@ -293,13 +294,20 @@ def _money_rows(
         per = cents[k]
         for y in years:
             totals[y] += per.get(y, 0)
-        sh.put([*labels(k), *(euros(per.get(y, 0)) for y in years), euros(sum(per.values()))], fmts)
+        sh.put(
+            [
+                *labels(k),
+                *(cell_euros(per.get(y, 0)) for y in years),
+                cell_euros(sum(per.values())),
+            ],
+            fmts,
+        )
     sh.put(
         [
             t["total"],
             *([None] * (n_label - 1)),
-            *(euros(totals[y]) for y in years),
-            euros(sum(totals.values())),
+            *(cell_euros(totals[y]) for y in years),
+            cell_euros(sum(totals.values())),
         ],
         fmts,
         header=True,
@@ -405,11 +413,11 @@ def _cost(ws: Any, bc: dict[str, Any], t: dict[str, str], names: Names) -> None:
         cells: list[Any] = []
         for y in years:
             r = by.get((role, y))
-            cells += [r["fte"] if r else 0.0, euros(r["cents"]) if r else 0.0]
+            cells += [r["fte"] if r else 0.0, cell_euros(r["cents"]) if r else 0.0]
         sh.put([names.role(role), role, *cells], fmts)
     total: list[Any] = []
     for y in bc["years"]:
-        total += [sum(r["fte"] for r in y["cost"]), euros(y["cost_cents"])]
+        total += [sum(r["fte"] for r in y["cost"]), cell_euros(y["cost_cents"])]
     sh.put([t["total"], None, *total], fmts, header=True)
     sh.finish("C3")
 
@@ -487,8 +495,8 @@ def _savings(ws: Any, bc: dict[str, Any], t: dict[str, str], names: Names) -> No
             t["societal_col"],
             None,
             None,
-            *(euros(societal[y]) for y in years),
-            euros(sum(societal.values())),
+            *(cell_euros(societal[y]) for y in years),
+            cell_euros(sum(societal.values())),
         ],
         [None, None, None, *[EUR] * (len(years) + 1)],
     )
@@ -532,10 +540,16 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
     keys = ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "societal_cents")
     for y in bc["years"]:
         sh.put(
-            [y["year"], *(euros(y[k]) for k in keys), t["yes"] if y["carried_forward"] else ""],
+            [
+                y["year"],
+                *(cell_euros(y[k]) for k in keys),
+                t["yes"] if y["carried_forward"] else "",
+            ],
             fmts,
         )
-    sh.put([t["total"], *(euros(sum(y[k] for y in bc["years"])) for k in keys)], fmts, header=True)
+    sh.put(
+        [t["total"], *(cell_euros(sum(y[k] for y in bc["years"])) for k in keys)], fmts, header=True
+    )
     if any(y["carried_forward"] for y in bc["years"]):
         sh.put([None, None, None, None, None, None, t["carried_forward_note"]])
     sh.title(t["key_figures"])
@@ -554,10 +568,10 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
         (t["discount_rate"], input_value(bc["discount_rate"]), SHARE),
         (t["replicates"], bc["replicates"], COUNT),
         (t["catalogue_version"], bc["catalogue_version"], None),
-        (t["npv"], euros(bc["npv_cents"]), EUR),
+        (t["npv"], cell_euros(bc["npv_cents"]), EUR),
     ]
     if iv:
-        rows += [(t["npv_low"], euros(iv[0]), EUR), (t["npv_high"], euros(iv[1]), EUR)]
+        rows += [(t["npv_low"], cell_euros(iv[0]), EUR), (t["npv_high"], cell_euros(iv[1]), EUR)]
     payback = bc.get("payback_years")
     rows += [
         (t["payback"], payback if payback is not None else t["payback_none"], "0.0"),
@@ -582,7 +596,7 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
 def _or(v: Any, t: dict[str, str], cents: bool = False) -> Any:
     if v is None:
         return t["none"]
-    return euros(v) if cents else v
+    return cell_euros(v) if cents else v
 
 
 def build_workbook(bc: dict[str, Any], lang: str = "nl", cat: Any = None) -> Any:

@@ -15,18 +15,16 @@ from rich.table import Table
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
 from passend.cli.common import _lang, fail, issues_exit
-from passend.wegwijzer.render import euros, thousands
+from passend.i18n import K_EUROS, LABELS, WORDS, euros, number, thousands
 
 out = Console()
 err = Console(stderr=True)
 
-LABELS = {
+TEXT = {
     "nl": {
-        "title": "Businesscase per jaar, × € 1.000",
-        "year": "Jaar",
-        "cost": "Kosten",
-        "revenue": "Opbrengsten",
-        "gap": "Tekort",
+        **WORDS["nl"],
+        "title": f"Businesscase per jaar, {K_EUROS['nl']}",
+        "year": LABELS["nl"]["year"],
         "savings": "Besparing financiers",
         "net": "Netto",
         "carried": "regels van {y} doorgetrokken",
@@ -38,11 +36,9 @@ LABELS = {
         "written": "Resultaten: {d}",
     },
     "en": {
-        "title": "Business case per year, × EUR 1,000",
-        "year": "Year",
-        "cost": "Cost",
-        "revenue": "Revenue",
-        "gap": "Gap",
+        **WORDS["en"],
+        "title": f"Business case per year, {K_EUROS['en']}",
+        "year": LABELS["en"]["year"],
         "savings": "Financers' savings",
         "net": "Net",
         "carried": "rules of {y} carried forward",
@@ -57,7 +53,7 @@ LABELS = {
 
 
 def print_case(bc: dict[str, Any], lang: str) -> None:
-    t = LABELS[lang]
+    t = TEXT[lang]
     table = Table(title=t["title"], box=box.SIMPLE)
     for col in ("year", "cost", "revenue", "gap", "savings", "net"):
         table.add_column(t[col], justify="left" if col == "year" else "right")
@@ -81,16 +77,10 @@ def print_case(bc: dict[str, Any], lang: str) -> None:
         )
     )
     c = bc["capacity"]
-
-    def fte(x: float) -> str:
-        text = f"{x:.1f}"
-        return text.replace(".", ",") if lang == "nl" else text
-
-    out.print(
-        t["fte"].format(
-            need=fte(c["fte_needed"]), plan=fte(c["fte_planned"]), short=fte(c["shortfall_fte"])
-        )
+    need, plan, short = (
+        number(c[k], lang, 1) for k in ("fte_needed", "fte_planned", "shortfall_fte")
     )
+    out.print(t["fte"].format(need=need, plan=plan, short=short))
 
 
 def business_case_cmd(
@@ -114,7 +104,7 @@ def business_case_cmd(
         out.print_json(json.dumps(bc, sort_keys=True, ensure_ascii=False))
         return
     print_case(bc, lang)
-    out.print(LABELS[lang]["written"].format(d=out_dir))
+    out.print(TEXT[lang]["written"].format(d=out_dir))
 
 
 def run_business_case(

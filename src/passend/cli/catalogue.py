@@ -12,7 +12,7 @@ from passend.catalogue import browse
 from passend.catalogue.loader import UnknownIdError
 from passend.cli import common
 from passend.cli.common import ExtraOpt, JsonOpt, LangOpt, _lang, _print_json, fail, out
-from passend.wegwijzer.render import LABELS, euros
+from passend.i18n import LABELS, euros
 
 app = typer.Typer(
     help="De catalogus: wetten, financiers, betaaltitels, tarieven en knelpunten per jaar.",

@@ -13,7 +13,7 @@ from rich.table import Table
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
 from passend.cli.common import issues_exit
-from passend.wegwijzer.render import euros
+from passend.i18n import euros, number
 
 app = typer.Typer(
     help="Declaraties: activiteiten declareren onder de regels van de catalogus.",
@@ -74,13 +74,11 @@ def declare_cmd(
         table.add_row(
             "",
             r["financer_kind"],
-            f"{r['lines']:,}".replace(",", "."),
+            number(r["lines"], "nl"),
             euros(r["amount_cents"], "nl"),
         )
     for r in s["by_law"]:
-        table.add_row(
-            r["law"], "", f"{r['lines']:,}".replace(",", "."), euros(r["amount_cents"], "nl")
-        )
+        table.add_row(r["law"], "", number(r["lines"], "nl"), euros(r["amount_cents"], "nl"))
     table.add_row(
         "totaal",
         "",
@@ -92,9 +90,7 @@ def declare_cmd(
     for c in ("titel", "regels", "bedrag"):
         titles.add_column(c, justify="left" if c == "titel" else "right")
     for r in s["by_title"][:15]:
-        titles.add_row(
-            r["title_code"], f"{r['lines']:,}".replace(",", "."), euros(r["amount_cents"], "nl")
-        )
+        titles.add_row(r["title_code"], number(r["lines"], "nl"), euros(r["amount_cents"], "nl"))
     out.print(titles)
     gaps = Table(title="Niet gedeclareerd (financieringsgaten en ander geld)")
     for c in ("reden", "activiteit", "rijen", "volume", "kosten (kostprijs)", "routes"):

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
-from passend.wegwijzer.render import LABELS
+from passend.i18n import check_lang
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True, soft_wrap=True)
@@ -48,9 +48,10 @@ def issues_exit(e: CatalogueError) -> typer.Exit:
 
 
 def _lang(lang: str) -> str:
-    if lang not in LABELS:
-        fail(f"--lang must be one of {', '.join(LABELS)}, not {lang!r}")
-    return lang
+    try:
+        return check_lang(lang)
+    except ValueError as e:
+        fail(f"--lang {e}")
 
 
 def _load(extra: Path | None) -> Catalogue:

@@ -15,7 +15,7 @@ from rich.table import Table
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
 from passend.cli.common import _lang, issues_exit
-from passend.wegwijzer.render import euros, thousands
+from passend.i18n import K_EUROS, WORDS, euros, party, thousands
 
 ledger_app = typer.Typer(
     help="Het grootboek van een afrekening: controleren dat het geld sluit.",
@@ -24,27 +24,9 @@ ledger_app = typer.Typer(
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
-KIND_LABELS = {
-    "nl": {
-        "provider": "Zorgaanbieders",
-        "health_insurer": "Zorgverzekeraars",
-        "care_office": "Zorgkantoren",
-        "municipality": "Gemeenten",
-        "government": "Rijk (subsidie)",
-        "patient": "Patiënten",
-    },
-    "en": {
-        "provider": "Providers",
-        "health_insurer": "Health insurers",
-        "care_office": "Care offices",
-        "municipality": "Municipalities",
-        "government": "Government (subsidy)",
-        "patient": "Patients",
-    },
-}
 HEAD = {
-    "nl": ("Partij", "Ontvangen", "Betaald", "Kosten", "Marge"),
-    "en": ("Party", "Money in", "Money out", "Cost", "Margin"),
+    "nl": (WORDS["nl"]["party"], "Ontvangen", "Betaald", WORDS["nl"]["cost"], "Marge"),
+    "en": (WORDS["en"]["party"], "Money in", "Money out", WORDS["en"]["cost"], "Margin"),
 }
 
 
@@ -103,13 +85,12 @@ def settle_cmd(
     if json_:
         print(json.dumps({"meta": s.meta, "kinds": totals}, indent=2, ensure_ascii=False))
         return
-    unit = "× € 1.000" if lang == "nl" else "× EUR 1,000"
-    table = Table(title=f"{ls.cs.name.get(lang)} ({ls.cs.id}), {unit}", box=box.SIMPLE)
+    table = Table(title=f"{ls.cs.name.get(lang)} ({ls.cs.id}), {K_EUROS[lang]}", box=box.SIMPLE)
     for i, h in enumerate(HEAD[lang]):
         table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True, min_width=12)
     for r in totals:
         table.add_row(
-            KIND_LABELS[lang].get(r["kind"], r["kind"]),
+            party(r["kind"], lang),
             *(thousands(int(r[k]), lang) for k in HEAD_KEYS),
         )
     out.print(table)

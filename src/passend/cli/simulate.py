@@ -17,40 +17,26 @@ from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
 from passend.cli.common import _lang, issues_exit
-from passend.scenarios.results import GROUP_LABELS, HEADLINE_OUTCOMES
-from passend.wegwijzer.render import thousands
+from passend.i18n import K_EUROS, OUTCOME_LABELS, WORDS, number, party, thousands
+from passend.scenarios.results import HEADLINE_OUTCOMES
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 TEXT = {
     "nl": {
-        "title": "Verandering in marge door de interventie, × € 1.000 (interventie min basis)",
-        "group": "Partij",
+        **WORDS["nl"],
+        **OUTCOME_LABELS["nl"],
+        "title": f"Verandering in marge door de interventie, {K_EUROS['nl']} (interventie min basis)",
         "outcomes": "Uitkomsten per patiënt",
-        "base": "Basis",
-        "inter": "Interventie",
         "written": "Resultaten",
-        "report": "Rapport",
-        "deaths_home": "Overleden thuis",
-        "deaths_preferred": "Overleden op voorkeursplek",
-        "deaths_hospital": "Overleden in ziekenhuis",
-        "admissions_last_30d": "Opnames laatste 30 dagen",
-        "ed_visits_last_30d": "SEH-bezoeken laatste 30 dagen",
     },
     "en": {
-        "title": "Change in margin from the intervention, × EUR 1,000 (intervention minus baseline)",
-        "group": "Party",
+        **WORDS["en"],
+        **OUTCOME_LABELS["en"],
+        "title": f"Change in margin from the intervention, {K_EUROS['en']} (intervention minus baseline)",
         "outcomes": "Outcomes per patient",
-        "base": "Baseline",
-        "inter": "Intervention",
         "written": "Results",
-        "report": "Report",
-        "deaths_home": "Died at home",
-        "deaths_preferred": "Died at preferred place",
-        "deaths_hospital": "Died in hospital",
-        "admissions_last_30d": "Admissions in the last 30 days",
-        "ed_visits_last_30d": "ED visits in the last 30 days",
     },
 }
 
@@ -74,7 +60,7 @@ def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
     sets = [c["id"] for c in summary["contract_sets"]]
     reps = int(summary["replicates"])
     money = Table(title=t["title"], box=box.SIMPLE)
-    money.add_column(t["group"], no_wrap=True)
+    money.add_column(t["party"], no_wrap=True)
     for s in sets:
         money.add_column(s, justify="right", no_wrap=True, min_width=8)
     rows: dict[str, dict[str, Any]] = {}
@@ -87,12 +73,12 @@ def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
         ):
             continue
         money.add_row(
-            GROUP_LABELS[lang].get(grp, grp),
+            party(grp, lang),
             *(_money(per_set[s], lang, reps) if s in per_set else "" for s in sets),
         )
     oc = Table(title=t["outcomes"], box=box.SIMPLE)
     for col, just in (
-        (t["group"], "left"),
+        (t["outcome"], "left"),
         (t["base"], "right"),
         (t["inter"], "right"),
         ("Δ", "right"),
@@ -103,10 +89,11 @@ def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
         b = o[f"{key}_per_patient_baseline"]["mean"]
         i = o[f"{key}_per_patient_intervention"]["mean"]
         d = o[f"{key}_per_patient_delta"]
-        delta = f"{d['mean']:+.3f}"
+        delta = number(d["mean"], lang, 3, signed=True)
         if reps > 1:
-            delta += f" [{d['low']:+.3f}; {d['high']:+.3f}]"
-        oc.add_row(t[key], f"{b:.3f}", f"{i:.3f}", delta)
+            lo, hi = (number(d[k], lang, 3, signed=True) for k in ("low", "high"))
+            delta += f" [{lo}; {hi}]"
+        oc.add_row(t[key], number(b, lang, 3), number(i, lang, 3), delta)
     return [money, oc]
 
 

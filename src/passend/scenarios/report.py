@@ -26,7 +26,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from passend.catalogue.loader import Catalogue
-from passend.scenarios.results import GROUP_LABELS, HEADLINE_OUTCOMES, interval
+from passend.i18n import (
+    OUTCOME_LABELS,
+    PARTY_LABELS,
+    WORDS,
+    euros,
+    number,
+    party,
+    percent,
+    short,
+    thousands,
+)
+from passend.scenarios.results import HEADLINE_OUTCOMES, interval
 from passend.scenarios.schema import LoadedScenario
 
 PLACEHOLDER = "passend_placeholder"
@@ -64,7 +75,7 @@ RC = {
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "lang": "nl",
-        "report": "Rapport",
+        "report": WORDS["nl"]["report"],
         "subtitle": "Scenario-rapport van passend: betaalmodellen en interventie naast elkaar",
         "contents": "Inhoud",
         "population": "Populatie",
@@ -80,9 +91,9 @@ TEXT: dict[str, dict[str, str]] = {
         "headline": "Kerncijfers",
         "headline_money": "Verandering in marge door de interventie (interventie min basis), per contractset",
         "headline_outcomes": "Uitkomsten per patiënt in het laatste levensjaar",
-        "party": "Partij",
-        "base": "Basis",
-        "inter": "Interventie",
+        "party": WORDS["nl"]["party"],
+        "base": WORDS["nl"]["base"],
+        "inter": WORDS["nl"]["inter"],
         "delta": "Verschil",
         "interval_note": "Tussen haken: het {lo}–{hi}%-interval over {n} replicaties.",
         "one_replicate": "Eén replicatie: er zijn geen onzekerheidsintervallen. Draai met --replicates 200 (of zet monte_carlo.replicates) voor {lo}–{hi}%-intervallen.",
@@ -170,11 +181,7 @@ TEXT: dict[str, dict[str, str]] = {
         "unit_minutes": "minuten",
         "unit_days": "dagen",
         "unit_count": "keer",
-        "deaths_home": "Overleden thuis",
-        "deaths_preferred": "Overleden op voorkeursplek",
-        "deaths_hospital": "Overleden in ziekenhuis",
-        "admissions_last_30d": "Opnames laatste 30 dagen",
-        "ed_visits_last_30d": "SEH-bezoeken laatste 30 dagen",
+        **OUTCOME_LABELS["nl"],
         "avoided_admission": "Vermeden ziekenhuisopname",
         "avoided_ed_visit": "Vermeden SEH-bezoek",
         "avoided_icu_day": "Vermeden IC-dag",
@@ -185,7 +192,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "en": {
         "lang": "en",
-        "report": "Report",
+        "report": WORDS["en"]["report"],
         "subtitle": "passend scenario report: payment models and intervention side by side",
         "contents": "Contents",
         "population": "Population",
@@ -201,9 +208,9 @@ TEXT: dict[str, dict[str, str]] = {
         "headline": "Headline figures",
         "headline_money": "Change in margin from the intervention (intervention minus baseline), per contract set",
         "headline_outcomes": "Outcomes per patient in the last year of life",
-        "party": "Party",
-        "base": "Baseline",
-        "inter": "Intervention",
+        "party": WORDS["en"]["party"],
+        "base": WORDS["en"]["base"],
+        "inter": WORDS["en"]["inter"],
         "delta": "Difference",
         "interval_note": "In brackets: the {lo}–{hi}% interval over {n} replicates.",
         "one_replicate": "One replicate: there are no uncertainty intervals. Run with --replicates 200 (or set monte_carlo.replicates) for {lo}–{hi}% intervals.",
@@ -291,11 +298,7 @@ TEXT: dict[str, dict[str, str]] = {
         "unit_minutes": "minutes",
         "unit_days": "days",
         "unit_count": "times",
-        "deaths_home": "Died at home",
-        "deaths_preferred": "Died at preferred place",
-        "deaths_hospital": "Died in hospital",
-        "admissions_last_30d": "Admissions in the last 30 days",
-        "ed_visits_last_30d": "ED visits in the last 30 days",
+        **OUTCOME_LABELS["en"],
         "avoided_admission": "Avoided hospital admission",
         "avoided_ed_visit": "Avoided ED visit",
         "avoided_icu_day": "Avoided ICU day",
@@ -310,45 +313,8 @@ TEXT: dict[str, dict[str, str]] = {
 # ---------------------------------------------------------------------------- number formats
 
 
-def num(x: float, lang: str, decimals: int = 0, signed: bool = False) -> str:
-    """1234.5 -> '1.234,5' (nl) or '1,234.5' (en); ``signed`` adds '+' to positive values."""
-    if round(x, decimals) == 0:
-        x = 0.0
-    text = f"{x:+,.{decimals}f}" if signed and x != 0 else f"{x:,.{decimals}f}"
-    if lang == "nl":
-        text = text.translate(str.maketrans(",.", ".,"))
-    return text.replace("-", "−")
-
-
-def eur(cents: int | float, lang: str, decimals: int = 0, signed: bool = False) -> str:
-    """Cents as euros: '€ 1.234,56' (nl) or 'EUR 1,234.56' (en); negative '−€ 1.234'."""
-    value = round(float(cents) / 100, decimals)
-    sign = "−" if value < 0 else ("+" if signed and value > 0 else "")
-    symbol = "€ " if lang == "nl" else "EUR "
-    return f"{sign}{symbol}{num(abs(value), lang, decimals)}"
-
-
-def short(x: float, lang: str, most: int = 3, signed: bool = False) -> str:
-    """A number with at most ``most`` decimals and no trailing zeros: 0.5 -> '0,5' (nl)."""
-    decimals = next((d for d in range(most + 1) if round(x, d) == round(x, most)), most)
-    return num(x, lang, decimals, signed)
-
-
-def pct(x: float, lang: str, decimals: int = 1, signed: bool = False) -> str:
-    return num(100 * x, lang, decimals, signed) + "%"
-
-
-def k(cents: float, lang: str, signed: bool = True) -> str:
-    """Cents as thousands of euros, rounded: 862538600 -> '+8.625' (nl)."""
-    return num(cents / 100_000, lang, 0, signed)
-
-
-def label(group: str, lang: str) -> str:
-    return GROUP_LABELS[lang].get(group, group)
-
-
 def group_order(groups: Sequence[str]) -> list[str]:
-    known = list(PAYERS) + [g for g in GROUP_LABELS["nl"] if g not in PAYERS]
+    known = list(PAYERS) + [g for g in PARTY_LABELS["nl"] if g not in PAYERS]
     rank = {g: i for i, g in enumerate(known)}
     return sorted(set(groups), key=lambda g: (rank.get(g, len(rank)), g))
 
@@ -505,7 +471,7 @@ def chart_margins(
                 )
             ax.axvline(0, color="#333333", linewidth=0.6)
             ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-            ax.set_yticks(range(len(gs)), [label(g, lang) for g in gs])
+            ax.set_yticks(range(len(gs)), [party(g, lang) for g in gs])
             ax.set_ylim(len(gs) - 0.5, -0.5)
             ax.xaxis.set_major_formatter(_tick_formatter(lang))
             ax.xaxis.set_major_locator(_locator(4))
@@ -537,7 +503,7 @@ def chart_waterfall(deltas: list[tuple[str, int]], lang: str, t: dict[str, str])
         ax.text(
             max(cum, end) + 0.01 * top,
             i,
-            k(d, lang),
+            thousands(d, lang, signed=True),
             va="center",
             ha="left",
             fontsize=8,
@@ -547,8 +513,15 @@ def chart_waterfall(deltas: list[tuple[str, int]], lang: str, t: dict[str, str])
         cum = end
     n = len(steps)
     ax.barh(n, cum, height=0.6, color="#333333")
-    ax.text(max(cum, 0) + 0.01 * top, n, k(cum * 1e5, lang), va="center", ha="left", fontsize=8)
-    ax.set_yticks(range(n + 1), [label(g, lang) for g, _ in steps] + [t["total"]])
+    ax.text(
+        max(cum, 0) + 0.01 * top,
+        n,
+        thousands(cum * 1e5, lang, signed=True),
+        va="center",
+        ha="left",
+        fontsize=8,
+    )
+    ax.set_yticks(range(n + 1), [party(g, lang) for g, _ in steps] + [t["total"]])
     ax.set_ylim(n + 0.5, -0.5)
     ax.axvline(0, color="#333333", linewidth=0.6)
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
@@ -588,7 +561,7 @@ def chart_outcomes(summary: dict[str, Any], lang: str, t: dict[str, str]) -> Mar
         for x, m, e in zip(xs, means, err[1], strict=True):
             top = m + (e if reps > 1 else 0)
             ax.annotate(
-                num(m, lang, 1),
+                number(m, lang, 1),
                 (x, top),
                 xytext=(0, 2),
                 textcoords="offset points",
@@ -639,7 +612,7 @@ def chart_uncertainty(
             capsize=2,
             label=_wrap(cs["name"][lang], 28),
         )
-    ax.set_yticks(range(len(main)), [label(g, lang) for g in main])
+    ax.set_yticks(range(len(main)), [party(g, lang) for g in main])
     ax.set_ylim(len(main) - 0.5, -0.5)
     ax.axvline(0, color="#333333", linewidth=0.6)
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
@@ -668,7 +641,7 @@ def chart_uncertainty(
             capsize=2,
         )
         ax2.annotate(
-            num(m, lang, 1, signed=True),
+            number(m, lang, 1, signed=True),
             (m, i),
             xytext=(0, 6),
             textcoords="offset points",
@@ -777,7 +750,9 @@ def _assumptions(
     src = _Sources(cat)
     eff = s.intervention.effects
     effects = [
-        t["rate"].format(event=ev, value=short(v, lang, 3), pct=pct(v - 1, lang, 1, signed=True))
+        t["rate"].format(
+            event=ev, value=short(v, lang, 3), pct=percent(v - 1, lang, 1, signed=True)
+        )
         for ev, v in eff.rate_multipliers.items()
     ]
     if eff.reach is not None:
@@ -785,9 +760,9 @@ def _assumptions(
         effects.insert(
             0,
             t["reach"].format(
-                share=pct(eff.reach.share, lang, 0),
+                share=percent(eff.reach.share, lang, 0),
                 who=t[f"who_{eff.reach.who}"],
-                n=num(summary.get("reached_patients", 0), lang, 0),
+                n=number(summary.get("reached_patients", 0), lang, 0),
                 note=note,
             ),
         )
@@ -802,27 +777,27 @@ def _assumptions(
         v = eff.ed_visits_total
         effects.append(
             t["ed_total"].format(
-                value=short(v, lang, 3), pct=pct(v - 1, lang, 1, signed=True), derived=shown
+                value=short(v, lang, 3), pct=percent(v - 1, lang, 1, signed=True), derived=shown
             )
         )
         if hi_d > 1:
             effects.append(t["ed_total_rise"])
     if eff.odds_home != 1:
-        effects.append(t["odds_home"].format(value=num(eff.odds_home, lang, 2)))
+        effects.append(t["odds_home"].format(value=number(eff.odds_home, lang, 2)))
     if eff.relative_risk_home is not None:
-        effects.append(t["rr_home"].format(value=num(eff.relative_risk_home, lang, 2)))
+        effects.append(t["rr_home"].format(value=number(eff.relative_risk_home, lang, 2)))
     if eff.odds_preferred != 1:
-        effects.append(t["odds_preferred"].format(value=num(eff.odds_preferred, lang, 2)))
+        effects.append(t["odds_preferred"].format(value=number(eff.odds_preferred, lang, 2)))
     added = [
         t["added_item"].format(
             activity=_name(cat, "activities", a.activity, lang),
             professional=_lower(_name(cat, "professionals", a.professional, lang)),
-            kind=label(a.provider_kind, lang),
+            kind=party(a.provider_kind, lang),
             quantity=a.quantity,
             unit=t[f"unit_{a.unit}"],
-            share=pct(a.share, lang, 0),
+            share=percent(a.share, lang, 0),
             who=t[f"who_{a.who}"],
-            per=num(a.per_patient, lang, 1),
+            per=number(a.per_patient, lang, 1),
             days=a.window_days,
         )
         for a in eff.added
@@ -830,8 +805,8 @@ def _assumptions(
     team = [
         {
             "text": t["team_item"].format(
-                amount=eur(round(tc.amount_eur * 100), lang),
-                who=tc.provider or label(tc.provider_kind or "", lang),
+                amount=euros(round(tc.amount_eur * 100), lang, 0),
+                who=tc.provider or party(tc.provider_kind or "", lang),
             ),
             "note": tc.note,
             "sources": src(tc.sources),
@@ -851,7 +826,11 @@ def _assumptions(
     for key in sorted({k_ for d in draws for k_ in d}):
         vals = [d[key] for d in draws if key in d]
         lo_v, hi_v = min(vals), max(vals)
-        rng = num(lo_v, lang, 3) if lo_v == hi_v else f"{num(lo_v, lang, 3)}–{num(hi_v, lang, 3)}"
+        rng = (
+            number(lo_v, lang, 3)
+            if lo_v == hi_v
+            else f"{number(lo_v, lang, 3)}–{number(hi_v, lang, 3)}"
+        )
         drawn.append(f"{key}: {rng}")
     scenario_sources = src(s.sources)
     intervention_sources = src(s.intervention.sources)
@@ -948,7 +927,7 @@ def build_context(
     incentives = _read(out_dir / "incentives.parquet")
     reps = int(summary["replicates"])
     lo, hi = (float(x) for x in summary.get("interval", (0.05, 0.95)))
-    lo_pct, hi_pct = num(100 * lo, lang, 0), num(100 * hi, lang, 0)
+    lo_pct, hi_pct = number(100 * lo, lang, 0), number(100 * hi, lang, 0)
     sets = summary["contract_sets"]
     set_name = {c["id"]: c["name"][lang] for c in sets}
     if cat is None:
@@ -985,23 +964,23 @@ def build_context(
         if e is None:
             return None
         v = e[f"delta_{key}_cents"]
-        out = {"value": eur(v, lang, signed=True), "sign": (v > 0) - (v < 0), "interval": None}
+        out = {"value": euros(v, lang, 0, signed=True), "sign": (v > 0) - (v < 0), "interval": None}
         if reps > 1:
             out["interval"] = (
-                f"[{eur(e[f'delta_{key}_cents_low'], lang, signed=True)}; "
-                f"{eur(e[f'delta_{key}_cents_high'], lang, signed=True)}]"
+                f"[{euros(e[f'delta_{key}_cents_low'], lang, 0, signed=True)}; "
+                f"{euros(e[f'delta_{key}_cents_high'], lang, 0, signed=True)}]"
             )
         return out
 
     headline_money = [
-        {"group": label(g, lang), "cells": [cell(wp.get((c["id"], g))) for c in sets]} for g in main
+        {"group": party(g, lang), "cells": [cell(wp.get((c["id"], g))) for c in sets]} for g in main
     ]
     o = summary["outcomes"]
 
     def ofmt(x: str, v: float, signed: bool = False) -> str:
         if x in SHARES:
-            return num(100 * v, lang, 1, signed) + (t["pp"] if signed else "%")
-        return num(100 * v, lang, 1, signed)
+            return number(100 * v, lang, 1, signed) + (t["pp"] if signed else "%")
+        return number(100 * v, lang, 1, signed)
 
     headline_outcomes = []
     for x in HEADLINE_OUTCOMES:
@@ -1024,7 +1003,9 @@ def build_context(
     )
     team_total = sum(round(tc.amount_eur * 100) for tc in ls.s.intervention.team_costs)
     sentence = (t["cost_sentence"] if team_total else t["cost_sentence_noteam"]).format(
-        set=set_name[first], cost=eur(delta_cost, lang, signed=True), team=eur(team_total, lang)
+        set=set_name[first],
+        cost=euros(delta_cost, lang, 0, signed=True),
+        team=euros(team_total, lang, 0),
     )
 
     with matplotlib.rc_context(RC):
@@ -1047,9 +1028,9 @@ def build_context(
         ]
         fig_wrong = _heatmap(
             matrix,
-            [label(g, lang) for g in changed],
+            [party(g, lang) for g in changed],
             [c["name"][lang] for c in sets],
-            lambda v: num(v, lang, 0, signed=True),
+            lambda v: number(v, lang, 0, signed=True),
             "fig-wrong-pocket",
         )
         inc_rows, inc_matrix, inc_labels = [], [], []
@@ -1061,18 +1042,18 @@ def build_context(
         for unit, kind in keys:
             rs = [by_inc.get((c["id"], kind, unit)) for c in sets]
             base_units = next((r["units_in_baseline"] for r in rs if r), None)
-            inc_labels.append(f"{t.get(unit, unit)} · {label(kind, lang)}")
+            inc_labels.append(f"{t.get(unit, unit)} · {party(kind, lang)}")
             inc_matrix.append([r["margin_cents"] / 100 if r else None for r in rs])
             inc_rows.append(
                 {
                     "unit": t.get(unit, unit),
-                    "kind": label(kind, lang),
-                    "units": num(base_units, lang, 0) if base_units is not None else "",
+                    "kind": party(kind, lang),
+                    "units": number(base_units, lang, 0) if base_units is not None else "",
                     "cells": [
                         {
-                            "margin": num(r["margin_cents"] / 100, lang, 2, signed=True),
-                            "revenue": num(r["revenue_cents"] / 100, lang, 2, signed=True),
-                            "cost": num(r["cost_cents"] / 100, lang, 2, signed=True),
+                            "margin": number(r["margin_cents"] / 100, lang, 2, signed=True),
+                            "revenue": number(r["revenue_cents"] / 100, lang, 2, signed=True),
+                            "cost": number(r["cost_cents"] / 100, lang, 2, signed=True),
                             "sign": (r["margin_cents"] > 0) - (r["margin_cents"] < 0),
                         }
                         if r
@@ -1086,7 +1067,7 @@ def build_context(
                 inc_matrix,
                 inc_labels,
                 [c["name"][lang] for c in sets],
-                lambda v: num(v, lang, 0 if abs(v) >= 100 else 2, signed=True),
+                lambda v: number(v, lang, 0 if abs(v) >= 100 else 2, signed=True),
                 "fig-incentives",
             )
             if inc_matrix
@@ -1110,8 +1091,8 @@ def build_context(
             "svg": fig_waterfall,
             "caption": t["fig_waterfall_cap"].format(
                 set=set_name[first],
-                total=eur(total_margin, lang, signed=True),
-                equal=t["waterfall_equal"].format(cost=eur(delta_cost, lang, signed=True))
+                total=euros(total_margin, lang, 0, signed=True),
+                equal=t["waterfall_equal"].format(cost=euros(delta_cost, lang, 0, signed=True))
                 if abs(total_margin + delta_cost) <= 100 * len(all_groups)
                 else "",
             ),
@@ -1128,7 +1109,7 @@ def build_context(
             "title": t["fig_wrong_pocket"],
             "svg": fig_wrong,
             "caption": t["fig_wrong_pocket_cap"].format(
-                omitted=t["omitted"].format(groups=", ".join(label(g, lang) for g in omitted))
+                omitted=t["omitted"].format(groups=", ".join(party(g, lang) for g in omitted))
                 if omitted
                 else ""
             ),
@@ -1160,7 +1141,7 @@ def build_context(
         "replicates": reps,
         "population_line": (
             f"{t['region']} {s.population.region}, {t['year']} {s.population.year}, "
-            f"{t['seed']} {s.population.seed}, {t['scale']} {num(s.population.scale, lang, 2)}, "
+            f"{t['seed']} {s.population.seed}, {t['scale']} {number(s.population.scale, lang, 2)}, "
             f"{reps} {t['replicates']}"
         ),
         "sets": [

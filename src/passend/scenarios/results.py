@@ -34,46 +34,7 @@ from passend.settlement.engine import DEFAULT_ID, assign_contracts
 from passend.settlement.frame import MARGINAL_COLUMNS, Margin, PrincipalParams
 from passend.settlement.models import BASE
 
-# The parties of the wrong-pocket tables, by group id (the report and the terminal).
-GROUP_LABELS = {
-    "nl": {
-        "health_insurer": "Zorgverzekeraars",
-        "care_office": "Zorgkantoren",
-        "municipality": "Gemeenten",
-        "government": "Rijk",
-        "patient": "Patiënten",
-        "hospital": "Ziekenhuizen",
-        "gp_practice": "Huisartsenpraktijken",
-        "gp_out_of_hours": "Huisartsenposten",
-        "zorggroep": "Zorggroepen",
-        "district_nursing_org": "Wijkverpleging",
-        "hospice_high_care": "Hospices (high care)",
-        "hospice_low_care": "Bijna-thuishuizen",
-        "nursing_home": "Verpleeghuizen",
-        "consultation_team": "Consultatieteam",
-        "wmo_provider": "Wmo-aanbieders",
-        "network": "Netwerk palliatieve zorg",
-    },
-    "en": {
-        "health_insurer": "Health insurers",
-        "care_office": "Care offices",
-        "municipality": "Municipalities",
-        "government": "Government",
-        "patient": "Patients",
-        "hospital": "Hospitals",
-        "gp_practice": "GP practices",
-        "gp_out_of_hours": "GP out-of-hours",
-        "zorggroep": "GP care groups",
-        "district_nursing_org": "District nursing",
-        "hospice_high_care": "Hospices (high care)",
-        "hospice_low_care": "Low-care hospices",
-        "nursing_home": "Nursing homes",
-        "consultation_team": "Consultation team",
-        "wmo_provider": "Wmo providers",
-        "network": "Palliative care network",
-    },
-}
-
+# The group of each financer kind in the wrong-pocket tables (names: passend.i18n.PARTY_LABELS).
 GROUP_OF_KIND = {
     "health_insurer": "health_insurer",
     "care_office": "care_office",

@@ -10,77 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from passend.catalogue.loader import Catalogue
-
-LABELS = {
-    "nl": {
-        "question": "Vraag",
-        "activity": "Activiteit",
-        "professional": "Zorgverlener",
-        "specialty": "Specialisme",
-        "setting": "Setting",
-        "year": "Jaar",
-        "any": "elke",
-        "eligible": "Kan declareren",
-        "yes": "ja",
-        "no": "nee",
-        "reason": "Reden",
-        "options": "Betaaltitels",
-        "none": "geen",
-        "law": "Wet",
-        "financer": "Financier",
-        "sector": "Sector",
-        "status": "Status",
-        "contract": "Contract nodig",
-        "tariff": "Tarief",
-        "per": "per",
-        "placeholder": "plaatshouder",
-        "conditions": "Voorwaarden",
-        "caveats": "Knelpunten",
-        "routes": "Andere routes",
-        "sources": "Bronnen",
-        "claimable": "declarabel",
-        "experimental": "experimenteel",
-        "proposed": "voorgesteld (bestaat nog niet)",
-        "free": "vrij tarief",
-        "no_tariff": "geen bedrag",
-        "override": "eigen bedrag",
-        "included": "inbegrepen, niet apart te declareren",
-    },
-    "en": {
-        "question": "Question",
-        "activity": "Activity",
-        "professional": "Professional",
-        "specialty": "Specialty",
-        "setting": "Setting",
-        "year": "Year",
-        "any": "any",
-        "eligible": "May claim",
-        "yes": "yes",
-        "no": "no",
-        "reason": "Reason",
-        "options": "Payment titles",
-        "none": "none",
-        "law": "Law",
-        "financer": "Financer",
-        "sector": "Sector",
-        "status": "Status",
-        "contract": "Contract needed",
-        "tariff": "Tariff",
-        "per": "per",
-        "placeholder": "placeholder",
-        "conditions": "Conditions",
-        "caveats": "Bottlenecks",
-        "routes": "Other routes",
-        "sources": "Sources",
-        "claimable": "claimable",
-        "experimental": "experimental",
-        "proposed": "proposed (does not exist yet)",
-        "free": "free tariff",
-        "no_tariff": "no amount",
-        "override": "own amount",
-        "included": "included, not claimed separately",
-    },
-}
+from passend.i18n import LABELS, euros
 
 UNITS = {
     "nl": {
@@ -108,23 +38,6 @@ UNITS = {
         "year": "year",
     },
 }
-
-
-def euros(cents: int, lang: str) -> str:
-    """Integer cents as euros: '€ 1.243,50' in Dutch, '€1,243.50' in English."""
-    sign = "-" if cents < 0 else ""
-    whole, frac = divmod(abs(cents), 100)
-    if lang == "en":
-        return f"{sign}€{whole:,}.{frac:02d}"
-    return f"{sign}€ {whole:,}".replace(",", ".") + f",{frac:02d}"
-
-
-def thousands(cents: int, lang: str, signed: bool = False) -> str:
-    """Cents as thousands of euros, rounded, for tables that must fit a terminal:
-    862538600 -> '8.625' (nl) or '8,625' (en); ``signed`` adds '+' to gains."""
-    k = round(cents / 100_000)
-    text = f"{k:+,}" if signed else f"{k:,}"
-    return text.replace(",", ".") if lang == "nl" else text
 
 
 def _tariff(opt: dict[str, Any], lang: str) -> str:
