@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from passend.business_case.capacity import staffing
+from passend.i18n import LABELS, euros
 from passend.settlement.models.availability import availability
 from passend.settlement.models.bundle import bundle
 from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
@@ -22,7 +23,6 @@ from passend.settlement.models.population import population
 from passend.settlement.models.revenue_cap import revenue_cap
 from passend.settlement.models.shared_savings import shared_savings
 from passend.settlement.money import euros_to_cents, to_count, to_decimal
-from passend.wegwijzer.render import LABELS, euros
 
 app = typer.Typer(
     help="Rekenhulp: één contract doorrekenen uit totalen (bedragen in euro's, JSON in centen).",
