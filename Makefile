@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo test lint serve install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ install-test: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/passend demo --out $(OUT) --scenario examples/zuid-gelderland-pzt.yaml \
 		--business-case examples/business-case-zuid-gelderland.yaml
+
+# the web app and API on http://127.0.0.1:8000 (data in ./passend-data; HOST, PORT to change)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: $(VENV)/.installed
+	$(BIN)/passend serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
