@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from passend.catalogue.loader import Catalogue
+from passend.wegwijzer.html import render_static
 from passend.wegwijzer.navigator import Query, ask
 from passend.wegwijzer.render import render_answer
 
@@ -104,8 +105,8 @@ QUESTIONS: list[tuple[str, str, str, Query]] = [
 
 
 def run_demo(cat: Catalogue, out_dir: Path, lang: str = "nl") -> Path:
-    """Answer every question; write JSON per question and one text and HTML report.
-    Returns the path of the HTML report."""
+    """Answer every question; write JSON per question, one text report and the wegwijzer
+    page's offline rendering (one self-contained HTML file). Returns the path of the HTML."""
     target = out_dir / "wegwijzer"
     target.mkdir(parents=True, exist_ok=True)
     report = Console(record=True, width=110, file=open("/dev/null", "w"))  # noqa: SIM115
@@ -115,6 +116,7 @@ def run_demo(cat: Catalogue, out_dir: Path, lang: str = "nl") -> Path:
     summary.add_column("vraag" if lang == "nl" else "question")
     summary.add_column("kan declareren" if lang == "nl" else "may claim")
     summary.add_column("betaaltitels" if lang == "nl" else "payment titles")
+    answered = []
     for i, (slug, nl, en, query) in enumerate(QUESTIONS, start=1):
         answer = ask(cat, query, lang=lang)
         question = en if lang == "en" else nl
@@ -125,6 +127,7 @@ def run_demo(cat: Catalogue, out_dir: Path, lang: str = "nl") -> Path:
         )
         report.rule(f"{i}. {question}")
         render_answer(answer, cat, report)
+        answered.append((question, answer))
         codes = ", ".join(o["title_code"] for o in answer["options"]) or "—"
         yes = (
             ("yes" if lang == "en" else "ja")
@@ -135,8 +138,8 @@ def run_demo(cat: Catalogue, out_dir: Path, lang: str = "nl") -> Path:
     screen.print(summary)
     text_path = (out_dir / "wegwijzer.txt").resolve()
     html_path = (out_dir / "wegwijzer.html").resolve()
-    text_path.write_text(report.export_text(clear=False), encoding="utf-8")
-    html_path.write_text(report.export_html(clear=True), encoding="utf-8")
+    text_path.write_text(report.export_text(), encoding="utf-8")
+    html_path.write_text(render_static(cat, answered, lang), encoding="utf-8", newline="\n")
     screen.print(f"{'Answers' if lang == 'en' else 'Antwoorden'} (JSON): {target.resolve()}/")
     screen.print(f"{'Report' if lang == 'en' else 'Rapport'}: {text_path}")
     return html_path

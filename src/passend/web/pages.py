@@ -1,7 +1,0 @@
-"""(being written)"""
-
-from fastapi import APIRouter
-
-
-def router() -> APIRouter:
-    return APIRouter()

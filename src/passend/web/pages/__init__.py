@@ -1,0 +1,27 @@
+"""The server-rendered pages (Jinja2, Dutch by default, ``?lang=en`` for English): the
+wegwijzer and the catalogue browser. Each module is one router built with
+:func:`common.page_router`; :func:`common.render` renders a page in the base layout (navigation
+from :data:`common.NAV`, labels from :mod:`passend.labels`, the CSRF token for POST forms)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from passend.templating import STYLESHEETS
+
+
+def router() -> APIRouter:
+    from passend.web.pages import catalogue, wegwijzer
+
+    pages = APIRouter(include_in_schema=False)
+    for module in (wegwijzer, catalogue):
+        pages.include_router(module.router)
+
+    # the report stylesheet is the scenario reports' own file; served beside web/static's
+    # files (this route comes before the /static mount)
+    @pages.get("/static/report.css")
+    def report_css() -> FileResponse:
+        return FileResponse(STYLESHEETS["report.css"], media_type="text/css")
+
+    return pages
