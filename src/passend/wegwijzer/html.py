@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from passend.catalogue.loader import Catalogue
-from passend.labels import LABELS, UNITS
+from passend.i18n import PAGE_LABELS, UNITS
 from passend.templating import inline_css, render
 from passend.wegwijzer.render import euros
 
@@ -55,7 +55,7 @@ def sources(cat: Catalogue, items: list[dict[str, str]]) -> list[dict[str, Any]]
 
 
 def tariff_text(cents: int | None, kind: str, unit: str, lang: str) -> str:
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     if cents is None:
         return L["free"] if kind == "free" else L["no_tariff"]
     return f"{euros(cents, lang)} {L['per']} {UNITS[lang][unit]}"
@@ -65,7 +65,7 @@ def time_band(cat: Catalogue, code: str, lang: str) -> str | None:
     band = cat.titles[code].time_band if code in cat.titles else None
     if band is None:
         return None
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     if band.max_minutes is None:
         return f"{band.min_minutes} {L['minutes']} {L['or_more']}"
     return f"{band.min_minutes}–{band.max_minutes} {L['minutes']}"
@@ -74,7 +74,7 @@ def time_band(cat: Catalogue, code: str, lang: str) -> str | None:
 def _caveat(cat: Catalogue, c: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "id": c["bottleneck_id"],
-        "kind": LABELS[lang][f"kind_{c['kind']}"],
+        "kind": PAGE_LABELS[lang][f"kind_{c['kind']}"],
         "title": c["title"],
         "text": with_titles(cat, c["text"]),
         "resolution_from": c["resolution_from"],
@@ -83,7 +83,7 @@ def _caveat(cat: Catalogue, c: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _option(cat: Catalogue, o: dict[str, Any], lang: str) -> dict[str, Any]:
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     sector = name(cat, "sectors", o["sector"], lang)
     if o["segment"]:
         segments = {s.id: s.name.get(lang) for s in cat.sectors[o["sector"]].segments}
@@ -129,7 +129,7 @@ def _option(cat: Catalogue, o: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _route(cat: Catalogue, r: dict[str, Any], lang: str) -> dict[str, Any]:
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     return {
         "id": r["route_id"],
         "name": r["name"],
@@ -147,7 +147,7 @@ def answer_view(cat: Catalogue, answer: dict[str, Any]) -> dict[str, Any]:
     """What ``_answer.html.j2`` shows of ``answer`` (the dict of :func:`ask`)."""
     q = answer["query"]
     lang = q["lang"]
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     question = [
         (L["activity"], name(cat, "activities", q["activity"], lang)),
         (L["professional"], name(cat, "professionals", q["professional"], lang)),
@@ -186,7 +186,7 @@ def choices(cat: Catalogue, lang: str) -> dict[str, list[tuple[str, str]]]:
 def render_static(cat: Catalogue, answered: list[tuple[str, dict[str, Any]]], lang: str) -> str:
     """One self-contained page (stylesheet inline, no script, no link to a server) with each
     ``(question, answer)``: the offline rendering of the wegwijzer page."""
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     return render(
         "wegwijzer_offline.html.j2",
         lang=lang,

@@ -10,34 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from passend.catalogue.loader import Catalogue
-from passend.i18n import LABELS, euros
-
-UNITS = {
-    "nl": {
-        "consult": "consult",
-        "visit": "visite",
-        "hour": "uur",
-        "day": "dag",
-        "trajectory": "traject",
-        "product": "zorgproduct",
-        "client_month": "cliënt per maand",
-        "meeting": "overleg",
-        "item": "stuk",
-        "year": "jaar",
-    },
-    "en": {
-        "consult": "consultation",
-        "visit": "visit",
-        "hour": "hour",
-        "day": "day",
-        "trajectory": "trajectory",
-        "product": "care product",
-        "client_month": "client per month",
-        "meeting": "meeting",
-        "item": "item",
-        "year": "year",
-    },
-}
+from passend.i18n import LABELS, UNITS, euros
 
 
 def _tariff(opt: dict[str, Any], lang: str) -> str:

@@ -1,7 +1,7 @@
 """The server-rendered pages (Jinja2, Dutch by default, ``?lang=en`` for English): the
 wegwijzer and the catalogue browser. Each module is one router built with
 :func:`common.page_router`; :func:`common.render` renders a page in the base layout (navigation
-from :data:`common.NAV`, labels from :mod:`passend.labels`, the CSRF token for POST forms)."""
+from :data:`common.NAV`, labels from :data:`passend.i18n.PAGE_LABELS`, the CSRF token for POST forms)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from passend.catalogue import browse
 from passend.catalogue.loader import Catalogue, UnknownIdError
 from passend.catalogue.schema import Source, Title
-from passend.labels import LABELS, UNITS
+from passend.i18n import PAGE_LABELS, UNITS
 from passend.web.pages.common import (
     catalogue,
     href,
@@ -44,7 +44,7 @@ def _years(cat: Catalogue) -> list[tuple[str, str]]:
 
 
 def _row(request: Request, cat: Catalogue, t: Title, year: int | None, lang: str) -> dict:
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     tariff = t.tariff(year) if year is not None else None
     return {
         "code": t.code,
@@ -64,7 +64,7 @@ def _row(request: Request, cat: Catalogue, t: Title, year: int | None, lang: str
 def titles(request: Request) -> Response:
     cat = catalogue(request)
     lang = page_lang(request)
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     params = request.query_params
     year = year_of(cat, params.get("year"), lang, None)
     if "year" not in params:
@@ -109,7 +109,7 @@ def titles(request: Request) -> Response:
 
 
 def _claimant(cat: Catalogue, c: Any, lang: str) -> str:
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     who = ", ".join(name(cat, "professionals", p, lang) for p in c.professionals)
     who = who or L["any_professional"]
     if c.specialties:
@@ -122,7 +122,7 @@ def _claimant(cat: Catalogue, c: Any, lang: str) -> str:
 
 
 def _title_view(request: Request, cat: Catalogue, t: Title, lang: str) -> dict[str, Any]:
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     sector = name(cat, "sectors", t.sector, lang)
     if t.segment:
         segments = {s.id: s.name.get(lang) for s in cat.sectors[t.sector].segments}
@@ -191,7 +191,7 @@ def _title_view(request: Request, cat: Catalogue, t: Title, lang: str) -> dict[s
 def title(request: Request, code: str) -> Response:
     cat = catalogue(request)
     lang = page_lang(request)
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     try:
         t = browse.title(cat, code)
     except UnknownIdError as e:
@@ -211,7 +211,7 @@ def title(request: Request, code: str) -> Response:
 def changes(request: Request) -> Response:
     cat = catalogue(request)
     lang = page_lang(request)
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     params = request.query_params
     year_to = year_of(cat, params.get("to"), lang, cat.meta.default_year)
     year_from = year_of(cat, params.get("from"), lang, max(cat.meta.first_year, year_to - 1))

@@ -24,14 +24,14 @@ from markupsafe import Markup
 
 from passend import templating
 from passend.catalogue.loader import Catalogue, UnknownIdError
-from passend.labels import LABELS, lang_of
+from passend.i18n import PAGE_LABELS, lang_of
 from passend.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, new_csrf_token
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
-    """Key of the label in :data:`passend.labels.LABELS` (``nav_*``)."""
+    """Key of the label in :data:`passend.i18n.PAGE_LABELS` (``nav_*``)."""
     path: str
 
 
@@ -102,7 +102,7 @@ def absolute(request: Request, link: str) -> str:
 
 def _lang_switch(request: Request, lang: str) -> dict[str, str]:
     """The link to this same page (same query) in the other language."""
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     if lang == "nl":
         query.append(("lang", "en"))
@@ -114,7 +114,7 @@ def _nav(request: Request, lang: str) -> list[dict[str, Any]]:
     here = request.url.path
     return [
         {
-            "label": LABELS[lang][item.label],
+            "label": PAGE_LABELS[lang][item.label],
             "href": href(request, item.path),
             "current": here == item.path or here.startswith(item.path + "/"),
         }
@@ -129,7 +129,7 @@ def year_of(cat: Catalogue, raw: str | None, lang: str, default: int | None) -> 
         return default
     if raw.isdigit() and cat.meta.first_year <= int(raw) <= cat.meta.last_year:
         return int(raw)
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     first, last = cat.meta.first_year, cat.meta.last_year
     raise PageError(422, L["bad_year"].format(first=first, last=last, value=raw))
 
@@ -153,7 +153,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     hidden = Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
     base = {
         "lang": lang,
-        "L": LABELS[lang],
+        "L": PAGE_LABELS[lang],
         "nav": _nav(request, lang),
         "lang_switch": _lang_switch(request, lang),
         "stylesheets": [f"/static/{name}" for name in templating.STYLESHEETS],
@@ -181,7 +181,7 @@ def error_page(request: Request, e: PageError) -> HTMLResponse:
         request,
         "error.html.j2",
         status=e.status,
-        page_title=LABELS[page_lang(request)]["error_title"],
+        page_title=PAGE_LABELS[page_lang(request)]["error_title"],
         message=e.message,
         suggestions=e.suggestions,
     )
@@ -191,7 +191,7 @@ async def require_csrf(request: Request) -> None:
     """Dependency of a POST page: the form's ``csrf_token`` must equal the cookie's."""
     form = await request.form()
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), form.get(CSRF_FIELD)):
-        raise PageError(403, LABELS[page_lang(request)]["csrf_failed"])
+        raise PageError(403, PAGE_LABELS[page_lang(request)]["csrf_failed"])
 
 
 def unknown(
@@ -199,7 +199,7 @@ def unknown(
 ) -> PageError:
     """An unknown id as a page error: the message in the page's language and a link per
     closest valid id (``link(id)``)."""
-    L = LABELS[page_lang(request)]
+    L = PAGE_LABELS[page_lang(request)]
     message = f"{L['unknown']}: {label.lower()} {e.value!r}. {L['closest']}:"
     return PageError(status, message, [(s, link(s)) for s in e.suggestions])
 

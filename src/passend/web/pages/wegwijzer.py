@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from passend.catalogue.loader import UnknownIdError
-from passend.labels import LABELS
+from passend.i18n import PAGE_LABELS
 from passend.web.pages.common import (
     PageError,
     absolute,
@@ -43,7 +43,7 @@ def _permalink(request: Request, q: dict[str, Any]) -> str:
 def wegwijzer(request: Request) -> Response:
     cat = catalogue(request)
     lang = page_lang(request)
-    L = LABELS[lang]
+    L = PAGE_LABELS[lang]
     form = {k: request.query_params.get(k) or "" for k in FIELDS}
     context: dict[str, Any] = {
         "page_title": L["nav_wegwijzer"],
