@@ -286,11 +286,15 @@ def _call(i: Inputs, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 # --- the calculators: parse, run --------------------------------------------------------
 
 
+SHARED_SAVINGS_DECIMALS = (
+    *("msr", "mlr", "sharing_rate", "loss_sharing_rate", "quality_score", "savings_cap"),
+    *("loss_cap", "payment_factor", "loss_factor"),
+)
+
+
 def _shared_savings_args(i: SharedSavingsInputs) -> dict[str, Any]:
     a: dict[str, Any] = {"benchmark": _cents(i, "benchmark"), "actual": _cents(i, "actual")}
-    for f in ("msr", "mlr", "sharing_rate", "loss_sharing_rate", "quality_score"):
-        a[f] = _dec(i, f)
-    for f in ("savings_cap", "loss_cap", "payment_factor", "loss_factor"):
+    for f in SHARED_SAVINGS_DECIMALS:
         a[f] = _dec(i, f)
     return a | {"one_sided": i.one_sided}
 
