@@ -1,96 +1,56 @@
 """``passend calc MODEL``: one contract computed from aggregate figures, for the quick what-if of
 a purchaser or a finance officer. Money in euros on input (decimal strings, '1234.56' or
 '1234,56'), integer cents in JSON output. Rates and shares are decimals (0.5 = 50%).
-Also ``calc staffing``: a phone line's agents by Erlang C (``passend.business_case.capacity``)."""
+Also ``calc staffing``: a phone line's agents by Erlang C (``passend.business_case.capacity``).
+
+A thin front end over ``passend.settlement.calculators``: each command hands its options (by
+name, ``-`` as ``_``) to ``compute`` and prints the JSON or the result explained line by line."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, NoReturn
+import textwrap
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
-from passend.business_case.capacity import staffing
-from passend.i18n import LABELS, euros
-from passend.settlement.models.availability import availability
-from passend.settlement.models.bundle import bundle
-from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
-from passend.settlement.models.lump_sum import lump_sum
-from passend.settlement.models.pay_for_performance import Indicator, pay_for_performance
-from passend.settlement.models.population import population
-from passend.settlement.models.revenue_cap import revenue_cap
-from passend.settlement.models.shared_savings import shared_savings
-from passend.settlement.money import euros_to_cents, to_count, to_decimal
+from passend.cli.common import _lang, fail, out
+from passend.settlement.calculators import CalculatorError, calculator, compute, explain
 
 app = typer.Typer(
     help="Rekenhulp: één contract doorrekenen uit totalen (bedragen in euro's, JSON in centen).",
     no_args_is_help=True,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
 Euro = Annotated[str, typer.Option(help="Amount in euros, e.g. 1250000.00")]
 Rate = Annotated[str, typer.Option(help="A decimal between 0 and 1, e.g. 0.5")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (amounts in cents).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of human output: nl or en.")]
 
-STAFFING_LABELS = {
-    "nl": {
-        "title": "Bezetting telefoonlijn (Erlang C)",
-        "agents": "medewerkers op dienst",
-        "load": "aangeboden belasting (Erlang)",
-        "service_level": "servicegraad",
-        "wait_probability": "kans op wachten",
-        "occupancy": "bezettingsgraad",
-    },
-    "en": {
-        "title": "Phone line staffing (Erlang C)",
-        "agents": "agents on duty",
-        "load": "offered load (Erlang)",
-        "service_level": "service level",
-        "wait_probability": "probability of waiting",
-        "occupancy": "occupancy",
-    },
-}
 
-
-def _stop(message: str) -> NoReturn:
-    err.print(f"[bold red]passend:[/] {message}", highlight=False)
-    raise typer.Exit(2)
-
-
-def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+def _calc(name: str, json_: bool, lang: str, **inputs: Any) -> None:
+    """Compute and print: the JSON (amounts in cents), or the result explained line by line."""
+    lang = _lang(lang)
     try:
-        return fn(*args, **kwargs)
-    except ValueError as e:
-        _stop(str(e))
-
-
-def _show(title: str, result: dict[str, Any], json_: bool) -> None:
+        result = compute(name, inputs)
+        steps = [] if json_ else explain(name, inputs, result, lang)
+    except CalculatorError as e:
+        fail(e.message)
     if json_:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    table = Table(title=title)
-    table.add_column("")
-    table.add_column("", justify="right")
-    for k, v in result.items():
-        shown = euros(v, "nl") if k.endswith("_cents") and isinstance(v, int) else str(v)
-        table.add_row(k.removesuffix("_cents"), shown)
-    out.print(table)
+    out.print(f"[bold]{calculator(name).title[lang]}[/]\n", highlight=False)
+    width = max(40, out.width - 4)
+    for step in steps:
+        out.print(f"[bold]{escape(step.label)}[/]", highlight=False)
+        out.print(_wrapped(step.formula, width), highlight=False, markup=False)
 
 
-def _pairs(items: list[str], what: str) -> dict[str, str]:
-    out = {}
-    for item in items:
-        name, _, value = item.partition("=")
-        if not name or not value:
-            _stop(f"{what} expects name=value, not {item!r}")
-        if name.strip() in out:
-            _stop(f"{what} {name.strip()} is given twice")
-        out[name.strip()] = value.strip()
-    return out
+def _wrapped(formula: str, width: int) -> str:
+    """The formula wrapped between its terms, never inside an amount ('€ 1.000,00')."""
+    kept = formula.replace("€ ", "€\u00a0")  # textwrap breaks at ASCII whitespace only
+    lines = textwrap.wrap(kept, width, initial_indent="  ", subsequent_indent="    ")
+    return "\n".join(lines).replace("\u00a0", " ")
 
 
 @app.command("shared-savings")
@@ -113,25 +73,26 @@ def shared_savings_cmd(
     ] = "1",
     one_sided: Annotated[bool, typer.Option(help="No loss sharing.")] = False,
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Shared savings: deel van S = B - A boven MSR*B (kwaliteit, plafond); terug boven MLR*B."""
-    d = lambda v, n: _run(to_decimal, v, n)  # noqa: E731
-    r = _run(
-        shared_savings,
-        _run(euros_to_cents, benchmark, "benchmark"),
-        _run(euros_to_cents, actual, "actual"),
-        d(msr, "msr"),
-        d(mlr, "mlr"),
-        d(sharing_rate, "sharing-rate"),
-        d(loss_sharing_rate, "loss-sharing-rate"),
-        d(quality_score, "quality-score"),
-        d(savings_cap, "savings-cap"),
-        d(loss_cap, "loss-cap"),
-        d(payment_factor, "payment-factor"),
-        two_sided=not one_sided,
-        loss_factor=d(loss_factor, "loss-factor"),
+    _calc(
+        "shared-savings",
+        json_,
+        lang,
+        benchmark=benchmark,
+        actual=actual,
+        msr=msr,
+        mlr=mlr,
+        sharing_rate=sharing_rate,
+        loss_sharing_rate=loss_sharing_rate,
+        quality_score=quality_score,
+        savings_cap=savings_cap,
+        loss_cap=loss_cap,
+        payment_factor=payment_factor,
+        loss_factor=loss_factor,
+        one_sided=one_sided,
     )
-    _show("Shared savings", r.as_dict(), json_)
 
 
 @app.command("revenue-cap")
@@ -149,17 +110,19 @@ def revenue_cap_cmd(
         ),
     ] = True,
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Omzetplafond: boven het plafond niet (of tegen een deel) betaald; terminale zorg thuis vrijgesteld (AZWA, wijkverpleging)."""
-    r = _run(
-        revenue_cap,
-        _run(euros_to_cents, claimed, "claimed"),
-        _run(euros_to_cents, cap, "cap"),
-        _run(to_decimal, above_cap_share, "above-cap-share"),
-        _run(euros_to_cents, terminal, "terminal"),
-        exempt_terminal,
+    _calc(
+        "revenue-cap",
+        json_,
+        lang,
+        claimed=claimed,
+        cap=cap,
+        above_cap_share=above_cap_share,
+        terminal=terminal,
+        exempt_terminal=exempt_terminal,
     )
-    _show("Omzetplafond", r.as_dict(), json_)
 
 
 @app.command("efficiency")
@@ -177,21 +140,22 @@ def efficiency_cmd(
         bool, typer.Option(help="AZWA: leave terminal clients out of the norm test.")
     ] = True,
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Integraal uurtarief met doelmatigheidsafspraak: uren boven de norm worden (deels) terugbetaald."""
-    d = lambda v, n: _run(to_decimal, v, n)  # noqa: E731
-    r = _run(
-        integral_hourly_rate,
-        _run(euros_to_cents, rate, "rate"),
-        d(hours, "hours"),
-        d(client_months, "client-months"),
-        d(norm, "norm"),
-        d(payback_share, "payback-share"),
-        d(terminal_hours, "terminal-hours"),
-        d(terminal_client_months, "terminal-client-months"),
-        exclude_terminal,
+    _calc(
+        "efficiency",
+        json_,
+        lang,
+        rate=rate,
+        hours=hours,
+        client_months=client_months,
+        norm=norm,
+        payback_share=payback_share,
+        terminal_hours=terminal_hours,
+        terminal_client_months=terminal_client_months,
+        exclude_terminal=exclude_terminal,
     )
-    _show("Integraal uurtarief en doelmatigheid", r.as_dict(), json_)
 
 
 @app.command("availability")
@@ -201,11 +165,10 @@ def availability_cmd(
         list[str], typer.Option(help="financer=share, repeatable, e.g. --share cz=0.4")
     ],
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Beschikbaarheidsbekostiging: een vast budget, verdeeld over financiers naar aandeel."""
-    shares = {k: _run(to_decimal, v, f"share of {k}") for k, v in _pairs(share, "--share").items()}
-    parts = _run(availability, _run(euros_to_cents, budget, "budget"), shares)
-    _show("Beschikbaarheidsbekostiging", {f"{k}_cents": v for k, v in parts.items()}, json_)
+    _calc("availability", json_, lang, budget=budget, share=share)
 
 
 @app.command("bundle")
@@ -221,22 +184,20 @@ def bundle_cmd(
     corridor_share: Rate = "1",
     outliers: Annotated[str, typer.Option(help="Costs of outliers carved out, in euros")] = "0",
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Bundelbekostiging: vaste prijs per patiënt; resultaat voor het consortium, met risicocorridor en uitschieters."""
-    prices = {k: _run(euros_to_cents, v, f"price {k}") for k, v in _pairs(price, "--price").items()}
-    counts = {
-        k: _run(to_count, v, f"--patients {k}") for k, v in _pairs(patients, "--patients").items()
-    }
-    r = _run(
-        bundle,
-        prices,
-        counts,
-        _run(euros_to_cents, actual, "actual"),
-        None if corridor is None else _run(to_decimal, corridor, "corridor"),
-        _run(to_decimal, corridor_share, "corridor-share"),
-        _run(euros_to_cents, outliers, "outliers"),
+    _calc(
+        "bundle",
+        json_,
+        lang,
+        price=price,
+        patients=patients,
+        actual=actual,
+        corridor=corridor,
+        corridor_share=corridor_share,
+        outliers=outliers,
     )
-    _show("Bundel", r.as_dict(), json_)
 
 
 @app.command("lump-sum")
@@ -252,29 +213,20 @@ def lump_sum_cmd(
     ] = None,
     corridor_share: Rate = "1",
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Aanneemsom: vast bedrag, verrekend op het feitelijke marktaandeel, met optionele corridor."""
-    shares = {k: _run(to_decimal, v, f"share {k}") for k, v in _pairs(share, "--share").items()}
-    values = {}
-    for name, v in (("contract-value", contract_value), ("actual-value", actual_value)):
-        if v is not None:
-            values[name] = _run(euros_to_cents, v, name)
-            if values[name] < 0:
-                _stop(f"{name} must not be negative")
-    if corridor is None and values:
-        _stop("--contract-value and --actual-value are used with --corridor only")
-    r = _run(
-        lump_sum,
-        _run(euros_to_cents, amount, "amount"),
-        shares,
-        values.get("contract-value"),
-        values.get("actual-value"),
-        None if corridor is None else _run(to_decimal, corridor, "corridor"),
-        _run(to_decimal, corridor_share, "corridor-share"),
+    _calc(
+        "lump-sum",
+        json_,
+        lang,
+        amount=amount,
+        share=share,
+        contract_value=contract_value,
+        actual_value=actual_value,
+        corridor=corridor,
+        corridor_share=corridor_share,
     )
-    result = r.as_dict()
-    parts = result.pop("parts_cents")
-    _show("Aanneemsom", {**result, **{f"{k}_cents": v for k, v in parts.items()}}, json_)
 
 
 @app.command("capitation")
@@ -284,21 +236,18 @@ def capitation_cmd(
     bonus_rate: Rate = "0",
     quality_score: Rate = "0",
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Populatiebekostiging: bedrag per inwoner per leeftijdsband, met kwaliteitsbonus."""
-    rates = {k: _run(euros_to_cents, v, f"rate {k}") for k, v in _pairs(rate, "--rate").items()}
-    counts = {
-        k: _run(to_count, v, f"--inhabitants {k}")
-        for k, v in _pairs(inhabitants, "--inhabitants").items()
-    }
-    r = _run(
-        population,
-        rates,
-        counts,
-        _run(to_decimal, bonus_rate, "bonus-rate"),
-        _run(to_decimal, quality_score, "quality-score"),
+    _calc(
+        "capitation",
+        json_,
+        lang,
+        rate=rate,
+        inhabitants=inhabitants,
+        bonus_rate=bonus_rate,
+        quality_score=quality_score,
     )
-    _show("Populatiebekostiging", r.as_dict(), json_)
 
 
 @app.command("p4p")
@@ -314,42 +263,19 @@ def p4p_cmd(
     malus_rate: Rate = "0",
     malus_below: Rate = "0",
     json_: JsonOpt = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Pay for performance: bonus (en malus) uit de score op indicatoren met doel en gewicht."""
-    inds = []
-    for name, spec in _pairs(indicator, "--indicator").items():
-        parts = spec.split(":")
-        if len(parts) != 3:
-            _stop(f"--indicator {name}: expects score:target:weight")
-        lower = parts[1].startswith("<")
-        inds.append(
-            Indicator(
-                name,
-                _run(to_decimal, parts[0], f"{name} score"),
-                _run(to_decimal, parts[1].lstrip("<"), f"{name} target"),
-                _run(to_decimal, parts[2], f"{name} weight"),
-                lower,
-            )
-        )
-    r = _run(
-        pay_for_performance,
-        _run(euros_to_cents, pool, "pool"),
-        inds,
-        _run(to_decimal, threshold, "threshold"),
-        _run(to_decimal, malus_rate, "malus-rate"),
-        _run(to_decimal, malus_below, "malus-below"),
+    _calc(
+        "p4p",
+        json_,
+        lang,
+        pool=pool,
+        indicator=indicator,
+        threshold=threshold,
+        malus_rate=malus_rate,
+        malus_below=malus_below,
     )
-    _show("Pay for performance", r.as_dict(), json_)
-
-
-def _number(value: str, what: str) -> float:
-    """A decimal from user input (exactly parsed, as the other options), as a float."""
-    return float(to_decimal(value, what))
-
-
-def _percent(share: float, lang: str) -> str:
-    text = f"{100 * share:.1f}%"
-    return text.replace(".", ",") if lang == "nl" else text
 
 
 @app.command("staffing")
@@ -364,22 +290,12 @@ def staffing_cmd(
     lang: LangOpt = "nl",
 ) -> None:
     """Bezetting van de telefoonlijn (Erlang C): het kleinste aantal medewerkers dat de servicegraad haalt, minstens één."""
-    if lang not in LABELS:
-        _stop(f"--lang must be one of {', '.join(LABELS)}, not {lang!r}")
-    r = _run(
-        staffing,
-        _run(_number, calls_per_hour, "calls-per-hour"),
-        _run(_number, handling_minutes, "handling-minutes"),
-        _run(_number, answer_within_seconds, "answer-within-seconds"),
-        _run(_number, target, "target"),
-    ).as_dict()
-    if json_:
-        _show("", r, json_)
-        return
-    L = STAFFING_LABELS[lang]
-    shown = {
-        L["agents"]: r["agents"],
-        L["load"]: f"{r['load']:.3f}".replace(".", "," if lang == "nl" else "."),
-        **{L[k]: _percent(r[k], lang) for k in ("service_level", "wait_probability", "occupancy")},
-    }
-    _show(L["title"], shown, json_)
+    _calc(
+        "staffing",
+        json_,
+        lang,
+        calls_per_hour=calls_per_hour,
+        handling_minutes=handling_minutes,
+        answer_within_seconds=answer_within_seconds,
+        target=target,
+    )
