@@ -52,7 +52,7 @@ from passend.catalogue.loader import Catalogue
 from passend.population.generate import insurer_shares
 from passend.population.params import load_insurers, load_regions
 from passend.scenarios.results import interval
-from passend.scenarios.run import simulate
+from passend.scenarios.run import Progress, simulate, steps
 from passend.scenarios.schema import LoadedScenario
 from passend.settlement.money import round_cents, split_by_shares
 from passend.wegwijzer.navigator import Query, ask
@@ -436,11 +436,23 @@ def build(
     work_dir: Path,
     replicates: int | None = None,
     workers: int = 1,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """The business case as the JSON contract of docs/business-case.md."""
+    """The business case as the JSON contract of docs/business-case.md; ``progress`` is told
+    the steps of its simulation done of all."""
     bc = lc.bc
     ls = _scenario_with_sets(lc)
-    res = simulate(cat, ls, work_dir, replicates, workers=workers)
+    total, done = steps(ls, replicates), 0
+    if progress:
+        progress(done, total)
+
+    def step(_: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    res = simulate(cat, ls, work_dir, replicates, step, workers)
     summary = res.summary
     b = _base(cat, ls, summary)
     years, cap = _years(cat, lc, b, b.reached)
@@ -723,10 +735,11 @@ def run_business_case(
     lang: str,
     replicates: int | None = None,
     workers: int = 0,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Build the case of ``file`` and write its JSON, workbook and report (returned by name).
-    Raises ``FileNotFoundError``, ``CatalogueError`` (the file's problems) or ``ValueError``
-    (naming the file)."""
+    """Build the case of ``file`` and write its JSON, workbook and report (returned by name);
+    ``progress`` as in ``passend.scenarios.run.run_scenario``. Raises ``FileNotFoundError``,
+    ``CatalogueError`` (the file's problems) or ``ValueError`` (naming the file)."""
     import tempfile
 
     from pydantic import ValidationError
@@ -741,7 +754,7 @@ def run_business_case(
     lc = load_business_case(file, cat)
     try:
         with tempfile.TemporaryDirectory(prefix="passend-bc-") as tmp:
-            bc = build(cat, lc, Path(tmp), replicates, workers or db.available_cpus())
+            bc = build(cat, lc, Path(tmp), replicates, workers or db.available_cpus(), progress)
     except (ValueError, ValidationError) as e:
         raise ValueError(f"{file}: {e}") from None
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -135,16 +134,10 @@ def run_scenario(
     report: bool = True,
     workers: int = 0,
 ) -> Path | None:
-    """Run a scenario with a progress bar, print the headline tables, write the results and
-    the report (returned). Bad input exits with code 2."""
-    from passend.scenarios.run import simulate, steps, write_results
-    from passend.scenarios.schema import load_scenario
+    """``passend.scenarios.run.run_scenario`` with a progress bar, then the headline tables;
+    returns the report's path. Bad input exits with code 2."""
+    from passend.scenarios import run
 
-    try:
-        ls = load_scenario(scenario, cat)
-    except CatalogueError as e:
-        raise issues_exit(e) from None
-    n = steps(ls, replicates)
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -154,27 +147,24 @@ def run_scenario(
             console=err,
             transient=True,
         ) as bar:
-            task = bar.add_task(ls.s.id, total=n)
-            res = simulate(
+            task = bar.add_task(scenario.stem, total=None)
+            done = run.run_scenario(
                 cat,
-                ls,
+                scenario,
                 out_dir,
+                lang,
                 replicates,
-                lambda _: bar.advance(task),
+                report,
                 workers or db.available_cpus(),
+                lambda n, total: bar.update(task, completed=n, total=total),
             )
     except CatalogueError as e:
         raise issues_exit(e) from None
-    except (ValueError, OSError, ValidationError) as e:
+    except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
-    write_results(res, out_dir, cat.meta.version)
-    for table in headline_tables(res.summary, lang):
+    for table in headline_tables(done.result.summary, lang):
         out.print(table)
     out.print(f"{TEXT[lang]['written']}: {out_dir}")
-    if not report:
-        return None
-    from passend.scenarios.report import write_report
-
-    path = write_report(out_dir, ls, lang, cat)
-    out.print(f"{TEXT[lang]['report']}: {path}")
-    return path
+    if done.report is not None:
+        out.print(f"{TEXT[lang]['report']}: {done.report}")
+    return done.report

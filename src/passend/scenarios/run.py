@@ -272,18 +272,13 @@ def _star(args: tuple[Callable[..., Any], tuple[Any, ...]]) -> Any:
     return fn(*a)
 
 
-def simulate(
-    cat: Catalogue,
-    ls: LoadedScenario,
-    out_dir: Path,
-    replicates: int | None = None,
-    progress: Callable[[str], None] | None = None,
-    workers: int = 1,
-) -> RunResult:
-    """Run the scenario. ``workers`` > 1 runs the steps in that many processes; the results
-    are collected in step order, so they do not depend on the number of workers."""
+def checked_inputs(
+    cat: Catalogue, ls: LoadedScenario
+) -> tuple[dict[str, Any], Any, list[LoadedSet]]:
+    """The scenario's regions, the population parameters and its contract sets, checked before
+    any step runs: an unknown region or rate multiplier is a ValueError naming the file and the
+    field, a contract set's problems a CatalogueError."""
     s = ls.s
-    n_rep = replicates or s.monte_carlo.replicates
     regions = load_regions(cat, ls.resolve(s.population.regions))
     if s.population.region not in regions:
         raise ValueError(
@@ -304,6 +299,22 @@ def simulate(
         load_contract_set(resolve_contract_set(ls.resolve(c) if c.endswith(".yaml") else c), cat)
         for c in s.contract_sets
     ]
+    return regions, params, sets
+
+
+def simulate(
+    cat: Catalogue,
+    ls: LoadedScenario,
+    out_dir: Path,
+    replicates: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    workers: int = 1,
+) -> RunResult:
+    """Run the scenario. ``workers`` > 1 runs the steps in that many processes; the results
+    are collected in step order, so they do not depend on the number of workers."""
+    s = ls.s
+    n_rep = replicates or s.monte_carlo.replicates
+    regions, params, sets = checked_inputs(cat, ls)
     timings: dict[str, float] = {}
     drawn_all = [replicate_effects(ls, r, n_rep)[1] for r in range(n_rep)]
 
@@ -491,3 +502,56 @@ def write_results(res: RunResult, out_dir: Path, catalogue_version: str) -> None
         + "\n",
         encoding="utf-8",
     )
+
+
+Progress = Callable[[int, int], None]
+"""Called with (steps done, steps in all) before the first step and after each step."""
+
+
+@dataclass
+class ScenarioRun:
+    """What ``run_scenario`` did: the scenario as loaded, its results (also written to
+    ``out_dir``) and the report's path (None without a report)."""
+
+    scenario: LoadedScenario
+    result: RunResult
+    out_dir: Path
+    report: Path | None
+
+
+def run_scenario(
+    cat: Catalogue,
+    scenario: Path,
+    out_dir: Path,
+    lang: str = "nl",
+    replicates: int | None = None,
+    report: bool = True,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> ScenarioRun:
+    """Load ``scenario``, simulate it, write the results (Parquet, summary.json, run.json) to
+    ``out_dir`` and, with ``report``, its report.html in ``lang``. The scenario's problems are
+    a CatalogueError (``file:line: field: reason``), a wrong value a ValueError naming the file
+    (the region, the rate multipliers and the contract sets are checked before any step runs;
+    a team cost's provider when the population is there)."""
+    from passend.scenarios.report import write_report
+    from passend.scenarios.schema import load_scenario
+
+    if replicates is not None and replicates < 1:
+        raise ValueError("replicates must be at least 1")
+    ls = load_scenario(scenario, cat)
+    total = steps(ls, replicates)
+    done = 0
+    if progress:
+        progress(done, total)
+
+    def step(_: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    res = simulate(cat, ls, out_dir, replicates, step, max(1, workers))
+    write_results(res, out_dir, cat.meta.version)
+    path = write_report(out_dir, ls, lang, cat) if report else None
+    return ScenarioRun(ls, res, out_dir, path)
