@@ -24,10 +24,12 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Server processes (requests); runs execute beside them.", min=1)
-    ] = 1,
-    run_workers: Annotated[
-        int, typer.Option(help="Processes that execute runs (scenarios, business cases).", min=1)
+        int,
+        typer.Option(
+            help="Processes beside the server that execute runs (scenarios, business cases); "
+            "each national run needs up to ~4 GiB.",
+            min=1,
+        ),
     ] = 1,
     data_dir: DataOpt = Path("passend-data"),
     upload_limit_mib: Annotated[
@@ -44,10 +46,13 @@ def serve(
         str, typer.Option(help="Proxies whose X-Forwarded-* headers are trusted.")
     ] = "127.0.0.1",
 ) -> None:
-    """Start de webapp en de API (FastAPI op Uvicorn); data in --data-dir."""
+    """Start de webapp en de API (FastAPI op Uvicorn); data in --data-dir.
+
+    One server process answers the requests (the pages and the API are light); the runs
+    execute in --workers processes beside it. One server per data folder: its job store holds
+    a lock on it."""
     import uvicorn
 
-    from passend.jobs import JobStore
     from passend.tokens import TokenError, TokenStore
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +61,7 @@ def serve(
             "PASSEND_DATA_DIR": str(data_dir),
             "PASSEND_UPLOAD_LIMIT": str(upload_limit_mib * 1024 * 1024),
             "PASSEND_RUNS_PER_CLIENT": str(runs_per_client),
-            "PASSEND_RUN_WORKERS": str(run_workers),
+            "PASSEND_RUN_WORKERS": str(workers),
         }
     )
     try:
@@ -66,14 +71,11 @@ def serve(
     if admin is not None:
         err.print("Admin token (shown once; store it safely):", highlight=False)
         out.print(admin, highlight=False)
-    # once, before any server process starts: runs a previous server left unfinished
-    JobStore.recover(data_dir)
     uvicorn.run(
         "passend.web.app:create_app",
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
         log_level="info",

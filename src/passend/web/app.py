@@ -28,10 +28,11 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
+        from passend.web.api.deps import make_store
+
+        app.state.jobs = make_store(app.state)  # marks the runs a stopped server left
         yield
-        jobs = getattr(app.state, "jobs", None)
-        if jobs is not None:
-            jobs.shutdown()
+        app.state.jobs.shutdown(wait=False)
 
     app = FastAPI(
         title="passend",
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, catalogue: Catalogue | None = N
     app.state.settings = settings
     app.state.catalogue = catalogue or load_catalogue()
     app.state.tokens = TokenStore(settings.data_dir)
+    app.state.jobs = None
     errors.install(app)
 
     from passend.web import api, pages

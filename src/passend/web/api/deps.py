@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
@@ -38,3 +39,30 @@ def client_key(request: Request) -> str:
     if ident is not None:
         return f"token:{ident}"
     return f"addr:{request.client.host if request.client else 'unknown'}"
+
+
+_store_lock = threading.Lock()
+
+
+def job_store(request: Request) -> Any:
+    """The app's job store (``passend.jobs.JobStore``), made at first use when the app was not
+    started through its lifespan (which makes it at start, so interrupted runs are marked at
+    once)."""
+    st = request.app.state
+    with _store_lock:
+        if getattr(st, "jobs", None) is None:
+            st.jobs = make_store(st)
+    return st.jobs
+
+
+def make_store(st: Any) -> Any:
+    from passend.jobs import JobStore
+
+    s = st.settings
+    return JobStore(
+        s.data_dir,
+        st.catalogue,
+        max_workers=s.run_workers,
+        per_client=s.runs_per_client,
+        max_bytes=s.upload_limit,
+    )
