@@ -16,6 +16,7 @@ from passend.demo import QUESTIONS
 from passend.tokens import TokenStore
 from passend.web.app import create_app
 from passend.web.settings import Settings
+from test_calculators import SAME_INPUT
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +164,53 @@ def test_token_cli_create_and_revoke(tmp_path: Path) -> None:
     assert r.exit_code == 2 and ident in r.output
     r = CliRunner().invoke(cli, ["token", "revoke", ident, "--data-dir", str(tmp_path)])
     assert r.exit_code == 0 and TokenStore(tmp_path).verify(token) is None
+
+
+@pytest.mark.parametrize("name", sorted(SAME_INPUT))
+def test_calc_answers_the_cli_json(client: TestClient, name: str) -> None:
+    args, inputs = SAME_INPUT[name]
+    r = client.post(f"/api/v1/calc/{name}", json=inputs)
+    assert r.status_code == 200, r.text
+    assert r.json() == cli_json("calc", name, *args)
+
+
+def test_calc_explain_gives_the_steps(client: TestClient) -> None:
+    inputs = {"benchmark": "1000000", "actual": "900000"}
+    r = client.post("/api/v1/calc/shared-savings/explain", json=inputs, params={"lang": "nl"})
+    body = r.json()
+    assert body["result"]["savings_cents"] == 10_000_000
+    assert body["steps"][0] == {
+        "label": "Besparing",
+        "formula": "S = B − A = € 1.000.000,00 − € 900.000,00 = € 100.000,00",
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "field", "text"),
+    [
+        ("shared-savings", {"benchmark": "1000000"}, 422, "actual", "required"),
+        ("shared-savings", {"benchmark": "1O00", "actual": "1"}, 422, "benchmark", "1O00"),
+        (
+            "shared-savings",
+            {"benchmark": 1, "actual": 1, "sharng_rate": 1},
+            422,
+            "sharng_rate",
+            "sharing_rate",
+        ),
+        ("availability", {"budget": 1, "share": ["cz"]}, 422, "share", "name=value"),
+        ("sharedsavings", {}, 404, "model", "shared-savings"),
+    ],
+)
+def test_calc_errors_name_the_field(
+    client: TestClient, path: str, body: Any, status: int, field: str, text: str
+) -> None:
+    r = client.post(f"/api/v1/calc/{path}", json=body)
+    assert r.status_code == status, r.text
+    assert r.json()["field"] == field and text in r.json()["detail"]
+
+
+def test_calc_lists_the_calculators_and_their_fields(client: TestClient) -> None:
+    calcs = {c["name"]: c for c in client.get("/api/v1/calc").json()}
+    assert set(calcs) == set(SAME_INPUT)
+    fields = {f["name"]: f for f in calcs["shared-savings"]["fields"]}
+    assert fields["sharing_rate"]["default"] == "0.5" and fields["benchmark"]["required"]

@@ -138,7 +138,7 @@ def _f(kind: Kind, description: str, default: Any = ..., of: Kind | None = None)
 
 
 class Inputs(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class SharedSavingsInputs(Inputs):

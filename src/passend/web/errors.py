@@ -6,6 +6,7 @@ logged on the server and answered with a plain 500."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -51,6 +52,20 @@ def _field(loc: tuple[Any, ...]) -> str | None:
     return ".".join(parts) or None
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API answers at this path, from its OpenAPI paths (Starlette's 405
+    names only the first matching route's, and a path may have a GET and a POST route)."""
+    methods: set[str] = set()
+    for template, ops in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in ops if m in HTTP_METHODS}
+    return sorted(methods)
+
+
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that shape every error as ``{error, detail, field}``."""
 
@@ -69,12 +84,16 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body("invalid", detail, field), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, e: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, e: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported"}
+        headers = dict(getattr(e, "headers", None) or {})
+        if e.status_code == 405 and (methods := allowed_methods(request)):
+            headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+            headers["allow"] = ", ".join(methods)
         return JSONResponse(
             body(codes.get(e.status_code, "http_error"), str(e.detail)),
             status_code=e.status_code,
-            headers=getattr(e, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
