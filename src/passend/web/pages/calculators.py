@@ -243,11 +243,17 @@ def calculator_page(request: Request, name: str) -> Response:
         errors=errors,
         general=general,
         rows=result_rows(name, result, lang) if result is not None else None,
-        steps=steps,
+        steps=[calc.Step(s.label, _unbroken(s.formula)) for s in steps],
         formula=_formula(c.module),
         permalink=absolute(request, link) if result is not None else None,
         all_href=href(request, PATH),
     )
+
+
+def _unbroken(formula: str) -> str:
+    """A formula whose lines break between its terms, never inside an amount ('€ 1.000,00'):
+    a no-break space after the currency."""
+    return formula.replace("€ ", "€\u00a0").replace("EUR ", "EUR\u00a0")
 
 
 def _query(value: Any) -> str:
