@@ -107,3 +107,54 @@ def test_ask_the_wegwijzer_with_the_keyboard(server: str, page, cat) -> None:
     page.screenshot(path=str(SHOTS / "passend-catalogue.png"), full_page=True)
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_calculator_filled_with_the_keyboard(server: str, page) -> None:
+    from passend.settlement.calculators import compute, explain
+
+    inputs = {"benchmark": "1000000", "actual": "900000", "msr": "0.02", "quality_score": "0.8"}
+    expected = explain("shared-savings", inputs, compute("shared-savings", inputs), "nl")
+    page.goto(server + "/rekenhulpen")
+    page.get_by_role("link", name="Shared savings (gedeelde besparingen)").click()
+    assert page.url == server + "/rekenhulpen/shared-savings"
+    page.focus("#f-benchmark")
+    page.keyboard.type("1000000")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "f-actual"
+    page.keyboard.type("900000")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "f-msr"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0,02")
+    page.fill("#f-quality_score", "0,8")  # the Dutch decimal comma
+    page.check("#f-one_sided")
+    page.focus("#f-loss_factor")
+    page.keyboard.press("Tab")
+    assert _focused(page) == "f-one_sided"
+    page.keyboard.press("Space")  # untick it again with the keyboard
+    assert not page.is_checked("#f-one_sided")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result")
+    assert "benchmark=1000000&actual=900000&msr=0%2C02" in page.url
+    earned = page.locator('tr[data-key="earned_cents"] td').inner_text()
+    assert earned == "€ 40.000,00"  # min(0.5 x 0.8 x 100,000, 1 x 1,000,000) x 1
+    assert page.locator('tr[data-key="one_sided"]').count() == 0
+    labels = page.locator("ol.steps .step-label").all_inner_texts()
+    formulas = [
+        f.replace("\xa0", " ") for f in page.locator("ol.steps code.formula").all_inner_texts()
+    ]
+    assert labels == [s.label for s in expected] and formulas == [s.formula for s in expected]
+    assert page.input_value("#permalink") == page.url
+    assert page.input_value("#f-quality_score") == "0,8"  # the values stay in the form
+    assert "S = B - A" in page.locator("pre.formula").inner_text()
+    page.screenshot(path=str(SHOTS / "passend-calc.png"), full_page=True)
+    assert page.errors == []  # type: ignore[attr-defined]
+    page.fill("#f-actual", "")
+    page.click("button[type=submit]")
+    assert page.get_attribute("#f-actual", "aria-invalid") == "true"
+    assert page.locator("#e-actual").inner_text() == "Vul dit veld in."
+    page.screenshot(path=str(SHOTS / "passend-calc-error.png"), full_page=True)
+    # the one console error is the page's own status, 422
+    assert [("422" in e) for e in page.errors] == [True]  # type: ignore[attr-defined]
