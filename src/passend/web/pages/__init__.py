@@ -1,6 +1,6 @@
 """The server-rendered pages (Jinja2, Dutch by default, ``?lang=en`` for English): the
-wegwijzer and the catalogue browser. Each module is one router built with
-:func:`common.page_router`; :func:`common.render` renders a page in the base layout (navigation
+wegwijzer, the catalogue browser, the scenario and business-case pages. Each module is one
+router built with :func:`common.page_router`; :func:`common.render` renders a page in the base layout (navigation
 from :data:`common.NAV`, labels from :data:`passend.i18n.PAGE_LABELS`, the CSRF token for POST forms)."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from passend.templating import STYLESHEETS
 
 
 def router() -> APIRouter:
-    from passend.web.pages import catalogue, wegwijzer
+    from passend.web.pages import catalogue, runs, wegwijzer
 
     pages = APIRouter(include_in_schema=False)
-    for module in (wegwijzer, catalogue):
+    for module in (wegwijzer, catalogue, runs):
         pages.include_router(module.router)
 
     # the report stylesheet is the scenario reports' own file; served beside web/static's
