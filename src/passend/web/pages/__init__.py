@@ -6,7 +6,7 @@ from :data:`common.NAV`, labels from :data:`passend.i18n.PAGE_LABELS`, the CSRF 
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from passend.templating import STYLESHEETS
 
@@ -23,5 +23,11 @@ def router() -> APIRouter:
     @pages.get("/static/report.css")
     def report_css() -> FileResponse:
         return FileResponse(STYLESHEETS["report.css"], media_type="text/css")
+
+    # the reports (served by the API) link no icon, so a browser asks for this one: nothing,
+    # rather than a 404 in its console
+    @pages.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status_code=204)
 
     return pages
