@@ -158,3 +158,30 @@ def test_a_calculator_filled_with_the_keyboard(server: str, page) -> None:
     page.screenshot(path=str(SHOTS / "passend-calc-error.png"), full_page=True)
     # the one console error is the page's own status, 422
     assert [("422" in e) for e in page.errors] == [True]  # type: ignore[attr-defined]
+    page.errors.clear()  # type: ignore[attr-defined]  # the page is the module's
+
+
+def test_start_a_small_run_and_read_its_report(server: str, page, tmp_path: Path) -> None:
+    from tests.test_web_runs import SCENARIO
+
+    small = tmp_path / "small.yaml"
+    small.write_text(SCENARIO, encoding="utf-8")
+    missing: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and missing.append(r.url))
+    page.goto(server + "/scenarios")
+    page.set_input_files("#f-file", str(small))
+    page.screenshot(path=str(SHOTS / "passend-scenarios.png"), full_page=True)
+    page.click("form.start button[type=submit]")
+    page.wait_for_url(f"{server}/scenarios/*")
+    assert page.locator("#run-progress").count() == 1
+    page.screenshot(path=str(SHOTS / "passend-scenario-progress.png"), full_page=True)
+    page.wait_for_selector("#report", timeout=120_000)  # the page refreshes until it is done
+    assert page.locator("#run-status").inner_text() == "klaar"
+    assert page.locator("table.headline tbody tr").count() >= 1
+    page.screenshot(path=str(SHOTS / "passend-scenario-run.png"), full_page=True)
+    page.click("#report")
+    page.wait_for_load_state()
+    assert "/report" in page.url and page.locator("h1").count() >= 1
+    page.screenshot(path=str(SHOTS / "passend-scenario-report.png"))
+    assert missing == []
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -839,5 +839,133 @@ _CALC_PAGES: dict[str, dict[str, str]] = {
 }
 """The calculator pages: each field's label (``calc.<calculator>.<field>``; a mapping's example
 in ``….example``), each result's (``calc.out.<key>``), the hints per kind of field."""
+# -- the scenario and business-case pages (web/pages/runs.py) -------------------------------
+
+_RUN_PAGES: dict[str, dict[str, str]] = {
+    "nl": {
+        "scenarios_title": "Scenario's: wie betaalt en wie bespaart?",
+        "scenarios_intro": "Kies een voorbeeldscenario of upload een eigen YAML-bestand "
+        "(docs/scenarios.md). De run simuleert de regio met en zonder de interventie en rekent "
+        "af onder elke contractset; volg de voortgang, lees het rapport en download de tabellen.",
+        "bc_title": "Businesscase van een transmuraal team",
+        "bc_intro": "Kies een voorbeeld-businesscase of upload een eigen YAML-bestand "
+        "(docs/business-case.md): capaciteit, kosten, bekostiging en besparing per jaar.",
+        "start": "Start een run",
+        "example": "Voorbeeld",
+        "example_none": "geen (ik upload een bestand)",
+        "inhabitants_about": "ca. {n} inwoners",
+        "heavy": "zwaar: {n} inwoners, minuten rekenen en enkele GB geheugen; draai dit "
+        "met de opdrachtregel",
+        "upload": "Of upload een YAML-bestand",
+        "upload_hint": "Een upload gaat voor het voorbeeld. Het mag de meegeleverde "
+        "voorbeeldbestanden en contractsets bij naam noemen.",
+        "replicates": "Replicaties (leeg: die van het bestand)",
+        "run": "Start",
+        "choose_input": "Kies een voorbeeld of upload een bestand.",
+        "bad_replicates": "replicaties: een geheel getal van 1 tot en met 10000",
+        "bad_example": "geen voorbeeld van deze pagina: {value!r}",
+        "invalid_upload": "Het bestand is niet in orde",
+        "too_many_runs": "U hebt al {limit} runs in de wachtrij of bezig; wacht tot er een "
+        "klaar is.",
+        "too_large": "Het bestand is te groot: {size} bytes, de grens is {limit}.",
+        "token_required": "Deze run bevat geïmporteerde gegevens: daarvoor is een token nodig.",
+        "unavailable": "De runs zijn nu niet beschikbaar: {detail}",
+        "unknown_run": "Geen run met id {value!r}.",
+        "runs": "Runs",
+        "no_runs": "Nog geen runs.",
+        "run_id": "Run",
+        "run_name": "Naam",
+        "created": "Gestart op",
+        "progress": "Voortgang",
+        "steps": "{done} van {total} stappen",
+        "status_queued": "in de wachtrij",
+        "status_running": "bezig",
+        "status_done": "klaar",
+        "status_failed": "mislukt",
+        "run_title": "Run {id}",
+        "refreshing": "Deze pagina ververst zich elke 2 seconden tot de run klaar is.",
+        "failed_because": "De run is mislukt",
+        "results": "Resultaten",
+        "open_report": "Open het rapport",
+        "downloads": "Downloads",
+        "table": "Tabel",
+        "files": "Bestanden",
+        "workbook": "Werkmap (Excel)",
+        "summary_file": "Kerncijfers (summary.json)",
+        "bc_file": "Alle cijfers (business_case.json)",
+        "back_to_runs": "Terug naar de runs",
+        "bc_inputs": "De invoer",
+        "bc_examples": "De voorbeelden",
+        "scenario": "Scenario",
+        "start_up": "Opstartkosten",
+        "discount_rate": "Disconteringsvoet",
+        "timings": "Rekentijd",
+        "seconds": "{n} s",
+        "cents_note": "Bedragen in euro; de tabellen zelf in centen.",
+    },
+    "en": {
+        "scenarios_title": "Scenarios: who pays and who saves?",
+        "scenarios_intro": "Choose an example scenario or upload your own YAML file "
+        "(docs/scenarios.md). The run simulates the region with and without the intervention "
+        "and settles it under every contract set; follow its progress, read the report and "
+        "download the tables.",
+        "bc_title": "Business case of a transmural team",
+        "bc_intro": "Choose an example business case or upload your own YAML file "
+        "(docs/business-case.md): capacity, cost, funding and savings per year.",
+        "start": "Start a run",
+        "example": "Example",
+        "example_none": "none (I upload a file)",
+        "inhabitants_about": "about {n} inhabitants",
+        "heavy": "heavy: {n} inhabitants, minutes of computing and some GB of memory; run "
+        "it on the command line",
+        "upload": "Or upload a YAML file",
+        "upload_hint": "An upload takes precedence over the example. It may name the shipped "
+        "example files and contract sets.",
+        "replicates": "Replicates (empty: the file's)",
+        "run": "Start",
+        "choose_input": "Choose an example or upload a file.",
+        "bad_replicates": "replicates: a whole number from 1 to 10000",
+        "bad_example": "not an example of this page: {value!r}",
+        "invalid_upload": "The file is not valid",
+        "too_many_runs": "You have {limit} runs queued or running already; wait until one is done.",
+        "too_large": "The file is too large: {size} bytes, the limit is {limit}.",
+        "token_required": "This run holds imported data: it needs a token.",
+        "unavailable": "Runs are not available now: {detail}",
+        "unknown_run": "No run with id {value!r}.",
+        "runs": "Runs",
+        "no_runs": "No runs yet.",
+        "run_id": "Run",
+        "run_name": "Name",
+        "created": "Started on",
+        "progress": "Progress",
+        "steps": "{done} of {total} steps",
+        "status_queued": "queued",
+        "status_running": "running",
+        "status_done": "done",
+        "status_failed": "failed",
+        "run_title": "Run {id}",
+        "refreshing": "This page refreshes every 2 seconds until the run is done.",
+        "failed_because": "The run failed",
+        "results": "Results",
+        "open_report": "Open the report",
+        "downloads": "Downloads",
+        "table": "Table",
+        "files": "Files",
+        "workbook": "Workbook (Excel)",
+        "summary_file": "Headline figures (summary.json)",
+        "bc_file": "All figures (business_case.json)",
+        "back_to_runs": "Back to the runs",
+        "bc_inputs": "The inputs",
+        "bc_examples": "The examples",
+        "scenario": "Scenario",
+        "start_up": "Start-up cost",
+        "discount_rate": "Discount rate",
+        "timings": "Computing time",
+        "seconds": "{n} s",
+        "cents_note": "Amounts in euros; the tables themselves in cents.",
+    },
+}
+
 for _lang in LANGS:
     PAGE_LABELS[_lang].update(_CALC_PAGES[_lang])
+    PAGE_LABELS[_lang].update(_RUN_PAGES[_lang])

@@ -519,14 +519,15 @@ def _value(v: Any, lang: str) -> str:
     return str(v)
 
 
-def build_context(
-    bc: dict[str, Any], lang: str, cat: Any = None, command: str | None = None
-) -> dict[str, Any]:
-    import matplotlib
-
+def headline(
+    bc: dict[str, Any], lang: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The key figures of ``bc`` (business_case.json) as the report shows them: the cards (NPV,
+    payback, break-even, staff shortfall: ``label``, ``value``, ``sign``, ``note``,
+    ``interval``), the rows per year (cost, revenue, gap, savings, societal cost avoided) and
+    their totals."""
     lang = "en" if lang == "en" else "nl"
     t = TEXT[lang]
-    names = Names(cat if cat is not None else default_catalogue(), lang)
     years = bc["years"]
     cap = bc["capacity"]
     be = bc.get("break_even") or {}
@@ -592,6 +593,22 @@ def build_context(
         for y in years
     ]
     year_total = [euros(sum(y[key] for y in years), lang, 0) for key in keys]
+    return cards, year_rows, year_total
+
+
+def build_context(
+    bc: dict[str, Any], lang: str, cat: Any = None, command: str | None = None
+) -> dict[str, Any]:
+    import matplotlib
+
+    lang = "en" if lang == "en" else "nl"
+    t = TEXT[lang]
+    names = Names(cat if cat is not None else default_catalogue(), lang)
+    years = bc["years"]
+    cap = bc["capacity"]
+    reps = int(bc.get("replicates", 1))
+    rate = float(bc["discount_rate"])
+    cards, year_rows, year_total = headline(bc, lang)
 
     roles_cost = []
     role_ids: list[str] = []

@@ -915,6 +915,60 @@ def _command(out_dir: Path, ls: LoadedScenario, summary: dict[str, Any], lang: s
 # ---------------------------------------------------------------------------- the page
 
 
+def parties(summary: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    """The parties of ``summary`` in the reports' order: all of them, those whose margin or
+    money out changes by at least a euro under some contract set, and the main ones (at most
+    8 of the changed, each at least 2% of the largest change in margin)."""
+    sets = summary["contract_sets"]
+    wp = {(e["contract_set"], e["group"]): e for e in summary["wrong_pocket"]}
+    all_groups = group_order([e["group"] for e in summary["wrong_pocket"]])
+    changed = [
+        g
+        for g in all_groups
+        if any(
+            abs(wp[(c["id"], g)]["delta_margin_cents"]) >= 100
+            or abs(wp[(c["id"], g)]["delta_money_out_cents"]) >= 100
+            for c in sets
+            if (c["id"], g) in wp
+        )
+    ]
+    size = {
+        g: max(abs(wp[(c["id"], g)]["delta_margin_cents"]) for c in sets if (c["id"], g) in wp)
+        for g in changed
+    }
+    top = max(size.values(), default=0)
+    ranked = sorted(changed, key=lambda g: -size[g])
+    main = [g for g in ranked if top and size[g] >= 0.02 * top][:8]
+    return all_groups, changed, [g for g in changed if g in main]
+
+
+def headline_margins(summary: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """The headline's money: per main party (``parties``) its name and per contract set the
+    change in margin (``value``, euros signed; ``sign``; ``interval`` with replicates)."""
+    reps = int(summary["replicates"])
+    wp = {(e["contract_set"], e["group"]): e for e in summary["wrong_pocket"]}
+
+    def cell(e: dict[str, Any] | None) -> dict[str, Any] | None:
+        if e is None:
+            return None
+        v = e["delta_margin_cents"]
+        out = {"value": euros(v, lang, 0, signed=True), "sign": (v > 0) - (v < 0), "interval": None}
+        if reps > 1:
+            out["interval"] = (
+                f"[{euros(e['delta_margin_cents_low'], lang, 0, signed=True)}; "
+                f"{euros(e['delta_margin_cents_high'], lang, 0, signed=True)}]"
+            )
+        return out
+
+    return [
+        {
+            "group": party(g, lang),
+            "cells": [cell(wp.get((c["id"], g))) for c in summary["contract_sets"]],
+        }
+        for g in parties(summary)[2]
+    ]
+
+
 def build_context(
     out_dir: Path, ls: LoadedScenario, lang: str, cat: Catalogue | None = None
 ) -> dict[str, Any]:
@@ -939,42 +993,9 @@ def build_context(
             cat = None
 
     wp = {(e["contract_set"], e["group"]): e for e in summary["wrong_pocket"]}
-    all_groups = group_order([e["group"] for e in summary["wrong_pocket"]])
-    changed = [
-        g
-        for g in all_groups
-        if any(
-            abs(wp[(c["id"], g)]["delta_margin_cents"]) >= 100
-            or abs(wp[(c["id"], g)]["delta_money_out_cents"]) >= 100
-            for c in sets
-            if (c["id"], g) in wp
-        )
-    ]
+    all_groups, changed, main = parties(summary)
     omitted = [g for g in all_groups if g not in changed]
-    size = {
-        g: max(abs(wp[(c["id"], g)]["delta_margin_cents"]) for c in sets if (c["id"], g) in wp)
-        for g in changed
-    }
-    top = max(size.values(), default=0)
-    ranked = sorted(changed, key=lambda g: -size[g])
-    main = [g for g in ranked if top and size[g] >= 0.02 * top][:8]
-    main = [g for g in changed if g in main]
-
-    def cell(e: dict[str, Any] | None, key: str = "margin") -> dict[str, Any] | None:
-        if e is None:
-            return None
-        v = e[f"delta_{key}_cents"]
-        out = {"value": euros(v, lang, 0, signed=True), "sign": (v > 0) - (v < 0), "interval": None}
-        if reps > 1:
-            out["interval"] = (
-                f"[{euros(e[f'delta_{key}_cents_low'], lang, 0, signed=True)}; "
-                f"{euros(e[f'delta_{key}_cents_high'], lang, 0, signed=True)}]"
-            )
-        return out
-
-    headline_money = [
-        {"group": party(g, lang), "cells": [cell(wp.get((c["id"], g))) for c in sets]} for g in main
-    ]
+    headline_money = headline_margins(summary, lang)
     o = summary["outcomes"]
 
     def ofmt(x: str, v: float, signed: bool = False) -> str:

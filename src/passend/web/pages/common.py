@@ -39,6 +39,8 @@ NAV: list[NavItem] = [
     NavItem("nav_wegwijzer", "/wegwijzer"),
     NavItem("nav_catalogue", "/catalogus"),
     NavItem("nav_calculators", "/rekenhulpen"),
+    NavItem("nav_scenarios", "/scenarios"),
+    NavItem("nav_business_case", "/businesscase"),
 ]
 """The header's navigation, in order. A new page adds its entry here (the labels
 ``nav_calculators``, ``nav_scenarios`` and ``nav_business_case`` exist already)."""
