@@ -214,3 +214,15 @@ def test_calc_lists_the_calculators_and_their_fields(client: TestClient) -> None
     assert set(calcs) == set(SAME_INPUT)
     fields = {f["name"]: f for f in calcs["shared-savings"]["fields"]}
     assert fields["sharing_rate"]["default"] == "0.5" and fields["benchmark"]["required"]
+
+
+def test_a_form_over_the_limit_gets_a_page(client: TestClient) -> None:
+    files = {"file": ("big.yaml", b"x" * (65 * 1024), "application/yaml")}
+    r = client.post("/scenarios", files=files)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert (
+        "te groot" in r.text
+        and "too large" in r.text
+        and "64 KiB" in r.text
+        and "<script" not in r.text
+    )

@@ -226,3 +226,34 @@ def test_every_field_has_a_label_and_no_inline_script_or_style(
     assert "<script" not in page and "<style" not in page and " style=" not in page
     for item in ("/scenarios", "/businesscase"):  # in the menu
         assert re.search(f'<li><a href="{item}(\\?lang=en)?"', page)
+
+
+def test_the_example_business_case_runs_from_its_page(
+    client: TestClient, run: dict[str, Any], data: Path
+) -> None:
+    """The shipped example, picked on the page (its scenario at scale 1, about 8 s): the page
+    shows the NPV, the yearly gap and the workbook of business_case.json."""
+    form = {
+        "csrf_token": token(client, "/businesscase"),
+        "example": "business-case-zuid-gelderland.yaml",
+    }
+    r = client.post("/businesscase", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    run_id = r.headers["location"].rsplit("/", 1)[1]
+    end = time.monotonic() + 240
+    while (st := client.get(f"/api/v1/business-cases/{run_id}").json())["status"] in (
+        "queued",
+        "running",
+    ):
+        assert time.monotonic() < end, "the business case did not finish"
+        time.sleep(0.5)
+    assert st["status"] == "done", st["error"]
+    bc = json.loads(
+        (data / "runs" / run_id / "out" / "business_case.json").read_text(encoding="utf-8")
+    )
+    page = html.unescape(client.get(f"/businesscase/{run_id}").text)
+    assert euros(bc["npv_cents"], "nl", 0) in page
+    first = bc["years"][0]
+    assert str(first["year"]) in page
+    workbook = client.get(f"/api/v1/business-cases/{run_id}/workbook")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"

@@ -65,20 +65,27 @@ class BodyLimit:
         self.app = app
         self.limit = limit
 
-    async def _refuse(self, send: Send) -> None:
-        payload = json.dumps(
-            {
-                "error": "too_large",
-                "detail": f"the request body is larger than the limit of {self.limit} bytes",
-                "field": None,
-            }
-        ).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        mib = 1024 * 1024
+        size = f"{self.limit // mib} MiB" if self.limit >= mib else f"{self.limit // 1024} KiB"
+        if scope.get("path", "").startswith("/api/"):
+            media = b"application/json"
+            payload = json.dumps(
+                {
+                    "error": "too_large",
+                    "detail": f"the request body is larger than the limit of {self.limit} bytes",
+                    "field": None,
+                }
+            ).encode()
+        else:  # a form in the browser: a page, in both languages (the query is not read)
+            media = b"text/html; charset=utf-8"
+            payload = TOO_LARGE_PAGE.format(size=size).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", media),
                     (b"content-length", str(len(payload)).encode()),
                     (b"connection", b"close"),
                 ],
@@ -97,7 +104,7 @@ class BodyLimit:
                 except ValueError:
                     too_large = True
                 if too_large:
-                    await self._refuse(send)
+                    await self._refuse(scope, send)
                     return
         seen = 0
         started = False
@@ -121,7 +128,18 @@ class BodyLimit:
             await self.app(scope, counted_receive, tracked_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
+
+
+TOO_LARGE_PAGE = """<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>passend: bestand te groot</title>
+<link rel="stylesheet" href="/static/report.css"><link rel="stylesheet" href="/static/passend.css">
+</head><body><main>
+<h1>Het bestand is te groot</h1><p>Deze server neemt bestanden tot {size} aan.
+<a href="/">Naar de startpagina</a></p>
+<h2 lang="en">The file is too large</h2><p lang="en">This server accepts files up to {size}.</p>
+</main></body></html>
+"""
 
 
 class _TooLarge(Exception):
