@@ -2,7 +2,7 @@
 calculator requests for a fixed time; prints requests per second, p50/p99 latency per
 endpoint, and the errors (any status other than 200, and failed connections).
 
-Run: .venv/bin/python benchmarks/web_load.py [--seconds 60] [--concurrency 16] [--workers 2]
+Run: .venv/bin/python benchmarks/web_load.py [--seconds 60] [--concurrency 16]
 It starts ``passend serve`` on 127.0.0.1 on a free port with a temporary data folder, waits
 until it answers, runs the load, and stops the server (also on Ctrl-C or error): bounded in
 time, in connections (``--concurrency``) and to this machine.
@@ -116,7 +116,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--concurrency", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=2, help="server processes")
     args = ap.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -131,8 +130,6 @@ def main() -> None:
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--workers",
-                str(args.workers),
                 "--data-dir",
                 data,
             ],
@@ -155,8 +152,9 @@ def main() -> None:
     lat, err = res["latencies"], res["errors"]
     total = sum(len(v) for v in lat.values())
     print(
-        f"{args.seconds:.0f} s, {args.concurrency} concurrent clients, {args.workers} server "
-        f"processes, {os.cpu_count()} cores: {total} requests, {total / wall:.0f} per second"
+        f"{args.seconds:.0f} s, {args.concurrency} concurrent clients, one server process "
+        f"(the client on the same {os.cpu_count()} cores): {total} requests, "
+        f"{total / wall:.0f} per second"
     )
     for name, xs in sorted(lat.items()):
         print(
