@@ -25,16 +25,11 @@ from typer.testing import CliRunner
 
 from passend.catalogue.loader import Catalogue, load_catalogue
 from passend.claims.tables import CLAIMS, UNFUNDED
-from passend.population.tables import (
-    FINANCERS,
-    PATIENTS,
-    PROVIDERS,
-    table_problem,
-    write_parquet,
-)
+from passend.population.tables import FINANCERS, PATIENTS, PROVIDERS
 from passend.settlement.check import check_ledger
 from passend.settlement.contracts import load_contract_set
 from passend.settlement.engine import Settlement, load_reference, settle, write_settlement
+from passend.tables import table_problem, write_parquet
 
 D = date
 YEAR = 2026

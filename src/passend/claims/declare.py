@@ -51,7 +51,8 @@ from passend import db
 from passend.catalogue.loader import Catalogue, load_model_file
 from passend.catalogue.schema import Source, Title
 from passend.claims.tables import CLAIMS, UNFUNDED
-from passend.population.tables import SCHEMAS, check_table, write_parquet
+from passend.population.tables import SCHEMAS
+from passend.tables import check_table, write_parquet
 from passend.wegwijzer.navigator import (
     candidate_titles,
     claimant_for,

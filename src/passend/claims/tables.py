@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from passend.population.tables import _schema
+from passend.tables import schema as _schema
 
 ROW_GROUP = 1 << 20  # rows per row group, as the population's and the declaration's files
 

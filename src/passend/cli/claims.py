@@ -184,7 +184,8 @@ def export_cmd(
     if fmt != "aw319":
         raise _fail(f"--format must be aw319, not {fmt!r}")
     from passend.claims.tables import CLAIMS
-    from passend.population.tables import SCHEMAS, table_problem
+    from passend.population.tables import SCHEMAS
+    from passend.tables import table_problem
 
     for f, schema in (
         (claims / "claims.parquet", CLAIMS),

@@ -18,8 +18,9 @@ import pyarrow.csv as pv
 
 from passend.catalogue.loader import Catalogue
 from passend.population.params import TRAJECTORIES
-from passend.population.tables import ACTIVITIES, PATIENTS, write_parquet
+from passend.population.tables import ACTIVITIES, PATIENTS
 from passend.privacy import pseudonymise
+from passend.tables import write_parquet
 from passend.validation import Checker as _Checker
 from passend.validation import ImportError_, Result, read_any
 from passend.validation import as_np as _np

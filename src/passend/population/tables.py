@@ -1,5 +1,7 @@
-"""The population's tables: Arrow schemas, with every column documented next to it, a
-deterministic Parquet writer (same table, same bytes) and the check of a table given as input."""
+"""The population's tables: Arrow schemas, with every column documented next to it, and the
+writer of a population (its tables and meta.json). The generic pieces (a documented schema,
+the deterministic Parquet writer, the check of a table given as input) are in
+``passend.tables``."""
 
 from __future__ import annotations
 
@@ -8,19 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.parquet as pq
+
+from passend.tables import schema as _schema
+from passend.tables import write_parquet
 
 if TYPE_CHECKING:
     from passend.population.generate import Population
-
-
-def _schema(columns: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
-    return pa.schema(
-        [
-            pa.field(name, typ, nullable=nullable, metadata={"doc": doc})
-            for name, typ, nullable, doc in columns
-        ]
-    )
 
 
 PATIENTS = _schema(
@@ -126,19 +121,6 @@ SCHEMAS = {
 }
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """Write with fixed options so that the same table gives the same bytes."""
-    pq.write_table(
-        table,
-        path,
-        compression="zstd",
-        compression_level=3,
-        use_dictionary=True,
-        write_statistics=True,
-        row_group_size=1 << 20,
-    )
-
-
 def write_population(pop: Population, out_dir: Path) -> None:
     """The population's tables as Parquet files and meta.json (with the rows per table)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -148,36 +130,3 @@ def write_population(pop: Population, out_dir: Path) -> None:
     (out_dir / "meta.json").write_text(
         json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-
-
-def table_problem(path: Path, schema: pa.Schema) -> str | None:
-    """Why ``path`` cannot be read as a passend table of ``schema``, from its footer alone: not
-    a Parquet file, a column missing, or a column of another type. None when it can. Other
-    columns may be there. For the tables a command takes from an earlier step (a population,
-    claims, a settlement), so that a wrong or damaged file gets one line naming it, not a
-    traceback from the engine."""
-    try:
-        got = pq.read_schema(path)
-    except (pa.ArrowInvalid, OSError) as e:
-        return f"{path}: not a readable Parquet file ({str(e).splitlines()[0]})"
-    for f in schema:
-        if f.name not in got.names:
-            return f"{path}: column {f.name}: missing"
-        t = got.field(f.name).type
-        if pa.types.is_dictionary(t):
-            t = t.value_type
-        if t != f.type:
-            return f"{path}: column {f.name}: type {t}, expected {f.type}"
-    return None
-
-
-def check_table(path: Path, schema: pa.Schema) -> None:
-    """Raise ``ValueError`` with ``table_problem`` (the commands turn it into exit code 2)."""
-    problem = table_problem(path, schema)
-    if problem is not None:
-        raise ValueError(problem)
-
-
-def columns_doc(schema: pa.Schema) -> list[tuple[str, str, str]]:
-    """(name, type, doc) of each column, for the README and --help."""
-    return [(f.name, str(f.type), f.metadata[b"doc"].decode()) for f in schema]

@@ -41,7 +41,7 @@ from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
 from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
-from passend.population.tables import write_parquet, write_population
+from passend.population.tables import write_population
 from passend.scenarios.results import OUTCOME_KEYS, groups, incentives, interval, outcomes
 from passend.scenarios.schema import Distribution, LoadedScenario
 from passend.settlement.contracts import LoadedSet, load_contract_set, resolve_contract_set
@@ -49,6 +49,7 @@ from passend.settlement.costs import load_provider_costs
 from passend.settlement.engine import Reference, claims_full_cost, settle, write_settlement
 from passend.settlement.frame import providers_of_kind
 from passend.settlement.money import split_by_shares
+from passend.tables import write_parquet
 
 ARMS = ("baseline", "intervention")
 

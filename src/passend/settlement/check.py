@@ -25,9 +25,9 @@ import pyarrow.parquet as pq
 
 from passend import db
 from passend.claims.tables import CLAIMS
-from passend.population.tables import table_problem
 from passend.settlement.engine import TABLES
 from passend.settlement.tables import KINDS
+from passend.tables import table_problem
 
 CLAIM_REASONS = ("claims", "patient_share")
 

@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from passend import __version__, db
 from passend.claims.declare import CostPrices, load_cost_prices
 from passend.claims.tables import CLAIMS, UNFUNDED
-from passend.population.tables import SCHEMAS, check_table, write_parquet
+from passend.population.tables import SCHEMAS
 from passend.settlement.contracts import Contract, LoadedSet, Scope
 from passend.settlement.costs import ProviderCosts, full_cost, load_provider_costs
 from passend.settlement.frame import Ctx, Part, base_spend, ratio
@@ -58,6 +58,7 @@ from passend.settlement.tables import (
     SPEND,
     STAKEHOLDERS,
 )
+from passend.tables import check_table, write_parquet
 
 DEFAULT_ID = "default"
 TABLES = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from passend.population.tables import _schema
+from passend.tables import schema as _schema
 
 KINDS = ("provider", "health_insurer", "care_office", "municipality", "government", "patient")
 
