@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from passend.wegwijzer.render import euros
+from passend.i18n import euros
 
 ROOT = Path(__file__).parent
 TEMPLATES = ROOT / "web" / "templates"

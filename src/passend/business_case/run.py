@@ -52,7 +52,7 @@ from passend.catalogue.loader import Catalogue
 from passend.population.generate import insurer_shares
 from passend.population.params import load_insurers, load_regions
 from passend.scenarios.results import interval
-from passend.scenarios.run import Progress, simulate, steps
+from passend.scenarios.run import Progress, counter, simulate, steps
 from passend.scenarios.schema import LoadedScenario
 from passend.settlement.money import round_cents, split_by_shares
 from passend.wegwijzer.navigator import Query, ask
@@ -442,16 +442,7 @@ def build(
     the steps of its simulation done of all."""
     bc = lc.bc
     ls = _scenario_with_sets(lc)
-    total, done = steps(ls, replicates), 0
-    if progress:
-        progress(done, total)
-
-    def step(_: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total)
-
+    step = counter(steps(ls, replicates), progress)
     res = simulate(cat, ls, work_dir, replicates, step, workers)
     summary = res.summary
     b = _base(cat, ls, summary)

@@ -520,6 +520,22 @@ class ScenarioRun:
     report: Path | None
 
 
+def counter(total: int, progress: Progress | None) -> Callable[[str], None]:
+    """The step callback of ``simulate`` that tells ``progress`` (steps done, of ``total``):
+    once at the start (0 of total) and after each step."""
+    done = 0
+    if progress:
+        progress(done, total)
+
+    def step(_: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    return step
+
+
 def run_scenario(
     cat: Catalogue,
     scenario: Path,
@@ -541,17 +557,7 @@ def run_scenario(
     if replicates is not None and replicates < 1:
         raise ValueError("replicates must be at least 1")
     ls = load_scenario(scenario, cat)
-    total = steps(ls, replicates)
-    done = 0
-    if progress:
-        progress(done, total)
-
-    def step(_: str) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total)
-
+    step = counter(steps(ls, replicates), progress)
     res = simulate(cat, ls, out_dir, replicates, step, max(1, workers))
     write_results(res, out_dir, cat.meta.version)
     path = write_report(out_dir, ls, lang, cat) if report else None

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from passend.catalogue.loader import Catalogue
-from passend.i18n import PAGE_LABELS, UNITS
+from passend.i18n import PAGE_LABELS, UNITS, euros
 from passend.templating import inline_css, render
-from passend.wegwijzer.render import euros
 
 LEFT_OUT = {
     # the page's footer names the catalogue's version (the same value)

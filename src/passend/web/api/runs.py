@@ -58,6 +58,28 @@ def job_error(e: jobs.JobError) -> ApiError:
     return ApiError(503, "unavailable", str(e))
 
 
+def submit(
+    request: Request,
+    store: jobs.JobStore,
+    text: bytes,
+    kind: str,
+    lang: str,
+    replicates: int | None,
+    filename: str = jobs.INPUT,
+) -> jobs.RunState:
+    """Hand a run to the store for the client of ``request`` (its token or address; imported
+    data only with a token). The API and the pages both start runs through here."""
+    return store.submit(
+        text,
+        kind,
+        client=client_key(request),
+        lang=lang,
+        replicates=replicates,
+        allow_imported=token_id(request) is not None,
+        filename=filename,
+    )
+
+
 def _body_kind(request: Request) -> str:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in BODY_TYPES:
@@ -115,14 +137,7 @@ class Kind:
             _body_kind(request)
             text = await request.body()
             try:
-                st = store.submit(
-                    text,
-                    self.kind,
-                    client=client_key(request),
-                    lang=lang,
-                    replicates=replicates,
-                    allow_imported=token_id(request) is not None,
-                )
+                st = submit(request, store, text, self.kind, lang, replicates)
             except jobs.JobError as e:
                 raise job_error(e) from None
             except CatalogueError as e:

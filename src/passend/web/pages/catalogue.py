@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from passend.catalogue import browse
 from passend.catalogue.loader import Catalogue, UnknownIdError
 from passend.catalogue.schema import Source, Title
-from passend.i18n import PAGE_LABELS, UNITS
+from passend.i18n import PAGE_LABELS, UNITS, euros
 from passend.web.pages.common import (
     catalogue,
     href,
@@ -24,7 +24,6 @@ from passend.web.pages.common import (
     year_of,
 )
 from passend.wegwijzer.html import name, sources, tariff_text, time_band
-from passend.wegwijzer.render import euros
 
 router = page_router()
 

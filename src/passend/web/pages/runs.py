@@ -20,8 +20,8 @@ from starlette.datastructures import UploadFile
 from passend import jobs
 from passend.catalogue.loader import Catalogue, CatalogueError, read_yaml_file
 from passend.i18n import BUSINESS_CASE_LABELS, PAGE_LABELS, WORDS, euros, number, party, percent
-from passend.web.api.deps import client_key, job_store, token_id
-from passend.web.api.runs import BUSINESS_CASES, SCENARIOS, Kind
+from passend.web.api.deps import job_store, token_id
+from passend.web.api.runs import BUSINESS_CASES, SCENARIOS, Kind, submit
 from passend.web.pages.common import (
     PageError,
     catalogue,
@@ -242,15 +242,7 @@ async def _start(request: Request, pages: RunPages) -> Response:
     else:
         return again(422, [L["choose_input"]])
     try:
-        st = store.submit(
-            text,
-            pages.kind,
-            client=client_key(request),
-            lang=lang,
-            replicates=replicates,
-            allow_imported=token_id(request) is not None,
-            filename=shown,
-        )
+        st = submit(request, store, text, pages.kind, lang, replicates, shown)
     except CatalogueError as e:
         return again(422, [str(i) for i in e.issues], L["invalid_upload"])
     except jobs.TooLarge as e:
