@@ -32,7 +32,7 @@ TEXT = {
         "never": "nooit binnen de horizon",
         "years": "{n} jaar",
         "year_1": "1 jaar",
-        "fte": "FTE nodig: {need} (gepland {plan}, tekort {short})",
+        "fte": "FTE nodig: {need} (gepland {plan}; tekort, opgeteld over de rollen waar het ontbreekt: {short})",
         "written": "Resultaten: {d}",
     },
     "en": {
@@ -46,7 +46,7 @@ TEXT = {
         "never": "never within the horizon",
         "years": "{n} years",
         "year_1": "1 year",
-        "fte": "FTE needed: {need} (planned {plan}, shortfall {short})",
+        "fte": "FTE needed: {need} (planned {plan}; shortfall, summed over the roles that lack it: {short})",
         "written": "Results: {d}",
     },
 }
