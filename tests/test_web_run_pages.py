@@ -2,7 +2,8 @@
 runs (one run for the module), its page shows the progress and then the headline with the
 figures of summary.json as the report formats them, and links to downloads that answer; the
 form's refusals (CSRF, invalid file, too many runs, too large, an example that is not offered)
-are HTML pages with their status."""
+are HTML pages with their status. An example picked with another region, scale and contract sets
+runs with exactly those (a second small run); a bad scale or a heavy pick comes back on the form."""
 
 from __future__ import annotations
 
@@ -226,6 +227,116 @@ def test_every_field_has_a_label_and_no_inline_script_or_style(
     assert "<script" not in page and "<style" not in page and " style=" not in page
     for item in ("/scenarios", "/businesscase"):  # in the menu
         assert re.search(f'<li><a href="{item}(\\?lang=en)?"', page)
+
+
+def _errors(page: str) -> list[str]:
+    return [html.unescape(e) for e in re.findall(r"<li><code>(.*?)</code></li>", page)]
+
+
+def pick(client: TestClient, sets: tuple[str, ...] = (), **fields: str) -> Any:
+    form = {"csrf_token": token(client, "/scenarios"), "example": "zuid-gelderland-pzt.yaml"}
+    form |= fields
+    return client.post(
+        "/scenarios", data={**form, "contract_set": list(sets)}, follow_redirects=False
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_form_lists_the_regions_and_the_contract_sets(
+    client: TestClient, cat: Any, lang: str
+) -> None:
+    from passend.population.params import load_regions
+    from passend.settlement.contracts import DATA
+
+    page = html.unescape(client.get("/scenarios" + ("?lang=en" if lang == "en" else "")).text)
+    select = re.search(r'<select id="f-region" name="region">(.*?)</select>', page, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    regions = load_regions(cat)
+    assert [v for v, _ in options] == ["", *regions]  # first: the example's own
+    texts = dict(options)
+    assert texts["zuid-gelderland"].startswith(regions["zuid-gelderland"].name.get(lang) + " (")
+    assert texts["national"].startswith("Nederland" if lang == "nl" else "The Netherlands")
+    boxes = re.findall(
+        r'<input id="f-set-([^"]+)" type="checkbox" name="contract_set" value="([^"]+)">', page
+    )
+    assert [b for _, b in boxes] == sorted(f.stem for f in DATA.glob("*.yaml"))
+    pxq = (
+        "Huidig stelsel: P×Q tegen maximumtarief"
+        if lang == "nl"
+        else "Current system: PxQ at the maximum tariff"
+    )
+    assert f'<label for="f-set-pxq">{pxq} ' in page
+    assert (
+        "De interventie blijft die van het voorbeeld"
+        if lang == "nl"
+        else "The intervention stays the example's"
+    ) in page
+    assert 'name="region"' not in client.get("/businesscase").text  # fmt: skip
+
+
+def test_an_example_runs_with_the_picked_region_scale_and_sets(
+    client: TestClient, run: dict[str, Any], data: Path
+) -> None:
+    """The main demo, picked with another region, a small scale and two of its four contract
+    sets: the run's input is the example with exactly those three fields replaced."""
+    from ruamel.yaml import YAML
+
+    r = pick(client, ("pxq", "bundle"), region="salland", scale="0,02")
+    assert r.status_code == 303, _errors(r.text)
+    run_id = r.headers["location"].rsplit("/", 1)[1]
+    end = time.monotonic() + 120
+    while (st := client.get(f"/api/v1/runs/{run_id}").json())["status"] in ("queued", "running"):
+        assert time.monotonic() < end, "the run did not finish"
+        time.sleep(0.2)
+    assert st["status"] == "done", st["error"]
+    folder = data / "runs" / run_id
+    sent = YAML(typ="safe").load((folder / "input.yaml").read_text(encoding="utf-8"))
+    example = YAML(typ="safe").load(
+        (client.app.state.jobs.examples / "zuid-gelderland-pzt.yaml").read_text(encoding="utf-8")
+    )
+    assert sent["population"] == {**example["population"], "region": "salland", "scale": 0.02}
+    assert sent["contract_sets"] == ["pxq", "bundle"]
+    rest = {k: v for k, v in sent.items() if k not in ("population", "contract_sets")}
+    assert rest == {k: v for k, v in example.items() if k not in ("population", "contract_sets")}
+    summary = json.loads((folder / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [c["id"] for c in summary["contract_sets"]] == ["pxq", "bundle"]
+    page = client.get(f"/scenarios/{run_id}").text
+    assert _headline(page)[0][1:] == [c["name"]["nl"] for c in summary["contract_sets"]]
+
+
+def test_a_bad_scale_or_a_heavy_pick_comes_back_on_the_form(
+    client: TestClient, run: dict[str, Any]
+) -> None:
+    before = len(client.app.state.jobs.list_runs())
+    r = pick(client, scale="2", region="zuid-gelderland")
+    assert r.status_code == 422 and "Het bestand is niet in orde" in r.text
+    # the schema's own check, on the example's line of the population (line 15)
+    assert any(
+        re.match(r"zuid-gelderland-pzt\.yaml:15: population\.scale: .*less than or equal to 1", e)
+        for e in _errors(r.text)
+    ), _errors(r.text)
+    assert 'value="2"' in r.text and '<option value="zuid-gelderland" selected>' in r.text
+    r = pick(client, ("pxq",), scale="abc")
+    assert r.status_code == 422 and _errors(r.text) == [
+        "population.scale: 'abc' is geen getal; een decimaal getal groter dan 0 en ten hoogste "
+        "1, bijvoorbeeld 0,1"
+    ]
+    assert re.search(
+        r'id="f-set-pxq" type="checkbox" name="contract_set" value="pxq" checked>', r.text
+    )
+    r = pick(client, region="national", scale="1")
+    assert r.status_code == 422
+    assert re.match(r"population: zwaar: 17\.942\.942 inwoners", _errors(r.text)[0]), _errors(
+        r.text
+    )
+    r = pick(client, ("pxq", "nonesuch"), scale="0.02")
+    assert r.status_code == 422 and any(
+        re.match(r"zuid-gelderland-pzt\.yaml:\d+: contract_sets\.1: 'nonesuch': not a shipped", e)
+        for e in _errors(r.text)
+    ), _errors(r.text)
+    r = upload(client, "/scenarios", SCENARIO, scale="0.5")  # an upload is not adjusted
+    assert r.status_code == 422 and "kies een voorbeeld en upload geen bestand" in r.text
+    assert len(client.app.state.jobs.list_runs()) == before  # fmt: skip
 
 
 def test_the_example_business_case_runs_from_its_page(

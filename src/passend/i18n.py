@@ -860,6 +860,19 @@ _RUN_PAGES: dict[str, dict[str, str]] = {
         "upload_hint": "Een upload gaat voor het voorbeeld. Het mag de meegeleverde "
         "voorbeeldbestanden en contractsets bij naam noemen.",
         "replicates": "Replicaties (leeg: die van het bestand)",
+        "overrides": "Het voorbeeld aanpassen (leeg: zoals in het voorbeeld)",
+        "overrides_hint": "Alleen voor een voorbeeld, niet voor een upload. De interventie "
+        "blijft die van het voorbeeld.",
+        "region": "Regio",
+        "region_example": "die van het voorbeeld",
+        "scale": "Schaal van de populatie (groter dan 0, ten hoogste 1)",
+        "scale_hint": "Bijvoorbeeld 0,1 voor een tiende van de inwoners; leeg: die van het "
+        "voorbeeld.",
+        "contract_sets": "Contractsets (niets aangevinkt: die van het voorbeeld)",
+        "overrides_example_only": "regio, schaal en contractsets passen een voorbeeld aan: "
+        "kies een voorbeeld en upload geen bestand",
+        "bad_scale": "population.scale: {value!r} is geen getal; een decimaal getal groter "
+        "dan 0 en ten hoogste 1, bijvoorbeeld 0,1",
         "run": "Start",
         "choose_input": "Kies een voorbeeld of upload een bestand.",
         "bad_replicates": "replicaties: een geheel getal van 1 tot en met 10000",
@@ -922,6 +935,18 @@ _RUN_PAGES: dict[str, dict[str, str]] = {
         "upload_hint": "An upload takes precedence over the example. It may name the shipped "
         "example files and contract sets.",
         "replicates": "Replicates (empty: the file's)",
+        "overrides": "Adjust the example (empty: as in the example)",
+        "overrides_hint": "For an example only, not for an upload. The intervention stays the "
+        "example's.",
+        "region": "Region",
+        "region_example": "the example's",
+        "scale": "Population scale (greater than 0, at most 1)",
+        "scale_hint": "For example 0.1 for a tenth of the inhabitants; empty: the example's.",
+        "contract_sets": "Contract sets (none ticked: the example's)",
+        "overrides_example_only": "region, scale and contract sets adjust an example: choose "
+        "an example and do not upload a file",
+        "bad_scale": "population.scale: {value!r} is not a number; a decimal number greater "
+        "than 0 and at most 1, for example 0.1",
         "run": "Start",
         "choose_input": "Choose an example or upload a file.",
         "bad_replicates": "replicates: a whole number from 1 to 10000",

@@ -38,6 +38,7 @@ from passend.catalogue.loader import (
     CatalogueIssue,
     line_of,
     read_model_file,
+    read_yaml_file,
     validation_issues,
 )
 from passend.catalogue.schema import Exemption, Route, Source, Text
@@ -261,6 +262,18 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
 
 def shipped_sets() -> list[Path]:
     return sorted(DATA.glob("*.yaml"))
+
+
+def shipped_set_names(lang: str) -> dict[str, str]:
+    """The shipped contract sets' ids with their ``name`` in ``lang`` (the page's checkboxes)."""
+    out = {}
+    for path in sorted(shipped_sets(), key=lambda p: p.stem):
+        doc, _ = read_yaml_file(path)
+        name = doc.get("name") if hasattr(doc, "get") else None
+        out[path.stem] = (
+            str(name.get(lang) or name.get("nl")) if hasattr(name, "get") else path.stem
+        )
+    return out
 
 
 def resolve_contract_set(value: str | Path) -> Path:

@@ -4,18 +4,26 @@ runs, and a run's own page (``/scenarios/{id}``): status and progress, refreshin
 queued or running (a meta refresh: no script), then the headline figures as the report shows
 them, the report and the downloads (the API's ``/api/v1/runs/{id}/...``), or the one-line
 error. The runs are the job store's (``passend.jobs``); the figures are formatted by the
-reports' own functions, so the page and the report agree."""
+reports' own functions, so the page and the report agree.
+
+A shipped example scenario may run with another region, population scale or contract sets
+picked on the form: the page writes the example's YAML document with those fields replaced
+(``population.region``, ``population.scale``, ``contract_sets``; its lines stay where they are,
+so an error's line points into the example) and submits it as an upload is submitted."""
 
 from __future__ import annotations
 
+import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from ruamel.yaml import YAML
+from starlette.datastructures import FormData, UploadFile
 
 from passend import jobs
 from passend.catalogue.loader import Catalogue, CatalogueError, read_yaml_file
@@ -37,6 +45,12 @@ HEAVY_INHABITANTS = 2_000_000
 offered: a national run takes minutes and gigabytes (``examples/national-2026.yaml``)."""
 REFRESH_S = 2
 
+
+def too_heavy(inhabitants: int | None) -> bool:
+    """Whether a population of ``inhabitants`` (inhabitants x scale) is too heavy for the pages."""
+    return (inhabitants or 0) > HEAVY_INHABITANTS
+
+
 router = page_router()
 
 
@@ -51,7 +65,30 @@ class Example:
 
     @property
     def heavy(self) -> bool:
-        return (self.inhabitants or 0) > HEAVY_INHABITANTS
+        return too_heavy(self.inhabitants)
+
+
+@dataclass(frozen=True)
+class Picked:
+    """What the form was sent with (shown again when it comes back with errors). The overrides
+    (region, scale, contract sets; empty: the example's) apply to a shipped example only."""
+
+    example: str = ""
+    replicates: str = ""
+    region: str = ""
+    scale: str = ""
+    sets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, form: FormData) -> Picked:
+        text = [
+            str(form.get(k) or "").strip() for k in ("example", "replicates", "region", "scale")
+        ]
+        return cls(*text, sets=tuple(str(v) for v in form.getlist("contract_set")))
+
+    @property
+    def overrides(self) -> bool:
+        return bool(self.region or self.scale or self.sets)
 
 
 @dataclass(frozen=True)
@@ -122,6 +159,81 @@ def examples(
     return out
 
 
+def _regions(cat: Catalogue, L: dict[str, str], lang: str) -> list[dict[str, str]]:
+    """The regions a scenario's population may be drawn from, by name in ``lang``."""
+    from passend.population.params import load_regions
+
+    def text(r: Any) -> str:
+        about = L["inhabitants_about"].format(n=number(r.inhabitants.value, lang))
+        return f"{r.name.get(lang)} ({about})"
+
+    return [{"value": rid, "text": text(r)} for rid, r in load_regions(cat).items()]
+
+
+def _sets(lang: str, picked: Picked) -> list[dict[str, Any]]:
+    """The shipped contract sets as checkboxes (the ids ``jobs`` accepts in an upload)."""
+    from passend.settlement.contracts import shipped_set_names
+
+    return [
+        {"value": cid, "text": name, "checked": cid in picked.sets}
+        for cid, name in shipped_set_names(lang).items()
+    ]
+
+
+def _scale(raw: str) -> float | None:
+    """The scale typed on the form (``0,02`` or ``0.02``), or None when it is not a finite
+    number. Its range (0 < scale <= 1) is the scenario schema's: ``population.scale``."""
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _dump(doc: Any) -> bytes:
+    """A round-trip YAML document as text, one line for each line it was read from."""
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    return buf.getvalue().encode("utf-8")
+
+
+def _overridden(path: Path, picked: Picked, scale: float | None) -> Any:
+    """The example scenario at ``path`` with the picked region, scale and contract sets."""
+    doc, _ = read_yaml_file(path)
+    population = doc["population"]
+    if picked.region:
+        population["region"] = picked.region
+    if scale is not None:
+        population["scale"] = scale
+    if picked.sets:
+        if isinstance(doc.get("contract_sets"), list):
+            doc["contract_sets"][:] = list(picked.sets)  # in place: keeps its flow style
+        else:
+            doc["contract_sets"] = list(picked.sets)
+    return doc
+
+
+class _Refused(Exception):
+    """A pick the form refuses before the job store sees it: the message it shows."""
+
+
+def _adjusted(cat: Catalogue, path: Path, picked: Picked, lang: str) -> bytes:
+    """The example at ``path`` with the overrides of ``picked``, as the text to submit; a scale
+    that is no number, or a population too heavy for the pages, is refused."""
+    L = PAGE_LABELS[lang]
+    scale = _scale(picked.scale) if picked.scale else None
+    if picked.scale and scale is None:
+        raise _Refused(L["bad_scale"].format(value=picked.scale[:40]))
+    doc = _overridden(path, picked, scale)
+    n = _inhabitants(cat, doc["population"])
+    if too_heavy(n):
+        raise _Refused("population: " + L["heavy"].format(n=number(n, lang)))
+    return _dump(doc)
+
+
 def _option(e: Example, L: dict[str, str], lang: str) -> dict[str, Any]:
     n = number(e.inhabitants, lang) if e.inhabitants is not None else "?"
     note = L["heavy" if e.heavy else "inhabitants_about"].format(n=n)
@@ -180,13 +292,14 @@ def _form_page(
     status: int = 200,
     errors: list[str] = (),
     error_title: str | None = None,
-    chosen: str = "",
-    replicates: str = "",
+    picked: Picked = Picked(),
 ) -> Response:
     lang = page_lang(request)
     L = PAGE_LABELS[lang]
     store = job_store(request)
-    found = examples(pages.kind, catalogue(request), lang, store.examples)
+    cat = catalogue(request)
+    found = examples(pages.kind, cat, lang, store.examples)
+    scenario = pages.kind == "scenario"
     runs = [
         _row(request, pages, st, L)
         for st in store.list_runs()
@@ -202,8 +315,11 @@ def _form_page(
         options=[_option(e, L, lang) for e in found],
         bc_examples=[_bc_inputs(e, lang) for e in found] if pages.kind == "business_case" else [],
         B=BUSINESS_CASE_LABELS[lang],
-        chosen=chosen or next((e.file for e in found if e.file == pages.default), ""),
-        replicates=replicates,
+        chosen=picked.example or next((e.file for e in found if e.file == pages.default), ""),
+        replicates=picked.replicates,
+        regions=_regions(cat, L, lang) if scenario else [],
+        sets=_sets(lang, picked) if scenario else [],
+        picked=picked,
         errors=list(errors),
         error_title=error_title,
         runs=runs,
@@ -216,11 +332,11 @@ async def _start(request: Request, pages: RunPages) -> Response:
     L = PAGE_LABELS[lang]
     store = job_store(request)
     form = await request.form()
-    chosen = str(form.get("example") or "")
-    raw_reps = str(form.get("replicates") or "").strip()
+    picked = Picked.of(form)
+    chosen, raw_reps = picked.example, picked.replicates
 
     def again(status: int, errors: list[str], title: str | None = None) -> Response:
-        return _form_page(request, pages, status, errors, title, chosen, raw_reps)
+        return _form_page(request, pages, status, errors, title, picked)
 
     replicates = None
     if raw_reps:
@@ -228,7 +344,10 @@ async def _start(request: Request, pages: RunPages) -> Response:
             return again(422, [L["bad_replicates"]])
         replicates = int(raw_reps)
     upload = form.get("file")
-    if isinstance(upload, UploadFile) and upload.filename:
+    uploaded = isinstance(upload, UploadFile) and bool(upload.filename)
+    if picked.overrides and (uploaded or not chosen or pages.kind != "scenario"):
+        return again(422, [L["overrides_example_only"]])
+    if isinstance(upload, UploadFile) and uploaded:
         text = await upload.read()
         shown = PurePath(upload.filename.replace("\\", "/")).name[:100] or jobs.INPUT
     elif chosen:
@@ -239,6 +358,11 @@ async def _start(request: Request, pages: RunPages) -> Response:
             return again(422, [L["bad_example"].format(value=chosen[:100])])
         assert store.examples is not None
         text, shown = (store.examples / chosen).read_bytes(), chosen
+        if picked.overrides:
+            try:
+                text = _adjusted(catalogue(request), store.examples / chosen, picked, lang)
+            except _Refused as e:
+                return again(422, [str(e)])
     else:
         return again(422, [L["choose_input"]])
     try:
