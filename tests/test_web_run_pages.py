@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from ruamel.yaml import YAML
 from tests.test_web_runs import SCENARIO
 
 from passend.i18n import euros, party
@@ -342,11 +343,14 @@ def test_a_bad_scale_or_a_heavy_pick_comes_back_on_the_form(
 def test_the_example_business_case_runs_from_its_page(
     client: TestClient, run: dict[str, Any], data: Path
 ) -> None:
-    """The shipped example, picked on the page (its scenario at scale 1, about 8 s): the page
-    shows the NPV, the yearly gap and the workbook of business_case.json."""
+    """The shipped example, picked on the page with a discount rate and a role's FTE of its
+    own (its scenario at scale 1, about 8 s): the input has exactly those and is otherwise the
+    example; the page shows the NPV and the workbook of business_case.json."""
     form = {
         "csrf_token": token(client, "/businesscase"),
         "example": "business-case-zuid-gelderland.yaml",
+        "discount_rate": "0,03",
+        "fte_nurse_specialist": "3",
     }
     r = client.post("/businesscase", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
@@ -359,6 +363,12 @@ def test_the_example_business_case_runs_from_its_page(
         assert time.monotonic() < end, "the business case did not finish"
         time.sleep(0.5)
     assert st["status"] == "done", st["error"]
+    safe = YAML(typ="safe")
+    doc = safe.load((data / "runs" / run_id / "input.yaml").read_text(encoding="utf-8"))
+    example = safe.load(Path("examples/business-case-zuid-gelderland.yaml").read_text("utf-8"))
+    example["discount_rate"] = 0.03
+    next(r for r in example["roles"] if r["role"] == "nurse_specialist")["planned_fte"] = 3.0
+    assert doc == example  # those two changed, nothing else
     bc = json.loads(
         (data / "runs" / run_id / "out" / "business_case.json").read_text(encoding="utf-8")
     )
@@ -368,3 +378,32 @@ def test_the_example_business_case_runs_from_its_page(
     assert str(first["year"]) in page
     workbook = client.get(f"/api/v1/business-cases/{run_id}/workbook")
     assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "fte_nurse_specialist",
+            "veel",
+            "roles.nurse_specialist.planned_fte: 'veel' is geen getal",
+        ),
+        ("discount_rate", "7", "business-case-zuid-gelderland.yaml:15: discount_rate: "),
+        ("fte_no_such_role", "1", "roles: 'no_such_role' komt niet voor in"),
+        ("region", "salland", "wat u hier aanpast, past een voorbeeld aan"),
+    ],
+)
+def test_business_case_overrides_that_cannot_be_right_are_refused(
+    client: TestClient, field: str, value: str, message: str
+) -> None:
+    before = len(client.app.state.jobs.list_runs())
+    form = {
+        "csrf_token": token(client, "/businesscase"),
+        "example": "business-case-zuid-gelderland.yaml",
+        field: value,
+    }
+    r = client.post("/businesscase", data=form, follow_redirects=False)
+    assert r.status_code == 422
+    errors = [html.unescape(e) for e in re.findall(r"<li><code>(.*?)</code></li>", r.text)]
+    assert any(e.startswith(message) for e in errors), errors
+    assert len(client.app.state.jobs.list_runs()) == before

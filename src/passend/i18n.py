@@ -869,10 +869,18 @@ _RUN_PAGES: dict[str, dict[str, str]] = {
         "scale_hint": "Bijvoorbeeld 0,1 voor een tiende van de inwoners; leeg: die van het "
         "voorbeeld.",
         "contract_sets": "Contractsets (niets aangevinkt: die van het voorbeeld)",
-        "overrides_example_only": "regio, schaal en contractsets passen een voorbeeld aan: "
-        "kies een voorbeeld en upload geen bestand",
+        "overrides_example_only": "wat u hier aanpast, past een voorbeeld aan: kies een "
+        "voorbeeld en upload geen bestand",
         "bad_scale": "population.scale: {value!r} is geen getal; een decimaal getal groter "
         "dan 0 en ten hoogste 1, bijvoorbeeld 0,1",
+        "bc_overrides_hint": "Alleen voor een voorbeeld, niet voor een upload. De rest van de "
+        "invoer (kosten per fte, uren, de uitgespaarde zorg) blijft die van het voorbeeld; wat "
+        "u invult, wordt net zo gecontroleerd als een bestand.",
+        "discount_rate_field": "Disconteringsvoet (bijvoorbeeld 0,04 voor 4%)",
+        "start_up_field": "Opstartkosten in het eerste jaar, in euro's",
+        "planned_fte": "Geplande fte: {role}",
+        "bad_number": "{field}: {value!r} is geen getal",
+        "role_absent": "roles: {role!r} komt niet voor in {example}",
         "run": "Start",
         "choose_input": "Kies een voorbeeld of upload een bestand.",
         "bad_replicates": "replicaties: een geheel getal van 1 tot en met 10000",
@@ -943,10 +951,18 @@ _RUN_PAGES: dict[str, dict[str, str]] = {
         "scale": "Population scale (greater than 0, at most 1)",
         "scale_hint": "For example 0.1 for a tenth of the inhabitants; empty: the example's.",
         "contract_sets": "Contract sets (none ticked: the example's)",
-        "overrides_example_only": "region, scale and contract sets adjust an example: choose "
-        "an example and do not upload a file",
+        "overrides_example_only": "what you adjust here adjusts an example: choose an example "
+        "and do not upload a file",
         "bad_scale": "population.scale: {value!r} is not a number; a decimal number greater "
         "than 0 and at most 1, for example 0.1",
+        "bc_overrides_hint": "For an example only, not for an upload. The rest of the inputs "
+        "(cost per FTE, hours, the care avoided) stays the example's; what you fill in is "
+        "checked as a file is.",
+        "discount_rate_field": "Discount rate (for example 0.04 for 4%)",
+        "start_up_field": "Start-up cost in the first year, in euros",
+        "planned_fte": "Planned FTE: {role}",
+        "bad_number": "{field}: {value!r} is not a number",
+        "role_absent": "roles: {role!r} is not in {example}",
         "run": "Start",
         "choose_input": "Choose an example or upload a file.",
         "bad_replicates": "replicates: a whole number from 1 to 10000",

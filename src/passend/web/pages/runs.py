@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from starlette.datastructures import FormData, UploadFile
 
 from passend import jobs
+from passend.business_case.names import Names
 from passend.catalogue.loader import Catalogue, CatalogueError, read_yaml_file
 from passend.i18n import BUSINESS_CASE_LABELS, PAGE_LABELS, WORDS, euros, number, party, percent
 from passend.web.api.deps import job_store, token_id
@@ -78,17 +79,40 @@ class Picked:
     region: str = ""
     scale: str = ""
     sets: tuple[str, ...] = ()
+    discount_rate: str = ""
+    start_up: str = ""
+    fte: tuple[tuple[str, str], ...] = ()
+    """A business case's overrides: (role, planned FTE as typed), in the form's order."""
 
     @classmethod
     def of(cls, form: FormData) -> Picked:
-        text = [
-            str(form.get(k) or "").strip() for k in ("example", "replicates", "region", "scale")
-        ]
-        return cls(*text, sets=tuple(str(v) for v in form.getlist("contract_set")))
+        def text(k: str) -> str:
+            return str(form.get(k) or "").strip()
+
+        return cls(
+            *(text(k) for k in ("example", "replicates", "region", "scale")),
+            sets=tuple(str(v) for v in form.getlist("contract_set")),
+            discount_rate=text("discount_rate"),
+            start_up=text("start_up_eur"),
+            fte=tuple(
+                (k.removeprefix("fte_"), text(k)) for k in form if k.startswith("fte_") and text(k)
+            ),
+        )
+
+    @property
+    def scenario_overrides(self) -> bool:
+        return bool(self.region or self.scale or self.sets)
+
+    @property
+    def business_case_overrides(self) -> bool:
+        return bool(self.discount_rate or self.start_up or self.fte)
 
     @property
     def overrides(self) -> bool:
-        return bool(self.region or self.scale or self.sets)
+        return self.scenario_overrides or self.business_case_overrides
+
+    def fte_of(self, role: str) -> str:
+        return dict(self.fte).get(role, "")
 
 
 @dataclass(frozen=True)
@@ -181,8 +205,8 @@ def _sets(lang: str, picked: Picked) -> list[dict[str, Any]]:
 
 
 def _scale(raw: str) -> float | None:
-    """The scale typed on the form (``0,02`` or ``0.02``), or None when it is not a finite
-    number. Its range (0 < scale <= 1) is the scenario schema's: ``population.scale``."""
+    """A number typed on the form (``0,02`` or ``0.02``), or None when it is not a finite
+    number. Its range is the schema's (``population.scale``, ``discount_rate``, ...)."""
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
@@ -232,6 +256,40 @@ def _adjusted(cat: Catalogue, path: Path, picked: Picked, lang: str) -> bytes:
     if too_heavy(n):
         raise _Refused("population: " + L["heavy"].format(n=number(n, lang)))
     return _dump(doc)
+
+
+def _bc_adjusted(path: Path, picked: Picked, lang: str) -> bytes:
+    """The example business case at ``path`` with the typed discount rate, start-up cost and
+    planned FTE per role; what is no number, or a role the example has not, is refused. The
+    ranges are the business-case schema's (the job store checks the text as it checks a file)."""
+    L = PAGE_LABELS[lang]
+    doc, _ = read_yaml_file(path)
+
+    def value(field: str, raw: str) -> float:
+        v = _scale(raw)
+        if v is None:
+            raise _Refused(L["bad_number"].format(field=field, value=raw[:40]))
+        return v
+
+    if picked.discount_rate:
+        doc["discount_rate"] = value("discount_rate", picked.discount_rate)
+    if picked.start_up:
+        doc["start_up_eur"] = value("start_up_eur", picked.start_up)
+    roles = {r.get("role"): r for r in doc.get("roles") or []}
+    for role, raw in picked.fte:
+        if role not in roles:
+            raise _Refused(L["role_absent"].format(role=role[:40], example=path.name))
+        roles[role]["planned_fte"] = value(f"roles.{role}.planned_fte", raw)
+    return _dump(doc)
+
+
+def _bc_roles(found: list[Example], names: Names) -> list[dict[str, str]]:
+    """The roles of the example business cases (in their order, each once), for the form."""
+    seen: dict[str, str] = {}
+    for e in found:
+        for r in e.doc.get("roles") or []:
+            seen.setdefault(str(r.get("role")), names.role(str(r.get("role"))))
+    return [{"value": k, "text": v} for k, v in seen.items()]
 
 
 def _option(e: Example, L: dict[str, str], lang: str) -> dict[str, Any]:
@@ -319,6 +377,7 @@ def _form_page(
         replicates=picked.replicates,
         regions=_regions(cat, L, lang) if scenario else [],
         sets=_sets(lang, picked) if scenario else [],
+        bc_roles=[] if scenario else _bc_roles(found, Names(cat, lang)),
         picked=picked,
         errors=list(errors),
         error_title=error_title,
@@ -345,7 +404,10 @@ async def _start(request: Request, pages: RunPages) -> Response:
         replicates = int(raw_reps)
     upload = form.get("file")
     uploaded = isinstance(upload, UploadFile) and bool(upload.filename)
-    if picked.overrides and (uploaded or not chosen or pages.kind != "scenario"):
+    wrong_kind = (
+        picked.business_case_overrides if pages.kind == "scenario" else picked.scenario_overrides
+    )
+    if wrong_kind or (picked.overrides and (uploaded or not chosen)):
         return again(422, [L["overrides_example_only"]])
     if isinstance(upload, UploadFile) and uploaded:
         text = await upload.read()
@@ -360,7 +422,10 @@ async def _start(request: Request, pages: RunPages) -> Response:
         text, shown = (store.examples / chosen).read_bytes(), chosen
         if picked.overrides:
             try:
-                text = _adjusted(catalogue(request), store.examples / chosen, picked, lang)
+                if pages.kind == "scenario":
+                    text = _adjusted(catalogue(request), store.examples / chosen, picked, lang)
+                else:
+                    text = _bc_adjusted(store.examples / chosen, picked, lang)
             except _Refused as e:
                 return again(422, [str(e)])
     else:
