@@ -337,7 +337,7 @@ def test_calc_cli_other_models() -> None:
         ]
         == 5_000_000
     )
-    assert calc("lump-sum", "--amount", "100", "--share", "x=1", "--share", "y=2") == {
+    assert calc("lump-sum", "--amount", "100", "--share", "x=0.3333", "--share", "y=0.6667") == {
         "amount_cents": 10_000,
         "deviation_cents": 0,
         "settlement_cents": 0,
@@ -372,7 +372,15 @@ def test_calc_cli_other_models() -> None:
         == 35_000  # 0.5 * EUR 70 * 10 excess hours
     )
     assert calc(
-        "availability", "--budget", "1", "--share", "a=1", "--share", "b=1", "--share", "c=1"
+        "availability",
+        "--budget",
+        "1",
+        "--share",
+        "a=0.333",
+        "--share",
+        "b=0.333",
+        "--share",
+        "c=0.333",
     ) == {"a_cents": 34, "b_cents": 33, "c_cents": 33}
 
 

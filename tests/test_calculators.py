@@ -74,8 +74,8 @@ SAME_INPUT = {
         | {"terminal_hours": "1500", "terminal_client_months": 50},
     ),
     "availability": (
-        ["--budget", "1", "--share", "a=1", "--share", "b=1", "--share", "c=1"],
-        {"budget": "1", "share": {"a": 1, "b": "1", "c": 1}},
+        ["--budget", "1", "--share", "a=0.333", "--share", "b=0.333", "--share", "c=0.333"],
+        {"budget": "1", "share": {"a": 0.333, "b": "0.333", "c": "0,333"}},
     ),
     "bundle": (
         [
@@ -168,6 +168,19 @@ def test_compute_is_what_the_cli_prints(name: str) -> None:
     assert explain(name, inputs, result, "en") and explain(name, inputs, result, "nl")
 
 
+@pytest.mark.parametrize("name", ["availability", "lump-sum"])
+@pytest.mark.parametrize(
+    ("shares", "total"),
+    [({"cz": "0.5", "vgz": "0.25"}, "0.75"), ({"cz": "0.6", "vgz": "0.6"}, "1.2")],
+)
+def test_shares_must_add_up_to_one(name: str, shares: dict, total: str) -> None:
+    inputs = {"budget" if name == "availability" else "amount": "1000", "share": shares}
+    with pytest.raises(CalculatorError) as e:
+        compute(name, inputs)
+    assert e.value.field == "share"
+    assert e.value.message == f"--share: the shares add up to {total}, not 1 (tolerance 0.001)"
+
+
 def test_compute_figures_by_hand() -> None:
     # lump sum 10m, realised 10.5m on 10m: 500k above, band 0.03 x 10m = 300k, settle 200k
     r = compute("lump-sum", SAME_INPUT["lump-sum"][1])
@@ -176,7 +189,8 @@ def test_compute_figures_by_hand() -> None:
         6_120_000_00,
         4_080_000_00,
     )
-    # availability: one cent over three: the odd cent to the first by name
+    # availability: one euro over three equal shares (0.999: within the tolerance): the odd
+    # cent to the first by name
     assert compute("availability", SAME_INPUT["availability"][1]) == {
         "a_cents": 34,
         "b_cents": 33,

@@ -48,7 +48,7 @@ from passend.settlement.models.pay_for_performance import Indicator, pay_for_per
 from passend.settlement.models.population import population
 from passend.settlement.models.revenue_cap import revenue_cap
 from passend.settlement.models.shared_savings import shared_savings
-from passend.settlement.money import euros_to_cents, to_count, to_decimal
+from passend.settlement.money import check_whole, euros_to_cents, to_count, to_decimal
 
 Lang = Literal["nl", "en"]
 Kind = Literal["amount", "rate", "number", "count", "indicator", "bool", "mapping"]
@@ -339,9 +339,17 @@ def _efficiency(i: Inputs, a: dict[str, Any]) -> dict[str, Any]:
     return _call(i, integral_hourly_rate, *a.values()).as_dict()
 
 
+def _whole(field: str, shares: dict[str, Decimal]) -> dict[str, Decimal]:
+    try:
+        check_whole(shares, "--" + field)
+    except ValueError as e:
+        raise CalculatorError(field, str(e)) from None
+    return shares
+
+
 def _availability_args(i: AvailabilityInputs) -> dict[str, Any]:
     return {
-        "share": _each(i, "share", to_decimal, "share of {k}"),
+        "share": _whole("share", _each(i, "share", to_decimal, "share of {k}")),
         "budget": _cents(i, "budget"),
     }
 
@@ -367,7 +375,7 @@ def _bundle(i: Inputs, a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _lump_sum_args(i: LumpSumInputs) -> dict[str, Any]:
-    a: dict[str, Any] = {"share": _each(i, "share", to_decimal, "share {k}")}
+    a: dict[str, Any] = {"share": _whole("share", _each(i, "share", to_decimal, "share {k}"))}
     for f in ("contract_value", "actual_value"):
         a[f] = _cents(i, f)
         if a[f] is not None and a[f] < 0:

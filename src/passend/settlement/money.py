@@ -41,6 +41,21 @@ def round_cents(amount: Decimal) -> int:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+SHARE_TOLERANCE = Decimal("0.001")
+"""How far a user's shares may add up from 1 (rounded market shares: 0.333 + 0.333 + 0.333)."""
+
+
+def check_whole(shares: dict[K, Decimal], what: str) -> None:
+    """Shares a user gives (of a budget, of a market) must add up to 1 within
+    ``SHARE_TOLERANCE``: 0.75 or 1.2 is a typing error, not something to normalise silently."""
+    total = sum(shares.values(), Decimal(0))
+    if abs(total - 1) > SHARE_TOLERANCE:
+        raise ValueError(
+            f"{what}: the shares add up to {total.normalize():f}, not 1 "
+            f"(tolerance {SHARE_TOLERANCE:f})"
+        )
+
+
 def split_by_shares(total_cents: int, shares: dict[K, Decimal]) -> dict[K, int]:
     """Split an amount over parties by shares so that the parts add up to the total exactly:
     each part rounded down, the remaining cents to the largest remainders (ties by name)."""
