@@ -146,7 +146,7 @@ def test_tokens_are_stored_hashed_and_revocable(tmp_path: Path) -> None:
     assert admin is not None and store.ensure_admin() is None
     other = store.create("analist")
     stored = (tmp_path / "tokens.json").read_text()
-    assert admin not in stored and other.split("_")[2] not in stored
+    assert admin not in stored and other.split("_", 2)[2] not in stored
     assert (tmp_path / "tokens.json").stat().st_mode & 0o077 == 0
     ident = store.verify(other)
     assert ident is not None and store.verify(other[:-1] + "x") is None
