@@ -61,8 +61,9 @@ def table(cat: Catalogue, name: str) -> list[dict[str, Any]]:
     return [e.model_dump(mode="json") for e in getattr(cat, name).values()]
 
 
-def _tariff(t: Any, year: int) -> int | None:
-    return next((x.cents for x in t.tariffs if x.year == year), None)
+def _cents(t: Any, year: int) -> int | None:
+    tariff = t.tariff(year)
+    return None if tariff is None else tariff.cents
 
 
 def changes(cat: Catalogue, year_from: int, year_to: int) -> dict[str, list[dict[str, Any]]]:
@@ -70,17 +71,15 @@ def changes(cat: Catalogue, year_from: int, year_to: int) -> dict[str, list[dict
     tariffs that change (cents in both years, None where the year has no tariff)."""
     before = {t.code for t in titles(cat, year_from)}
     after = {t.code for t in titles(cat, year_to)}
-    both = [t for t in cat.titles.values() if t.code in before & after]
+    pairs = [
+        (t, _cents(t, year_from), _cents(t, year_to))
+        for t in cat.titles.values()
+        if t.code in before & after
+    ]
     return {
         "added": [title_row(t) for t in cat.titles.values() if t.code in after - before],
         "ended": [title_row(t) for t in cat.titles.values() if t.code in before - after],
         "tariffs": [
-            {
-                **title_row(t),
-                "cents_from": _tariff(t, year_from),
-                "cents_to": _tariff(t, year_to),
-            }
-            for t in both
-            if _tariff(t, year_from) != _tariff(t, year_to)
+            {**title_row(t), "cents_from": a, "cents_to": b} for t, a, b in pairs if a != b
         ],
     }
