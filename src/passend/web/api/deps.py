@@ -17,10 +17,6 @@ def catalogue(request: Request) -> Catalogue:
     return request.app.state.catalogue
 
 
-def state(request: Request) -> Any:
-    return request.app.state
-
-
 Cat = Annotated[Catalogue, Depends(catalogue)]
 
 

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from passend import templating
 from passend.catalogue.loader import Catalogue, UnknownIdError
 from passend.i18n import PAGE_LABELS, lang_of
+from passend.web.api.deps import catalogue
 from passend.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_ok, new_csrf_token
 
 
@@ -81,10 +82,6 @@ class PageRoute(APIRoute):
 def page_router(**kwargs: Any) -> APIRouter:
     """A router for pages: HTML errors, not in the OpenAPI schema."""
     return APIRouter(route_class=PageRoute, include_in_schema=False, **kwargs)
-
-
-def catalogue(request: Request) -> Catalogue:
-    return request.app.state.catalogue
 
 
 def page_lang(request: Request) -> str:
