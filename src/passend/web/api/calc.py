@@ -19,8 +19,6 @@ router = APIRouter(prefix="/calc", tags=["calculators"])
 
 
 def _error(e: calc.CalculatorError) -> ApiError:
-    if e.field is None and e.suggestions and "calculator" in e.message:
-        return ApiError(404, "unknown_id", e.message, "model")
     return ApiError(422, "invalid", e.message, e.field)
 
 
@@ -89,5 +87,5 @@ def unknown(model: str) -> dict[str, Any]:
     try:
         calc.calculator(model)
     except calc.CalculatorError as e:
-        raise _error(e) from None
+        raise ApiError(404, "unknown_id", e.message, "model") from None
     raise ApiError(404, "unknown_id", f"unknown calculator {model!r}", "model")
