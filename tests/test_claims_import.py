@@ -123,7 +123,11 @@ def test_period_check(tmp_path: Path) -> None:
     assert r.returncode == 0
     with (tmp_path / "out" / "rejects.csv").open(encoding="utf-8") as fh:
         reasons = {x["reason"] for x in csv.DictReader(fh)}
-    assert reasons == {"outside the period 2026"}
+    assert reasons == {"outside the contract year 2026 (import without --year to keep it)"}
+    # the summary says how many lines of which year, and what to do
+    flat = " ".join(r.stdout.split())
+    assert "line(s) dated outside the contract year 2026 refused" in flat
+    assert "import without --year" in flat and "--view calendar" in flat
 
 
 def test_missing_column_and_unreadable_file_exit_2(tmp_path: Path) -> None:

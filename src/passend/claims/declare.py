@@ -9,9 +9,20 @@ another Ibis backend.
 
 Choices, documented for users:
 
-- A population of year Y (the people who die in Y) is priced with the rules and tariffs of
-  year Y for all of their care in the last year of life (a population-year view); ``--year``
-  overrides it.
+- Every activity is priced with the rules and tariffs of the year of its own date (its year
+  of service): a population of the people who die in Y (``population generate``'s default
+  view, ``deaths``) has care in Y-1 too, and that care is priced with Y-1's tariffs. The rules
+  table is built per combination and year of service (still a few hundred rows, not rows of
+  activities), and a claim's ``year`` is its year of service. The catalogue's policy values
+  (``regular_consult_minutes``) are read per year of service as well.
+- Care dated before the catalogue's first year (``meta.first_year``) is not priced with a later
+  year's rules: it goes to ``unfunded`` with the reason ``no_rules`` (no financing gap: the
+  catalogue does not know that year). Later years answer from the dated rules; a title without
+  an amount for such a year is ``no_amount``.
+- The declaration's year (the summary's ``year``) comes from the data: the population's
+  ``meta.json``, or, for an imported population without one, the year most activities fall
+  in. ``--year`` checks it (a population with ``meta.json`` of another year is refused) or,
+  without ``meta.json``, names it (a year in which some activity falls); it never reprices.
 - Only titles with status ``claimable`` and an amount for the year are declared; experimental
   titles need a contract and are applied by the settlement's contracts. When several titles
   fit, the lowest ``priority`` wins, then catalogue order; time-banded titles (GP consults) are
@@ -62,6 +73,7 @@ from passend.wegwijzer.navigator import (
 
 COST_PRICES = Path(__file__).parent / "data" / "cost_prices.yaml"
 GAPS = ("no_title", "contract_only", "no_amount")
+NO_RULES = "no_rules"
 
 REASONS = {
     "no_title": "Geen betaaltitel voor deze activiteit, zorgverlener, setting en dit jaar.",
@@ -69,6 +81,7 @@ REASONS = {
     "no_amount": "De betaaltitel heeft geen bedrag voor dit jaar.",
     "lump_funded": "Betaald uit een vast budget of subsidie; geen declaratieregel.",
     "included": "Inbegrepen in een andere declaratieregel; niet apart gedeclareerd.",
+    "no_rules": "Geen regels voor het jaar van de zorg: het ligt vóór het eerste jaar van de catalogus.",
 }
 
 
@@ -169,7 +182,15 @@ def _rule_for(
     return family, None
 
 
-KEY_COLS = ["k_activity", "k_professional", "k_specialty", "k_setting", "k_provider_kind", "k_wlz"]
+KEY_COLS = [
+    "k_activity",
+    "k_professional",
+    "k_specialty",
+    "k_setting",
+    "k_provider_kind",
+    "k_wlz",
+    "k_year",
+]
 RULES = pa.schema(
     [
         ("k_activity", pa.string()),
@@ -178,6 +199,7 @@ RULES = pa.schema(
         ("k_setting", pa.string()),
         ("k_provider_kind", pa.string()),
         ("k_wlz", pa.int8()),
+        ("k_year", pa.int16()),
         ("title_code", pa.string()),
         ("band_min", pa.int64()),
         ("band_max", pa.int64()),
@@ -193,30 +215,38 @@ RULES = pa.schema(
         ("hourly_cents", pa.int64()),
         ("day_cents", pa.int64()),
         ("minutes_per_event", pa.int64()),
+        ("regular_minutes", pa.int64()),
     ]
 )
-"""The rules table: one row per combination of the key columns and title (a time-banded
-family has a row per band), or one row with the reason when no title pays."""
+"""The rules table: one row per combination of the key columns (the year of service among
+them) and title (a time-banded family has a row per band), or one row with the reason when no
+title pays."""
 
 
-def _rules_table(cat: Catalogue, year: int, keys: pa.Table, prices: CostPrices) -> pa.Table:
+def _rules_table(cat: Catalogue, keys: pa.Table, prices: CostPrices) -> pa.Table:
     rows: dict[str, list[Any]] = {name: [] for name in RULES.names}
-    for key in keys.to_pylist():  # distinct combinations, not rows
+    for key in keys.to_pylist():  # distinct combinations and years, not rows
+        year = key["k_year"]
         wlz = None if key["k_wlz"] < 0 else bool(key["k_wlz"])
-        titles, reason = _rule_for(
-            cat,
-            year,
-            key["k_activity"],
-            key["k_professional"],
-            key["k_specialty"] or None,
-            key["k_setting"],
-            key["k_provider_kind"] or None,
-            wlz,
+        known = year >= cat.meta.first_year
+        titles, reason = (
+            _rule_for(
+                cat,
+                year,
+                key["k_activity"],
+                key["k_professional"],
+                key["k_specialty"] or None,
+                key["k_setting"],
+                key["k_provider_kind"] or None,
+                wlz,
+            )
+            if known
+            else ([], NO_RULES)
         )
         routes = ";".join(
             r.id
             for r in cat.routes.values()
-            if key["k_activity"] in r.applies_to.activities and r.valid_in(year)
+            if known and key["k_activity"] in r.applies_to.activities and r.valid_in(year)
         )
         common = {
             **key,
@@ -225,6 +255,9 @@ def _rules_table(cat: Catalogue, year: int, keys: pa.Table, prices: CostPrices) 
             "day_cents": prices.day_cents.get(key["k_activity"], 0),
             "minutes_per_event": prices.minutes_per_event.get(
                 key["k_activity"], prices.minutes_per_event.get("default", 30)
+            ),
+            "regular_minutes": (
+                int(cat.policy("regular_consult_minutes", year)) if known else None
             ),
         }
         for t in titles or [None]:
@@ -250,20 +283,45 @@ def _rules_table(cat: Catalogue, year: int, keys: pa.Table, prices: CostPrices) 
 
 
 def population_year(pop_dir: Path) -> int | None:
+    """The year in the population's ``meta.json`` (None without one)."""
     meta = pop_dir / "meta.json"
     if meta.exists():
         return int(json.loads(meta.read_text(encoding="utf-8"))["year"])
     return None
 
 
+def declaration_year(pop_dir: Path, service_years: dict[int, int], year: int | None) -> int:
+    """The declaration's year, from the data: ``meta.json``'s (``year`` must agree), else the
+    year most activities fall in (the latest of a tie), or ``year`` when some activity falls in
+    it. ``service_years``: activities per year of service. A disagreement is a ValueError that
+    says what to do."""
+    meta_year = population_year(pop_dir)
+    if meta_year is not None:
+        if year is not None and year != meta_year:
+            raise ValueError(
+                f"{pop_dir / 'meta.json'}: the population is of {meta_year}, not {year}; leave "
+                "--year out (every line is priced by the rules of its own year of service)"
+            )
+        return meta_year
+    if year is not None:
+        if year not in service_years:
+            span = f"{min(service_years)}-{max(service_years)}" if service_years else "none"
+            raise ValueError(
+                f"{pop_dir / 'activities.parquet'}: no activity falls in {year} (years of "
+                f"service: {span}); leave --year out to take the year from the activities"
+            )
+        return year
+    if not service_years:
+        raise ValueError(f"{pop_dir / 'activities.parquet'}: no activities, so no year")
+    return max(service_years, key=lambda y: (service_years[y], y))
+
+
 @db.on_session
 def declare(
     cat: Catalogue, pop_dir: Path, year: int | None = None, prices: CostPrices | None = None
 ) -> Declaration:
-    """Declare the activities of the population in ``pop_dir``."""
-    year = year or population_year(pop_dir)
-    if year is None:
-        raise ValueError(f"{pop_dir}: no meta.json with the population's year; give --year")
+    """Declare the activities of the population in ``pop_dir``, each by the rules of its year
+    of service; ``year`` checks (or, without ``meta.json``, names) the declaration's year."""
     prices = prices or load_cost_prices()
     for name in ("activities", "patients", "providers"):
         if name != "providers" or (pop_dir / "providers.parquet").exists():
@@ -282,7 +340,6 @@ def declare(
         a = a.left_join(provs, a.provider_id == provs.pr_id)
     else:
         a = a.mutate(provider_kind=ibis.null("string"))
-    regular_minutes = int(cat.policy("regular_consult_minutes", year))
     a = a.mutate(
         k_activity=a.activity,
         k_professional=a.professional,
@@ -290,13 +347,14 @@ def declare(
         k_setting=a.setting,
         k_provider_kind=a.provider_kind.fill_null(""),
         k_wlz=a.wlz.cast("int8").fill_null(-1),
-        eff_minutes=ibis.ifelse(a.unit == "minutes", a.quantity, regular_minutes),
+        k_year=a.date.year().cast("int16"),
     )
     keys = a.select(*KEY_COLS).distinct().order_by(KEY_COLS).to_pyarrow()
-    rules_arrow = _rules_table(cat, year, keys, prices)
+    rules_arrow = _rules_table(cat, keys, prices)
     rules = db.register(con, "rules", rules_arrow)
 
     j = a.inner_join(rules, [a[k] == rules[k] for k in KEY_COLS])
+    j = j.mutate(eff_minutes=ibis.ifelse(j.unit == "minutes", j.quantity, j.regular_minutes))
     j = j.filter(
         j.band_min.isnull()
         | ((j.eff_minutes >= j.band_min) & (j.band_max.isnull() | (j.eff_minutes < j.band_max)))
@@ -330,6 +388,9 @@ def declare(
     priced = priced.take(pc.sort_indices(priced["row"]))
     activities = pq.read_table(pop_dir / "activities.parquet")
     n_acts = activities.num_rows
+    service_year = pc.cast(pc.year(activities["date"]), pa.int16())
+    per_year = pc.value_counts(service_year).to_pylist()
+    year = declaration_year(pop_dir, {int(v["values"]): int(v["counts"]) for v in per_year}, year)
     if (
         priced.num_rows != n_acts
         or not pc.all(pc.equal(priced["row"], pa.array(np.arange(n_acts)))).as_py()
@@ -373,7 +434,7 @@ def declare(
             "tariff_cents": rule("tariff_cents", rid_c),
             "amount_cents": claimed_only(priced["amount_cents"]),
             "patient_bound": claimed_only(activities["patient_bound"]),
-            "year": pa.array(np.full(n_claims, year, dtype=np.int16)),
+            "year": claimed_only(service_year),
             "tariff_placeholder": rule("placeholder", rid_c),
             "above_max_tariff": pa.array(np.zeros(n_claims, dtype=bool)),
             "source_activity_id": claimed_only(activities["activity_id"]),
@@ -425,8 +486,9 @@ def _group(
 def summarise(
     claims: pa.Table, unfunded: pa.Table, providers: pa.Table | None, year: int, n_acts: int
 ) -> dict[str, Any]:
-    """Claims and amounts per law, financer kind, financer, sector, title and provider kind;
-    unfunded rows, volume and cost per reason and activity."""
+    """Claims and amounts per law, financer kind, financer, sector, title, provider kind and
+    year of service (``by_year``); unfunded rows, volume and cost per reason and activity.
+    ``year`` is the declaration's year (the population's), not the years of service."""
     if providers is not None:
         kinds = providers["provider_kind"].take(
             pc.index_in(claims["provider_id"], value_set=providers["provider_id"])
@@ -474,6 +536,7 @@ def summarise(
         "by_sector": by("sector"),
         "by_title": by("title_code"),
         "by_provider_kind": by("provider_kind"),
+        "by_year": sorted(by("year"), key=lambda r: r["year"]),
         "unfunded_by_reason": per_reason,
         "unfunded_by_activity": per_activity,
     }

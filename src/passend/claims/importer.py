@@ -4,8 +4,9 @@ Every row is accepted or written to ``rejects.csv`` with its row (or record) num
 (or field), the value (never a direct identifier) and the reason; accepted + rejected = read,
 and the amounts reconcile: accepted + rejected amounts = the file's total. Checks: required
 columns and types; codes known to the catalogue for the year of service; dates valid and
-within the period (``--year``); patient-bound rows carry a patient; duplicate claim ids (the
-first is kept); the title's law. An amount above quantity x the maximum tariff is accepted and
+within the contract year (``--year``, when given: the care delivered in that calendar year; an
+issue says how many lines of which years were refused and what to do); patient-bound rows
+carry a patient; duplicate claim ids (the first is kept); the title's law. An amount above quantity x the maximum tariff is accepted and
 flagged in ``above_max_tariff``, never changed. A ``code_list`` column (AW319 field 0416) is
 kept as information, unchecked.
 
@@ -238,6 +239,8 @@ class ClaimsValidation:
         self._read = raw.num_rows
         self._accepted = self._total = self._accepted_cents = self._unreadable = 0
         self._flagged = 0
+        self.outside: dict[int, int] = {}
+        """Lines refused as dated outside the contract year, per year of service."""
 
     def parts(self, size: int = ROW_GROUP) -> Iterator[pa.Table]:
         for start in range(0, self.raw.num_rows, size):
@@ -267,8 +270,15 @@ class ClaimsValidation:
 
         years = pc.fill_null(pc.year(service), 0).to_numpy(zero_copy_only=False).astype(np.int64)
         dated = ck.present("service_date") & (years > 0)
-        if self.year is not None:
-            ck.fail(dated & (years != self.year), "service_date", f"outside the period {self.year}")
+        if self.year is not None:  # the contract year: the care delivered in it
+            outside = dated & (years != self.year)
+            ck.fail(
+                outside,
+                "service_date",
+                f"outside the contract year {self.year} (import without --year to keep it)",
+            )
+            for y, k in zip(*np.unique(years[outside], return_counts=True), strict=True):
+                self.outside[int(y)] = self.outside.get(int(y), 0) + int(k)  # a few years
 
         # the title must exist and be valid in the year of service; its law must match
         cidx, cvalues = ck.codes("title_code")
@@ -421,13 +431,27 @@ def import_claims(
         result.read += n_pre
         result.rejected += n_pre
     result.notes = notes
-    result.issues = issues
+    result.issues = issues + outside_issue(year, validation.outside)
     reject_path = out_dir / "rejects.csv"
     if rejects.num_rows:
         pv.write_csv(rejects.sort_by([("row", "ascending"), ("column", "ascending")]), reject_path)
     elif reject_path.exists():
         reject_path.unlink()
     return result
+
+
+def outside_issue(year: int | None, outside: dict[int, int]) -> list[str]:
+    """The lines refused as outside the contract year, and what to do about them."""
+    if year is None or not outside:
+        return []
+    per_year = ", ".join(f"{y}: {n}" for y, n in sorted(outside.items()))
+    return [
+        f"{sum(outside.values())} line(s) dated outside the contract year {year} refused "
+        f"({per_year}). The claims of a population of the people who die in {year} (the "
+        f"default view of population generate) include care of {year - 1}: import without "
+        f"--year to keep every line (each is checked by its own year of service; settle "
+        f"--year {year} reports the others), or generate the population with --view calendar."
+    ]
 
 
 def _distinct_rows(rejects: pa.Table) -> int:

@@ -40,7 +40,8 @@ def declare_cmd(
     year: Annotated[
         int | None,
         typer.Option(
-            help="Year whose rules and tariffs price the care (default: the population's year)."
+            help="The population's year, to check (default: from meta.json, or the year most "
+            "activities fall in). Every line is priced by the rules of its own year of service."
         ),
     ] = None,
     cost_prices: Annotated[Path | None, typer.Option(help="Your own cost prices file.")] = None,
@@ -122,7 +123,11 @@ def import_cmd(
         Path, typer.Option("--out", help="Folder for claims.parquet and rejects.csv.")
     ],
     year: Annotated[
-        int | None, typer.Option(help="Claims period: service dates outside this year are refused.")
+        int | None,
+        typer.Option(
+            help="Contract year: lines dated in another year are refused (leave out to keep "
+            "every year; each line is checked by its own year of service)."
+        ),
     ] = None,
 ) -> None:
     """Importeer een declaratiebestand met controles; geweigerde regels naar rejects.csv."""

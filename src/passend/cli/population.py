@@ -72,6 +72,7 @@ def make(
     regions_path: Path | None = None,
     params_path: Path | None = None,
     context: tuple | None = None,
+    view: str = "deaths",
 ) -> Population:
     cat, params, regions, insurers = context or _context(regions_path, params_path)
     if region not in regions:
@@ -84,7 +85,9 @@ def make(
             "(passend population regions)"
         )
     try:
-        return generate(cat, params, insurers, regions, region, year, seed, scale, effects)
+        return generate(
+            cat, params, insurers, regions, region, year, seed, scale, effects, view=view
+        )
     except ValueError as e:
         raise _fail(str(e)) from None
 
@@ -120,7 +123,10 @@ def regions_cmd(
 @app.command("generate")
 def generate_cmd(
     region: Annotated[str, typer.Option(help="Region id, e.g. national or zuid-gelderland.")],
-    year: Annotated[int, typer.Option(help="Year of death of the population.")],
+    year: Annotated[
+        int,
+        typer.Option(help="The population's year: of death (deaths view) or of care (calendar)."),
+    ],
     seed: Annotated[
         int, typer.Option(min=0, help="Random seed (0 or more); the same seed, the same files.")
     ],
@@ -129,13 +135,26 @@ def generate_cmd(
     effects: Annotated[Path | None, typer.Option(help="YAML file with effect modifiers.")] = None,
     regions_path: RegionsOpt = None,
     params_path: ParamsOpt = None,
+    view: Annotated[
+        str,
+        typer.Option(
+            help="deaths: the people who die in --year with their last year of care (partly in "
+            "the year before; what calibration compares). calendar: the care delivered in "
+            "--year, of the people who die in it and in the next year (a contract year)."
+        ),
+    ] = "deaths",
 ) -> None:
-    """Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden."""
+    """Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden.
+    Standaard de overledenen van het jaar met hun laatste levensjaar (--view deaths); met
+    --view calendar de zorg van het kalenderjaar."""
     if not 0 < scale <= 10:
         raise _fail("--scale must be in (0, 10]")
-    pop = make(region, year, seed, scale, _effects(effects), regions_path, params_path)
+    if view not in ("deaths", "calendar"):
+        raise _fail(f"--view must be deaths or calendar, not {view!r}")
+    pop = make(region, year, seed, scale, _effects(effects), regions_path, params_path, view=view)
     write_population(pop, out_dir)
-    table = Table(title=f"Populatie {region} {year} (seed {seed}, schaal {scale})")
+    label = "overledenen" if view == "deaths" else "kalenderjaar"
+    table = Table(title=f"Populatie {region} {year}, {label} (seed {seed}, schaal {scale})")
     table.add_column("tabel")
     table.add_column("rijen", justify="right")
     for name, t in pop.tables().items():
@@ -154,8 +173,9 @@ def calibration_cmd(
     regions_path: RegionsOpt = None,
     params_path: ParamsOpt = None,
 ) -> None:
-    """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md).
-    Exit code 1 als een waarde buiten de tolerantie valt."""
+    """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md): de
+    overledenen van het jaar (--view deaths). Exit code 1 als een waarde buiten de tolerantie
+    valt."""
     context = _context(regions_path, params_path)
     cat, params, regions, _ = context
     pop = make(region, year, seed, scale, None, context=context)

@@ -52,6 +52,13 @@ def settle_cmd(
     costs: Annotated[Path | None, typer.Option(help="Your own provider costs YAML.")] = None,
     cost_prices: Annotated[Path | None, typer.Option(help="Your own cost prices YAML.")] = None,
     regions: Annotated[Path | None, typer.Option(help="Extra region file or folder.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            help="Contract year: only the care delivered in it is settled; the other lines are "
+            "reported (default: the claims' year, or the population's)."
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
     json_: Annotated[bool, typer.Option("--json", help="Print JSON (cents).")] = False,
 ) -> None:
@@ -72,6 +79,7 @@ def settle_cmd(
             ls,
             population,
             ref,
+            year=year,
             inhabitants_by_region=inhabitants_by_region(cat, regions),
             prices=load_cost_prices(cost_prices),
             provider_costs=load_provider_costs(costs),
@@ -94,6 +102,31 @@ def settle_cmd(
             *(thousands(int(r[k]), lang) for k in HEAD_KEYS),
         )
     out.print(table)
+    outside = s.meta["outside_contract_year"]
+    if outside["lines"]:
+        out.print(
+            (
+                f"Buiten contractjaar {s.meta['year']} (niet afgerekend): {outside['lines']} "
+                f"regel(s), {euros(outside['amount_cents'], lang)}"
+                if lang == "nl"
+                else f"Outside contract year {s.meta['year']} (not settled): "
+                f"{outside['lines']} line(s), {euros(outside['amount_cents'], lang)}"
+            ),
+            highlight=False,
+        )
+    elif s.meta["whole_population"]:
+        out.print(
+            (
+                f"Populatie van overledenen in {s.meta['year']}: hun hele laatste levensjaar is "
+                f"afgerekend in {s.meta['year']} (--year {s.meta['year']} voor alleen de zorg "
+                "van dat jaar)"
+                if lang == "nl"
+                else f"Population of the people who die in {s.meta['year']}: their whole last "
+                f"year of care is settled in {s.meta['year']} (--year {s.meta['year']} for the "
+                "care of that year only)"
+            ),
+            highlight=False,
+        )
     out.print(f"{'Geschreven naar' if lang == 'nl' else 'Written to'}: {out_dir}")
 
 

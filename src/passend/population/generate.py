@@ -28,7 +28,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -159,7 +159,7 @@ class Population:
     activities: pa.Table
     providers: pa.Table
     financers: pa.Table
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pa.Table]:
         return {
@@ -170,8 +170,13 @@ class Population:
         }
 
 
-def _stream(seed: int, name: str) -> np.random.Generator:
-    return np.random.default_rng([seed, zlib.crc32(name.encode())])
+Seed = int | tuple[int, ...]
+"""A population's seed, or (seed, year of death) for the second cohort of the calendar view."""
+
+
+def _stream(seed: Seed, name: str) -> np.random.Generator:
+    keys = [seed] if isinstance(seed, int) else list(seed)
+    return np.random.default_rng([*keys, zlib.crc32(name.encode())])
 
 
 def _choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -278,7 +283,7 @@ def _extra(m: np.ndarray) -> np.ndarray:
 
 
 def _reached(
-    reach: Reach | None, seed: int, resident: np.ndarray, marked: np.ndarray
+    reach: Reach | None, seed: Seed, resident: np.ndarray, marked: np.ndarray
 ) -> np.ndarray:
     """Who the intervention reaches: everyone without a reach; else those matching ``who``,
     each with probability ``share`` (a stream of its own, so both arms agree)."""
@@ -409,6 +414,25 @@ def insurer_shares(insurers: InsurersFile, region: Region) -> tuple[list[str], n
     return ins_ids, ins_share / ins_share.sum()
 
 
+VIEWS = ("deaths", "calendar")
+"""The views of a synthetic population of year Y: ``deaths``, the people who die in Y with
+their last year of care (partly dated in Y-1; the calibration's view, compared with the deaths
+of Y), and ``calendar``, the care delivered in Y: the people who die in Y and in Y+1, each with
+the part of their last year of care that falls in Y (in steady state one year's care)."""
+
+
+@dataclass
+class _Cohort:
+    """The people who die in one year and their care, before the activities become a table."""
+
+    patients: pa.Table
+    cols: dict[str, np.ndarray]  # activity rows: patient index (-1: not patient-bound), ...
+    providers: pa.Table
+    financers: pa.Table
+    vocab: dict[str, list[str]]
+    derived: dict[str, float]
+
+
 def generate(
     cat: Catalogue,
     params: Parameters,
@@ -419,8 +443,118 @@ def generate(
     seed: int,
     scale: float = 1.0,
     effects: Effects | None = None,
+    view: str = "deaths",
 ) -> Population:
+    """The synthetic population of ``year`` in ``view`` (:data:`VIEWS`). The deaths view is
+    the cohort of deaths in ``year`` (seed ``seed``). The calendar view adds the cohort of
+    deaths in ``year + 1`` (its own streams: seed ``(seed, year + 1)``) and keeps the
+    activities dated in ``year`` and the people with any of them; the people who die in
+    ``year`` are those of the deaths view. Not in the calendar view: care in ``year`` of people
+    who die in another year (bereavement care after a death in ``year - 1``, a palliative
+    marking up to two years before a death in ``year + 2``: a few rows per thousand)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; valid: {', '.join(VIEWS)}")
     effects = effects or Effects()
+    first = _cohort(cat, params, insurers, regions, region_id, year, seed, scale, effects)
+    meta = {
+        "region": region_id,
+        "year": str(year),
+        "view": view,
+        "death_years": [year],
+        "seed": str(seed),
+        "scale": repr(scale),
+        "effects": effects.model_dump_json(),
+        "derived_effects": json.dumps(first.derived, sort_keys=True),
+        "catalogue_version": cat.meta.version,
+    }
+    if view == "deaths":
+        patients, cols = first.patients, first.cols
+    else:
+        nxt = _cohort(
+            cat, params, insurers, regions, region_id, year + 1, (seed, year + 1), scale, effects
+        )
+        patients, cols = _calendar(first, nxt, year)
+        meta["death_years"] = [year, year + 1]
+        meta["derived_effects_next"] = json.dumps(nxt.derived, sort_keys=True)
+    activities = _activities(region_id, patients, cols, first.vocab, first.providers)
+    return Population(patients, activities, first.providers, first.financers, meta)
+
+
+def _calendar(a: _Cohort, b: _Cohort, year: int) -> tuple[pa.Table, dict[str, np.ndarray]]:
+    """Cohorts ``a`` (deaths in ``year``) and ``b`` (deaths in ``year + 1``): the activities
+    dated in ``year`` and the people with any of them (patient indices renumbered)."""
+    n_a = a.patients.num_rows
+    shift = {**b.cols, "patient": np.where(b.cols["patient"] < 0, -1, b.cols["patient"] + n_a)}
+    cols = {k: np.concatenate([a.cols[k], shift[k]]) for k in a.cols}
+    lo = (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days
+    hi = (dt.date(year + 1, 1, 1) - dt.date(1970, 1, 1)).days
+    inside = (cols["day"] >= lo) & (cols["day"] < hi)
+    cols = {k: v[inside] for k, v in cols.items()}
+    n = n_a + b.patients.num_rows
+    bound = cols["patient"] >= 0
+    keep = np.zeros(n, dtype=bool)
+    keep[cols["patient"][bound]] = True
+    new_index = np.cumsum(keep) - 1
+    cols["patient"] = np.where(bound, new_index[np.where(bound, cols["patient"], 0)], -1)
+    patients = pa.concat_tables([a.patients, b.patients]).filter(pa.array(keep))
+    return patients, cols
+
+
+def _activities(
+    region_id: str,
+    patients: pa.Table,
+    cols: dict[str, np.ndarray],
+    vocab: dict[str, list[str]],
+    providers: pa.Table,
+) -> pa.Table:
+    """The activities table: rows in order of patient (the others last), day and activity."""
+    n = patients.num_rows
+    order = np.lexsort(
+        (cols["activity"], cols["day"], np.where(cols["patient"] < 0, n, cols["patient"]))
+    )
+    cols = {k: v[order] for k, v in cols.items()}
+    m = len(order)
+
+    def take(kind: str, codes: np.ndarray) -> pa.Array:
+        mask = codes < 0
+        return pa.array(vocab[kind]).take(pa.array(np.where(mask, 0, codes), mask=mask))
+
+    pat = cols["patient"]
+    ids = patients["patient_id"]
+    return pa.table(
+        {
+            "activity_id": pc.binary_join_element_wise(
+                f"{region_id}-A",
+                pc.utf8_lpad(pc.cast(pa.array(np.arange(1, m + 1)), pa.string()), 9, "0"),
+                "",
+            ),
+            "patient_id": ids.take(pa.array(np.where(pat < 0, 0, pat), mask=pat < 0)),
+            "activity": take("activity", cols["activity"]),
+            "professional": take("professional", cols["professional"]),
+            "specialty": take("specialty", cols["specialty"]),
+            "setting": take("setting", cols["setting"]),
+            "provider_id": providers["provider_id"].take(pa.array(cols["provider"])),
+            "date": pa.array(cols["day"].astype("datetime64[D]"), pa.date32()),
+            "quantity": pa.array(cols["quantity"]),
+            "unit": take("unit", cols["unit"]),
+            "patient_bound": pa.array(cols["patient_bound"]),
+        },
+        schema=ACTIVITIES,
+    )
+
+
+def _cohort(
+    cat: Catalogue,
+    params: Parameters,
+    insurers: InsurersFile,
+    regions: dict[str, Region],
+    region_id: str,
+    year: int,
+    seed: Seed,
+    scale: float,
+    effects: Effects,
+) -> _Cohort:
+    """The people who die in ``year`` and their care (the deaths view's population)."""
     region = regions[region_id]
     valid_keys = multiplier_keys(params)
     unknown = sorted(set(effects.rate_multipliers) - valid_keys)
@@ -544,7 +678,7 @@ def generate(
         mult["ed_visit_only"] = derived["ed_visit_only"]
 
     ids = pc.binary_join_element_wise(
-        f"{region_id}-P",
+        f"{region_id}-P" if isinstance(seed, int) else f"{region_id}-P{year}-",
         pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 7, "0"),
         "",
     )
@@ -607,48 +741,7 @@ def generate(
     for k, added in enumerate(effects.added):
         _added(rows, people, added, seed, k)
 
-    cols = rows.concat()
-    order = np.lexsort(
-        (cols["activity"], cols["day"], np.where(cols["patient"] < 0, n, cols["patient"]))
-    )
-    cols = {k: v[order] for k, v in cols.items()}
-    m = len(order)
-
-    def take(kind: str, codes: np.ndarray) -> pa.Array:
-        mask = codes < 0
-        return pa.array(vocab[kind]).take(pa.array(np.where(mask, 0, codes), mask=mask))
-
-    pat = cols["patient"]
-    activities = pa.table(
-        {
-            "activity_id": pc.binary_join_element_wise(
-                f"{region_id}-A",
-                pc.utf8_lpad(pc.cast(pa.array(np.arange(1, m + 1)), pa.string()), 9, "0"),
-                "",
-            ),
-            "patient_id": ids.take(pa.array(np.where(pat < 0, 0, pat), mask=pat < 0)),
-            "activity": take("activity", cols["activity"]),
-            "professional": take("professional", cols["professional"]),
-            "specialty": take("specialty", cols["specialty"]),
-            "setting": take("setting", cols["setting"]),
-            "provider_id": prov_id_arr.take(pa.array(cols["provider"])),
-            "date": pa.array(cols["day"].astype("datetime64[D]"), pa.date32()),
-            "quantity": pa.array(cols["quantity"]),
-            "unit": take("unit", cols["unit"]),
-            "patient_bound": pa.array(cols["patient_bound"]),
-        },
-        schema=ACTIVITIES,
-    )
-    meta = {
-        "region": region_id,
-        "year": str(year),
-        "seed": str(seed),
-        "scale": repr(scale),
-        "effects": effects.model_dump_json(),
-        "derived_effects": json.dumps(derived, sort_keys=True),
-        "catalogue_version": cat.meta.version,
-    }
-    return Population(patients, activities, providers, financers, meta)
+    return _Cohort(patients, rows.concat(), providers, financers, vocab, derived)
 
 
 # -- components ---------------------------------------------------------------------------------
@@ -658,7 +751,7 @@ def _events(
     rows: _Rows,
     p: _People,
     spec: EventSpec,
-    seed: int,
+    seed: Seed,
     multiplier: np.ndarray,
     spec_by_traj: np.ndarray,
 ) -> None:
@@ -717,7 +810,7 @@ def _mixed(
 
 
 def _district_nursing(
-    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: np.ndarray
+    rows: _Rows, p: _People, params: Parameters, seed: Seed, multiplier: np.ndarray
 ) -> None:
     dn = params.district_nursing
     rng = _stream(seed, "district_nursing")
@@ -758,7 +851,7 @@ def _hospital(
     rows: _Rows,
     p: _People,
     params: Parameters,
-    seed: int,
+    seed: Seed,
     mult: dict[str, np.ndarray],
     spec_by_traj: np.ndarray,
 ) -> None:
@@ -896,7 +989,7 @@ def _hospital(
     )
 
 
-def _terminal_stays(rows: _Rows, p: _People, params: Parameters, seed: int) -> None:
+def _terminal_stays(rows: _Rows, p: _People, params: Parameters, seed: Seed) -> None:
     ts = params.terminal_stays
     rng = _stream(seed, "terminal_stays")
     elv = rows.code("activity", "elv_day")
@@ -947,7 +1040,7 @@ def _residents(rows: _Rows, p: _People) -> None:
 
 
 def _acp_marking_bereavement(
-    rows: _Rows, p: _People, params: Parameters, seed: int, multiplier: np.ndarray
+    rows: _Rows, p: _People, params: Parameters, seed: Seed, multiplier: np.ndarray
 ) -> None:
     rng = _stream(seed, "acp")
     acp = params.acp
@@ -1032,7 +1125,7 @@ def _team_work(
         )
 
 
-def _added(rows: _Rows, p: _People, added: AddedActivity, seed: int, k: int) -> None:
+def _added(rows: _Rows, p: _People, added: AddedActivity, seed: Seed, k: int) -> None:
     rng = _stream(seed, f"added:{k}:{added.activity}:{added.professional}")
     has = (rng.random(p.n) < added.share) & _who(p, added.who) & p.reached
     n_events = 1 + rng.poisson(max(added.per_patient - 1, 0), p.n)

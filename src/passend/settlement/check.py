@@ -5,8 +5,9 @@ Checks, each a dataframe query (DuckDB through Ibis):
 1. every table has its schema; every ledger amount is positive; nobody pays themself; every
    payer and payee kind is known;
 2. per reconciliation row: claims = financer + patient + repriced + in_scope;
-3. the reconciliation covers the claims: its lines and amounts equal the claims file's (read
-   again from the path in ``meta.json`` when it is still there) and the totals recorded;
+3. the reconciliation covers the claims: its lines and amounts equal the totals recorded, and
+   with the lines outside the contract year (``meta.json``) the claims file's (read again from
+   the path in ``meta.json`` when it is still there);
 4. the ledger's claim payments (reasons ``claims`` and ``patient_share``) equal the
    reconciliation's financer and patient columns per contract, provider and financer;
 5. every other ledger reason is backed by the contracts' computed amounts (``adjustments``):
@@ -102,10 +103,13 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     elif claims_file.is_file():
         c = db.connect().read_parquet(str(claims_file))
         n, cents = _scalar(c.count()), _scalar(c.amount_cents.sum())
-        if (n, cents) != (rec_lines, rec_cents):
+        out = meta.get("outside_contract_year") or {}
+        out_lines, out_cents = int(out.get("lines", 0)), int(out.get("amount_cents", 0))
+        if (n, cents) != (rec_lines + out_lines, rec_cents + out_cents):
             problems.append(
                 f"{claims_file}: {n} lines / {cents} cents, but the reconciliation covers "
-                f"{rec_lines} / {rec_cents}"
+                f"{rec_lines} / {rec_cents} and {out_lines} / {out_cents} are outside the "
+                "contract year"
             )
 
     # 4
@@ -174,5 +178,11 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
         "in_scope_cents": _scalar(rec.in_scope_cents.sum()),
         "repriced_cents": _scalar(rec.repriced_cents.sum()),
         "adjustments_cents": _scalar(adj.amount_cents.sum()),
+        "outside_contract_year_lines": int(
+            (meta.get("outside_contract_year") or {}).get("lines", 0)
+        ),
+        "outside_contract_year_cents": int(
+            (meta.get("outside_contract_year") or {}).get("amount_cents", 0)
+        ),
     }
     return problems, figures

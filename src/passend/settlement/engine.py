@@ -23,6 +23,18 @@ runs before ``settle`` returns; its tables are dropped then (``db.on_session``).
 A reference run (``--reference DIR``, the baseline's settlement) fixes what a contract sets
 from past volume: caps, lump sums, bundle prices, capitation rates, shared-savings benchmarks,
 the fixed part of the providers' costs. Without it the run is its own reference.
+
+The contract year (``year``, ``settle --year``) is a calendar year: the care delivered in it.
+Without ``year`` it is the claims' own year when they all fall in one, else the population's
+year (``meta.json``), else the year most lines fall in. Lines (and unfunded work) dated in
+another year are not settled: ``meta.json`` reports them (``outside_contract_year``: lines and
+amount per year), the reconciliation covers the settled lines, and the settled plus the
+outside lines are the claims file (``ledger check``). One exception, named in ``meta.json``
+(``whole_population``): a population of the people who die in a year (``population generate``'s
+default view, ``deaths``; a ``meta.json`` without a ``view`` is one) holds its last year of
+care, partly dated in the year before; without ``year`` all of it is settled in the population's
+year (the population-year view, one cohort's last year of care as one contract year). Use
+``population generate --view calendar`` for the care delivered in one calendar year.
 """
 
 from __future__ import annotations
@@ -352,9 +364,11 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
     return t.take(order)
 
 
-def _work(con: Any, claims_file: Path, claims: ibis.Table | None = None) -> ibis.Table:
+def _work(
+    con: Any, claims_file: Path, claims: ibis.Table | None = None, year: int | None = None
+) -> ibis.Table:
     """All care delivered: the claim lines (``claims``, when already read) and the unfunded
-    activities beside them."""
+    activities beside them (those dated in ``year`` when given)."""
     if claims is None:
         claims = con.read_parquet(str(claims_file), table_name="claims")
     cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
@@ -363,8 +377,37 @@ def _work(con: Any, claims_file: Path, claims: ibis.Table | None = None) -> ibis
     if unfunded_file.exists():
         check_table(unfunded_file, UNFUNDED)
         unf = con.read_parquet(str(unfunded_file), table_name="unfunded")
+        if year is not None:
+            unf = unf.filter(unf.date.year() == year)
         work = work.union(unf.select(*cols, date=unf.date))
     return work
+
+
+def service_years(claims: ibis.Table) -> list[dict[str, int]]:
+    """Lines and amount per year of service (a few rows), in year order."""
+    y = claims.service_date.year().cast("int32")
+    g = claims.group_by(year=y).aggregate(
+        lines=claims.count().cast("int64"), amount_cents=claims.amount_cents.sum().cast("int64")
+    )
+    rows = g.order_by("year").to_pyarrow().to_pylist()
+    return [{k: int(v or 0) for k, v in r.items()} for r in rows]
+
+
+def contract_year(
+    years: list[dict[str, int]], meta: dict[str, Any], year: int | None
+) -> tuple[int, bool]:
+    """The contract year and whether every line is settled in it (see the module docstring):
+    ``year`` when given; else the claims' one year; else the population's year, all of whose
+    care is settled when it is a deaths-view population; else the year most lines fall in."""
+    if year is not None:
+        return year, False
+    if len(years) == 1:
+        return years[0]["year"], False
+    if meta.get("year") is not None:
+        return int(meta["year"]), meta.get("view", "deaths") == "deaths"
+    if not years:
+        return 0, False
+    return max(years, key=lambda r: (r["lines"], r["year"]))["year"], False
 
 
 @db.on_session
@@ -535,19 +578,22 @@ def settle(
     provider_costs = provider_costs or load_provider_costs()
     con = db.session()
     claims = con.read_parquet(str(claims_file), table_name="claims")
+    years = service_years(claims)
+    year, whole = contract_year(years, pop["meta"], year)
+    outside = [r for r in years if r["year"] != year and not whole]
+    if outside:
+        claims = claims.filter(claims.service_date.year() == year)
     month = claims.service_date.year() * 12 + claims.service_date.month() - 1
     totals = (
         claims.aggregate(
             n=claims.count(),
             cents=claims.amount_cents.sum(),
-            y=claims.year.max(),
             m0=month.min(),
             m1=month.max(),
         )
         .to_pyarrow()
         .to_pylist()[0]
     )
-    year = int(year or totals["y"] or pop["meta"].get("year") or 0)
     counts_months = any(c.model == "integral_hourly_rate" for c in contracts.cs.contracts)
     lines_all = _lines(
         con,
@@ -561,7 +607,7 @@ def settle(
     sums = _sums(lines_all)
     basis = sums.select(BASIS.names).cast(BASIS)
     classes = _classes(lines_all, pop["patients"])
-    work = _work(con, claims_file, claims)
+    work = _work(con, claims_file, claims, None if whole or not year else year)
     ctx = Ctx(
         year=year,
         patients=pop["patients"],
@@ -614,7 +660,7 @@ def settle(
     )
     rec = _sorted(pa.concat_tables(recon), ["contract_id", "provider_id", "financer_id"])
     adj = pa.Table.from_pylist(adjustments, schema=ADJUSTMENTS)
-    if full_costs is None:
+    if full_costs is None or outside:  # given full costs are of every line
         full_costs = full_cost(work, prices).to_pyarrow()
     costs = _costs(full_costs, pop["providers"], provider_costs, reference)
     if extra_costs:
@@ -630,6 +676,13 @@ def settle(
         "population": str(pop_dir) if pop_dir else None,
         "reference": reference is not None,
         "year": year,
+        "service_years": years,
+        "whole_population": whole and len(years) > 1,
+        "outside_contract_year": {
+            "lines": sum(r["lines"] for r in outside),
+            "amount_cents": sum(r["amount_cents"] for r in outside),
+            "years": outside,
+        },
     }
     tables = {
         "ledger": led,
