@@ -252,3 +252,10 @@ def test_round_trip_deaths_view_without_year_and_the_message_with_it(cat, tmp_pa
     flat = " ".join(r.stdout.split())
     assert "line(s) dated outside the contract year 2026 refused (2025:" in flat
     assert "import without --year to keep every line" in flat and "--view calendar" in flat
+
+
+def test_a_contract_year_without_any_line_is_refused(cat, two_years: Path, tmp_path: Path) -> None:
+    write_declaration(declare(cat, two_years), tmp_path / "claims")
+    ls = load_contract_set(resolve_contract_set("pxq"), cat)
+    with pytest.raises(ValueError, match=r"no claim line is dated in the contract year 2030 "):
+        settle(tmp_path / "claims", ls, two_years, year=2030)

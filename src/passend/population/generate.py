@@ -19,6 +19,13 @@ intervention with the same seed share their patients and their draws (paired com
 
 Care follows the trajectory and intensifies towards death: event rates in month m before
 death (m = 1 is the last 30 days) are ``last_month * decay^(m-1)``.
+
+Two views of a population of year Y (``view``, ``population generate --view``; recorded in
+``meta.json`` as ``view`` and ``death_years``): ``deaths`` (the default, and what the
+calibration compares with the deaths of Y) is the people who die in Y with their last year of
+care, so part of it is dated in Y-1 (and a marking or a bereavement visit in Y-2 or Y+1);
+``calendar`` is the care delivered in Y: the people who die in Y and in Y+1, each with the part
+of their last year that falls in Y (in steady state one year's care), for a contract year.
 """
 
 from __future__ import annotations

@@ -581,6 +581,12 @@ def settle(
     years = service_years(claims)
     year, whole = contract_year(years, pop["meta"], year)
     outside = [r for r in years if r["year"] != year and not whole]
+    if years and len(outside) == len(years):
+        span = ", ".join(str(r["year"]) for r in years)
+        raise ValueError(
+            f"{claims_file}: no claim line is dated in the contract year {year} (years of "
+            f"service: {span}); give one of those years, or leave --year out"
+        )
     if outside:
         claims = claims.filter(claims.service_date.year() == year)
     month = claims.service_date.year() * 12 + claims.service_date.month() - 1
