@@ -124,7 +124,15 @@ def test_the_contract_year_settles_the_care_delivered_in_it(
     # --year 2024: the other way round
     s, _ = _settle(cat, tmp_path / "claims", two_years, tmp_path / "s24", 2024)
     assert (s.meta["claims_cents"], s.meta["outside_contract_year"]["amount_cents"]) == (1151, 1243)
+    # no --year, a population with a year but no view (imported): its year's care
+    s, _ = _settle(cat, tmp_path / "claims", two_years, tmp_path / "meta", None)
+    assert (s.meta["year"], s.meta["claims_cents"], s.meta["whole_population"]) == (
+        2025,
+        1243,
+        False,
+    )
     # no --year, a deaths-view population (meta.json): its whole last year in its year
+    (two_years / "meta.json").write_text('{"year": "2025", "view": "deaths"}', encoding="utf-8")
     s, _ = _settle(cat, tmp_path / "claims", two_years, tmp_path / "all", None)
     assert (s.meta["year"], s.meta["claims_cents"], s.meta["whole_population"]) == (
         2025,

@@ -322,6 +322,8 @@ def declare(
 ) -> Declaration:
     """Declare the activities of the population in ``pop_dir``, each by the rules of its year
     of service; ``year`` checks (or, without ``meta.json``, names) the declaration's year."""
+    if population_year(pop_dir) is not None:  # refuse a wrong --year before the work
+        year = declaration_year(pop_dir, {}, year)
     prices = prices or load_cost_prices()
     for name in ("activities", "patients", "providers"):
         if name != "providers" or (pop_dir / "providers.parquet").exists():

@@ -31,10 +31,10 @@ another year are not settled: ``meta.json`` reports them (``outside_contract_yea
 amount per year), the reconciliation covers the settled lines, and the settled plus the
 outside lines are the claims file (``ledger check``). One exception, named in ``meta.json``
 (``whole_population``): a population of the people who die in a year (``population generate``'s
-default view, ``deaths``; a ``meta.json`` without a ``view`` is one) holds its last year of
-care, partly dated in the year before; without ``year`` all of it is settled in the population's
-year (the population-year view, one cohort's last year of care as one contract year). Use
-``population generate --view calendar`` for the care delivered in one calendar year.
+default view: ``"view": "deaths"`` in its ``meta.json``) holds its last year of care, partly
+dated in the year before; without ``year`` all of it is settled in the population's year (the
+population-year view, one cohort's last year of care as one contract year). Use ``population
+generate --view calendar`` for the care delivered in one calendar year.
 """
 
 from __future__ import annotations
@@ -404,7 +404,7 @@ def contract_year(
     if len(years) == 1:
         return years[0]["year"], False
     if meta.get("year") is not None:
-        return int(meta["year"]), meta.get("view", "deaths") == "deaths"
+        return int(meta["year"]), meta.get("view") == "deaths"
     if not years:
         return 0, False
     return max(years, key=lambda r: (r["lines"], r["year"]))["year"], False
