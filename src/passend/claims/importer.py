@@ -9,6 +9,20 @@ first is kept); the title's law. An amount above quantity x the maximum tariff i
 flagged in ``above_max_tariff``, never changed. A ``code_list`` column (AW319 field 0416) is
 kept as information, unchecked.
 
+Claims as real systems export them carry title codes, AGB codes, dates and amounts, not
+passend's activity, professional and setting: a file without the columns ``law``,
+``activity``, ``professional``, ``setting``, ``unit`` or ``patient_bound`` gets them from the
+catalogue's title (:func:`title_defaults`: the title's first activity, first claimant
+professional, first setting, its law, the unit of its quantities and whether it is
+patient-bound; the same mapping the AW319 reader uses), and a ``provider_agb`` column stands
+for ``provider_id``. The code and the amount are kept as claimed; a line whose code the
+catalogue does not know cannot be mapped and is refused with that reason. Columns the file
+gives that passend derives itself (``tariff_cents``, ``financer_kind``, ``year``) are compared
+with the catalogue: a line that disagrees is accepted with the catalogue's value and listed in
+``flags.csv`` (row, column, claimed value, reason, flag), never silently replaced. The
+plausibility rules (:mod:`passend.population.plausibility`) reject or flag lines too; with a
+population (``population``) the rules on dates of death and on providers apply as well.
+
 All checks are vectorised, and every one runs on every row. Only the columns of the claims (and
 any direct identifier, to pseudonymise it) are read; text columns with few distinct values are
 read dictionary-encoded and checked once per distinct value. Duplicate ids are looked for over
@@ -31,8 +45,9 @@ import pyarrow.parquet as pq
 
 from passend.catalogue.loader import Catalogue
 from passend.claims.tables import CLAIMS, ROW_GROUP, conform, write_claims
+from passend.population import plausibility
 from passend.privacy import IDENTIFIERS, pseudonymise
-from passend.validation import Checker, as_np, missing_columns, read_any
+from passend.validation import Checker, ImportError_, as_np, missing_columns, read_any
 
 REQUIRED = [
     "claim_id",
@@ -64,6 +79,13 @@ LOW_CARDINALITY = [  # read dictionary-encoded: few distinct values
     "code_list",
 ]
 OPTIONAL = ["specialty", "code_list"]
+DERIVED = ["law", "activity", "professional", "setting", "unit", "patient_bound"]
+"""Columns an exported file may lack: each follows from the title (:func:`title_defaults`)."""
+COMPARED = ["tariff_cents", "financer_kind", "year"]
+"""Columns passend derives itself; when a file gives them, they are compared (flags.csv)."""
+ALIASES = {"provider_agb": "provider_id"}
+"""Exported files name the provider by its AGB code."""
+UNIT_OF_TITLE = {"hour": "minutes", "day": "days"}  # other title units: counted per event
 
 
 def _as_dictionary(path: Path) -> list[str]:
@@ -88,7 +110,67 @@ def _as_dictionary(path: Path) -> list[str]:
 def _used(name: str) -> bool:
     """The columns an import reads: the claims' own and any direct identifier (to pseudonymise
     it or refuse the file). Other columns are not part of the claims and are not read."""
-    return name in REQUIRED or name in OPTIONAL or name.lower() in IDENTIFIERS
+    return (
+        name in REQUIRED
+        or name in OPTIONAL
+        or name in COMPARED
+        or name in ALIASES
+        or name.lower() in IDENTIFIERS
+    )
+
+
+def title_defaults(cat: Catalogue) -> dict[str, dict[str, str | bool]]:
+    """Per title code, what a claim line of it means when the file does not say: its first
+    activity, its first claimant's first professional (for a claimant without a list, the
+    first professional of the catalogue working for its provider kinds, carers first), its
+    first setting, its law, the unit of its quantities (hours in minutes, days in days, other
+    units per event) and whether it is patient-bound. A small table (titles, not rows), shared
+    with the AW319 reader."""
+    out: dict[str, dict[str, str | bool]] = {}
+    for t in cat.titles.values():
+        profs = [p for c in t.claimants for p in c.professionals]
+        if not profs:
+            kinds = set(t.claimants[0].provider_kinds)
+            profs = sorted(
+                (p.id for p in cat.professionals.values() if set(p.provider_kinds) & kinds),
+                key=lambda x: x != "carer",
+            )
+        out[t.code] = {
+            "activity": t.activities[0],
+            "professional": profs[0] if profs else "",
+            "setting": t.settings[0],
+            "law": t.law,
+            "unit": UNIT_OF_TITLE.get(t.unit, "count"),
+            "patient_bound": t.patient_bound,
+        }
+    return out
+
+
+def fill_from_titles(cat: Catalogue, raw: pa.Table) -> tuple[pa.Table, list[str]]:
+    """``raw`` with the columns of :data:`DERIVED` it lacks taken from its title codes (one
+    lookup per distinct code; an unknown code gets an empty value and is refused by the title
+    check), a ``provider_agb`` column as ``provider_id``, and no patient column as empty
+    patients. Returns the table and the names of the columns derived."""
+    for alias, name in ALIASES.items():
+        if name not in raw.column_names and alias in raw.column_names:
+            raw = raw.append_column(name, raw[alias])
+    if "patient_id" not in raw.column_names and "title_code" in raw.column_names:
+        raw = raw.append_column("patient_id", pa.nulls(raw.num_rows, pa.string()))
+    missing = [c for c in DERIVED if c not in raw.column_names]
+    if not missing or "title_code" not in raw.column_names:
+        return raw, []
+    codes = pc.cast(raw["title_code"], pa.string())
+    enc = pc.dictionary_encode(pc.utf8_trim_whitespace(codes)).combine_chunks()
+    defaults = title_defaults(cat)
+    none = {"patient_bound": False}
+    for name in missing:
+        values = [
+            defaults.get(c, {}).get(name, none.get(name, "")) for c in enc.dictionary.to_pylist()
+        ]
+        typ = pa.bool_() if name == "patient_bound" else pa.string()
+        column = pa.array(values, typ).take(enc.indices)
+        raw = raw.append_column(name, pc.fill_null(column, none.get(name, "")))
+    return raw, missing
 
 
 @dataclass
@@ -101,6 +183,9 @@ class ClaimsImport:
     rejected_cents: int
     unreadable_amounts: int
     flagged_above_max: int
+    flagged: int = 0
+    """Accepted lines with a remark in flags.csv (plausibility, a claimed value that differs
+    from the catalogue's)."""
     notes: list[str] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
 
@@ -134,6 +219,7 @@ class _Rules:
     tariff: np.ndarray
     is_max: np.ndarray
     placeholder: np.ndarray
+    priced: np.ndarray
     title_law: np.ndarray
     title_unit: np.ndarray
 
@@ -146,6 +232,7 @@ def _rules(cat: Catalogue) -> _Rules:
     tariff = np.zeros((len(titles) + 1, span), dtype=np.int64)
     is_max = np.zeros((len(titles) + 1, span), dtype=bool)
     placeholder = np.zeros((len(titles) + 1, span), dtype=bool)
+    priced = np.zeros((len(titles) + 1, span), dtype=bool)
     for i, t in enumerate(titles):  # titles x years: a small table, not rows
         for y in range(max(FIRST_YEAR, t.valid_from.year), LAST_YEAR + 1):
             if not t.valid_in(y):
@@ -154,6 +241,7 @@ def _rules(cat: Catalogue) -> _Rules:
             tr = t.tariff(y)
             if tr is not None and tr.cents is not None:
                 tariff[i, y - FIRST_YEAR] = tr.cents
+                priced[i, y - FIRST_YEAR] = True
                 is_max[i, y - FIRST_YEAR] = t.tariff_kind == "maximum" and not tr.placeholder
                 placeholder[i, y - FIRST_YEAR] = tr.placeholder
     return _Rules(
@@ -165,6 +253,7 @@ def _rules(cat: Catalogue) -> _Rules:
         tariff=tariff.ravel(),
         is_max=is_max.ravel(),
         placeholder=placeholder.ravel(),
+        priced=priced.ravel(),
         title_law=np.array([laws.index(t.law) for t in titles] + [-3]),
         title_unit=np.array([{"hour": 0, "day": 1}.get(t.unit, 2) for t in titles] + [2]),
     )
@@ -205,6 +294,55 @@ def _text(ck: Checker, name: str, blank_is_null: bool = False) -> pa.ChunkedArra
     return pc.if_else(pa.array(here), c, pa.scalar(None, pa.string()))
 
 
+def _whole(ck: Checker, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A column the file gives for comparison, as whole numbers (0 where unreadable) and where
+    it is readable; never a reason to refuse the row."""
+    c = ck.t[name]
+    if pa.types.is_integer(c.type):
+        return pc.fill_null(c, 0).to_numpy(zero_copy_only=False).astype(np.int64), as_np(
+            pc.is_valid(c)
+        )
+    text = pc.utf8_trim_whitespace(ck.col(name))
+    ok = as_np(pc.match_substring_regex(text, r"^-?[0-9]{1,18}$"))
+    values = pc.cast(pc.if_else(pa.array(ok), text, "0"), pa.int64())
+    return values.to_numpy(zero_copy_only=False), ok
+
+
+@dataclass
+class Reference:
+    """What an import checks the lines against besides the catalogue: the plausibility rules
+    and, with a population, its patients' dates of death, its providers and its financers."""
+
+    rules: list
+    patients: pa.Table | None = None
+    providers: pa.Array | pa.ChunkedArray | None = None
+    financers: pa.Table | None = None
+
+
+def reference(cat: Catalogue, population: Path | None = None) -> Reference:
+    """The :class:`Reference` of an import (the population's tables where they exist)."""
+    ref = Reference(plausibility.load_rules(cat))
+    if population is None:
+        return ref
+    if not population.is_dir():
+        raise ImportError_(f"{population}: no such folder (the population of the claims)")
+
+    def table(name: str, columns: list[str]) -> pa.Table | None:
+        f = population / f"{name}.parquet"
+        if not f.exists():
+            return None
+        try:
+            return pq.read_table(f, columns=columns)
+        except (pa.ArrowException, OSError, KeyError) as e:
+            raise ImportError_(f"{f}: unreadable: {str(e).splitlines()[0]}") from None
+
+    ref.patients = table("patients", ["patient_id", "death_date"])
+    providers = table("providers", ["provider_id"])
+    ref.providers = None if providers is None else providers["provider_id"]
+    ref.financers = table("financers", ["financer_id", "financer_kind"])
+    return ref
+
+
 class ClaimsValidation:
     """The checks of claim rows already read into ``raw`` (identifiers already pseudonymised).
     ``row_numbers`` are the input's own row or record numbers (default 1, 2, 3, ...).
@@ -225,8 +363,14 @@ class ClaimsValidation:
         year: int | None,
         source: str,
         row_numbers: np.ndarray | None = None,
+        reference: Reference | None = None,
     ):
+        raw, self.derived = fill_from_titles(cat, raw)
         missing_columns(raw, REQUIRED, Path(source))
+        self.reference = reference or Reference(plausibility.load_rules(cat))
+        self._flag_parts: list[pa.Table] = []
+        self._flagged = 0
+        self._not_applied: list[str] = []
         self.cat, self.raw, self.year = cat, raw, year
         self.row_numbers = row_numbers
         self.rules = _rules(cat)
@@ -237,7 +381,7 @@ class ClaimsValidation:
         self._rejects: list[pa.Table] = list(ids.rejects)
         self._read = raw.num_rows
         self._accepted = self._total = self._accepted_cents = self._unreadable = 0
-        self._flagged = 0
+        self._above = 0
 
     def parts(self, size: int = ROW_GROUP) -> Iterator[pa.Table]:
         for start in range(0, self.raw.num_rows, size):
@@ -254,13 +398,18 @@ class ClaimsValidation:
         service = ck.dates("service_date")
         quantity = ck.ints("quantity", 0, 10**9)
         amount = ck.ints("amount_cents", -(10**13), 10**13)
-        ck.one_of("law", rules.laws, "law")
-        ck.one_of("activity", sorted(self.cat.activities), "activity")
-        ck.one_of("professional", sorted(self.cat.professionals), "professional")
-        ck.one_of("setting", sorted(self.cat.settings), "setting")
+        for name, allowed, what in (  # derived columns come from the catalogue: not checked
+            ("law", rules.laws, "law"),
+            ("activity", sorted(self.cat.activities), "activity"),
+            ("professional", sorted(self.cat.professionals), "professional"),
+            ("setting", sorted(self.cat.settings), "setting"),
+        ):
+            if name not in self.derived:
+                ck.one_of(name, allowed, what)
         if "specialty" in raw.column_names:
             ck.one_of("specialty", sorted(self.cat.specialties), "specialty", optional=True)
-        ck.one_of("unit", ["minutes", "days", "count"], "unit (minutes, days or count)")
+        if "unit" not in self.derived:
+            ck.one_of("unit", ["minutes", "days", "count"], "unit (minutes, days or count)")
         bound = ck.bools("patient_bound")
         has_patient = ck.present("patient_id")
         ck.fail(as_np(bound) & ~has_patient, "patient_id", "patient-bound row without a patient")
@@ -276,7 +425,8 @@ class ClaimsValidation:
         tidx = to_title[cidx]
         known = tidx >= 0
         here = cidx >= 0
-        ck.fail(here & ~known, "title_code", "unknown title code")
+        unmapped = ": cannot be mapped to an activity" if "activity" in self.derived else ""
+        ck.fail(here & ~known, "title_code", f"unknown title code{unmapped}")
         ck.fail(~here, "title_code", "required value is empty")
         ti = np.where(known, tidx, len(rules.titles))
         key = ti * rules.span + np.clip(years - FIRST_YEAR, 0, rules.span - 1)  # (title, year)
@@ -302,6 +452,7 @@ class ClaimsValidation:
             max_amount = (t_cents[capped] * num * 2 + den) // (den * 2)
             above[capped] = a[capped] > max_amount
 
+        self._remarks(ck, service, years, known & in_year, ti, key)
         ok = ~ck.bad
         unreadable = ~ck.present("amount_cents")
         if ck.failed("amount_cents") is not None:
@@ -310,7 +461,7 @@ class ClaimsValidation:
         self._accepted_cents += int(a[ok].sum())
         self._unreadable += int(unreadable.sum())
         self._accepted += int(ok.sum())
-        self._flagged += int((above & ok).sum())
+        self._above += int((above & ok).sum())
         self._rejects.extend(ck.rejects)
         titles = rules.titles
         claims = pa.table(
@@ -364,8 +515,95 @@ class ClaimsValidation:
             accepted_cents=self._accepted_cents,
             rejected_cents=self._total - self._accepted_cents,
             unreadable_amounts=self._unreadable,
-            flagged_above_max=self._flagged,
+            flagged_above_max=self._above,
+            flagged=self._flagged,
+            notes=[f"not checked: {x}" for x in dict.fromkeys(self._not_applied)],
         )
+
+    def flags(self) -> pa.Table | None:
+        """The accepted lines with a remark (table, row, column, value, reason, flag)."""
+        return pa.concat_tables(self._flag_parts) if self._flag_parts else None
+
+    def _remarks(
+        self,
+        ck: Checker,
+        service: pa.Array,
+        years: np.ndarray,
+        priced_title: np.ndarray,
+        ti: np.ndarray,
+        key: np.ndarray,
+    ) -> None:
+        """The plausibility rules (rejects, then flags) and the comparison of the columns the
+        file gives that passend derives (flags), for the rows still accepted."""
+        ref, rules = self.reference, self.rules
+        columns: dict[str, pa.Array | pa.ChunkedArray] = {
+            "date": service,
+            "activity": pc.utf8_trim_whitespace(ck.col("activity")),
+            "unit": pc.utf8_trim_whitespace(ck.col("unit")),
+            "provider_id": ck.col("provider_id"),
+        }
+        if ref.patients is not None:
+            pos = pc.index_in(ck.col("patient_id"), value_set=ref.patients["patient_id"])
+            columns["death_date"] = ref.patients["death_date"].take(pos)
+        fl = plausibility.Flags(ck)
+        outcome = plausibility.evaluate(
+            ref.rules, "claims", columns, {"providers": ref.providers}, {"date": "service_date"}
+        )
+        plausibility.apply(outcome, ck, fl)
+        self._not_applied += outcome.not_applied
+        open_ = ~ck.bad
+        t_cents = pa.array(rules.tariff[key]).cast(pa.string())
+        titles = [t.code for t in rules.titles] + [""]
+        code = pa.array(titles).take(pa.array(ti))
+        year_text = pa.array(years).cast(pa.string())
+        if "tariff_cents" in ck.t.column_names:
+            claimed, readable = _whole(ck, "tariff_cents")
+            differs = priced_title & rules.priced[key] & ck.present("tariff_cents")
+            differs &= ~readable | (claimed != rules.tariff[key])
+            why = pc.binary_join_element_wise(
+                "differs from the catalogue's tariff of ",
+                t_cents,
+                " cents for title ",
+                code,
+                " in ",
+                year_text,
+                " (the catalogue's is used)",
+                "",
+            )
+            fl.add(differs & open_, "tariff_cents", "tariff_differs", why)
+        kinds = [t.financer_kind for t in rules.titles] + [""]
+        title_kind = pa.array(kinds).take(pa.array(ti))
+        known = ti < len(rules.titles)
+        if "financer_kind" in ck.t.column_names:
+            claimed_kind = pc.utf8_trim_whitespace(ck.col("financer_kind"))
+            differs = known & ck.present("financer_kind")
+            differs &= ~as_np(pc.equal(claimed_kind, title_kind))
+            why = pc.binary_join_element_wise(
+                "differs from the title's financer kind ", title_kind, " (the title's is used)", ""
+            )
+            fl.add(differs & open_, "financer_kind", "financer_kind_differs", why)
+        if ref.financers is not None:
+            at = pc.index_in(ck.col("financer_id"), value_set=ref.financers["financer_id"])
+            theirs = pc.fill_null(ref.financers["financer_kind"].take(at), "")
+            differs = known & as_np(pc.is_valid(at)) & ~as_np(pc.equal(theirs, title_kind))
+            why = pc.binary_join_element_wise(
+                "the financer is a ",
+                theirs,
+                " (financers table); the title's financer kind is ",
+                title_kind,
+                "",
+            )
+            fl.add(differs & open_, "financer_id", "financer_kind_differs", why)
+        if "year" in ck.t.column_names:
+            claimed, readable = _whole(ck, "year")
+            differs = (years > 0) & ck.present("year") & (~readable | (claimed != years))
+            why = pc.binary_join_element_wise(
+                "differs from the year of service ", year_text, " (the year of service is used)", ""
+            )
+            fl.add(differs & open_, "year", "year_differs", why)
+        if fl.parts:
+            self._flag_parts.append(fl.table())
+            self._flagged += fl.count()
 
 
 def validate_claims(
@@ -374,9 +612,10 @@ def validate_claims(
     year: int | None,
     source: str,
     row_numbers: np.ndarray | None = None,
+    reference: Reference | None = None,
 ) -> tuple[pa.Table, pa.Table, ClaimsImport]:
     """All of :class:`ClaimsValidation` at once: (accepted claims, rejects, counts)."""
-    v = ClaimsValidation(cat, raw, year, source, row_numbers)
+    v = ClaimsValidation(cat, raw, year, source, row_numbers, reference)
     parts = list(v.parts())
     claims = pa.concat_tables(parts) if parts else conform(CLAIMS.empty_table())
     return claims, v.rejects(), v.result()
@@ -395,9 +634,17 @@ def _empty_rejects() -> pa.Table:
 
 
 def import_claims(
-    cat: Catalogue, path: Path, fmt: str, out_dir: Path, year: int | None = None
+    cat: Catalogue,
+    path: Path,
+    fmt: str,
+    out_dir: Path,
+    year: int | None = None,
+    population: Path | None = None,
 ) -> ClaimsImport:
-    """Import one claims file and write ``claims.parquet`` (and ``rejects.csv``) to ``out_dir``."""
+    """Import one claims file and write ``claims.parquet`` (and ``rejects.csv``, ``flags.csv``)
+    to ``out_dir``. ``population``: the folder of the claims' population (patients, providers,
+    financers), for the checks against it."""
+    ref = reference(cat, population)
     if fmt == "aw319":
         from passend.claims.vektis import read_aw319_claims
 
@@ -407,7 +654,7 @@ def import_claims(
         raw, notes = pseudonymise(raw, str(path))
         row_numbers, pre_rejects, issues = None, None, []
     file_total = (raw.schema.metadata or {}).get(b"aw319_total_cents")
-    validation = ClaimsValidation(cat, raw, year, str(path), row_numbers)
+    validation = ClaimsValidation(cat, raw, year, str(path), row_numbers, ref)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_claims(validation.parts(), out_dir / "claims.parquet")  # written while checked
     rejects, result = validation.rejects(), validation.result()
@@ -420,8 +667,9 @@ def import_claims(
         n_pre = _distinct_rows(pre_rejects)  # records refused while reading the AW319 file
         result.read += n_pre
         result.rejected += n_pre
-    result.notes = notes
+    result.notes = notes + result.notes
     result.issues = issues
+    plausibility.write_flags([validation.flags()], out_dir / "flags.csv")
     reject_path = out_dir / "rejects.csv"
     if rejects.num_rows:
         pv.write_csv(rejects.sort_by([("row", "ascending"), ("column", "ascending")]), reject_path)
