@@ -339,3 +339,28 @@ def test_cli_population_import_takes_providers_and_a_mapping(tmp_path: Path) -> 
     assert [(x["table"], x["row"], x["column"], x["reason"]) for x in rejects] == [
         ("financers", "2", "financer_kind", "unknown financer kind")
     ]
+
+
+def test_providers_and_financers_are_derived_from_the_claims_too(tmp_path: Path, cat) -> None:
+    # fmt: off
+    claims = write(tmp_path / "export.csv", [
+        ["claim_id", "patient_id", "provider_agb", "financer_id", "title_code", "service_date", "quantity", "amount_cents"],
+        ["x1", "p2", "91000001", "zk9", "WLZ-VPT", "2026-04-01", "1", "20000"],  # Wlz: a care office
+        ["x2", "p2", "91000001", "zk9", "WLZ-VPT", "2026-04-02", "1", "20000"],
+        ["x3", "p1", "01000001", "3311", "12001", "2026-02-01", "1", "2485"],  # Zvw: an insurer
+        ["x4", "p1", "01000001", "gm7", "WMO-HH", "2026-02-01", "60", "3500"],  # Wmo: a municipality
+        ["x5", "p1", "01000001", "q1", "NO-SUCH", "2026-02-01", "1", "100"],  # unknown code: no kind
+    ])
+    # fmt: on
+    p = write(tmp_path / "patients.csv", PATIENTS)
+    a = write(tmp_path / "activities.csv", ACTIVITIES[:2])
+    import_population(cat, p, a, tmp_path / "out", claims_path=claims)
+    providers = pq.read_table(tmp_path / "out" / "providers.parquet").to_pylist()
+    kinds = {x["provider_id"]: (x["provider_kind"], x["region"]) for x in providers}
+    assert kinds["91000001"] == ("district_nursing_org", "salland")  # 91 verpleegkundigen
+    fin = pq.read_table(tmp_path / "out" / "financers.parquet").to_pylist()
+    got = {x["financer_id"]: (x["financer_kind"], x["uzovi"]) for x in fin}
+    assert got["zk9"] == ("care_office", None)
+    assert got["3311"] == ("health_insurer", "3311")  # a 4-digit id is its UZOVI number
+    assert got["gm7"] == ("municipality", None)
+    assert "q1" not in got  # no title, so no law to give it a kind

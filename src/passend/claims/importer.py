@@ -308,6 +308,13 @@ def _whole(ck: Checker, name: str) -> tuple[np.ndarray, np.ndarray]:
     return values.to_numpy(zero_copy_only=False), ok
 
 
+def _spread(values: pa.Array, rows: np.ndarray, n: int) -> pa.Array:
+    """``values`` of ``rows`` placed in an array of ``n`` (null elsewhere)."""
+    pos = np.full(n, len(values), dtype=np.int64)
+    pos[rows] = np.arange(len(rows))
+    return pa.concat_arrays([values, pa.nulls(1, values.type)]).take(pa.array(pos))
+
+
 @dataclass
 class Reference:
     """What an import checks the lines against besides the catalogue: the plausibility rules
@@ -534,16 +541,17 @@ class ClaimsValidation:
         key: np.ndarray,
     ) -> None:
         """The plausibility rules (rejects, then flags) and the comparison of the columns the
-        file gives that passend derives (flags), for the rows still accepted."""
+        file gives that passend derives (flags), for the rows still accepted. Text columns are
+        compared per distinct value; a reason is built only for the rows it concerns."""
         ref, rules = self.reference, self.rules
         columns: dict[str, pa.Array | pa.ChunkedArray] = {
             "date": service,
-            "activity": pc.utf8_trim_whitespace(ck.col("activity")),
-            "unit": pc.utf8_trim_whitespace(ck.col("unit")),
-            "provider_id": ck.col("provider_id"),
+            "activity": ck.t["activity"],
+            "unit": ck.t["unit"],
+            "provider_id": ck.t["provider_id"],
         }
         if ref.patients is not None:
-            pos = pc.index_in(ck.col("patient_id"), value_set=ref.patients["patient_id"])
+            pos = plausibility.positions(ck.t["patient_id"], ref.patients["patient_id"])
             columns["death_date"] = ref.patients["death_date"].take(pos)
         fl = plausibility.Flags(ck)
         outcome = plausibility.evaluate(
@@ -552,58 +560,83 @@ class ClaimsValidation:
         plausibility.apply(outcome, ck, fl)
         self._not_applied += outcome.not_applied
         open_ = ~ck.bad
-        t_cents = pa.array(rules.tariff[key]).cast(pa.string())
-        titles = [t.code for t in rules.titles] + [""]
-        code = pa.array(titles).take(pa.array(ti))
-        year_text = pa.array(years).cast(pa.string())
+        known = ti < len(rules.titles)
+        codes = [t.code for t in rules.titles] + [""]
+        kinds = [t.financer_kind for t in rules.titles] + [""]
+        title_kind_idx = np.array([self._kind_index(k) for k in kinds])[ti]
+
+        def texts(values: list[str] | np.ndarray, rows: np.ndarray) -> pa.Array:
+            return pc.cast(pa.array(np.asarray(values)[rows]), pa.string())
+
         if "tariff_cents" in ck.t.column_names:
             claimed, readable = _whole(ck, "tariff_cents")
-            differs = priced_title & rules.priced[key] & ck.present("tariff_cents")
+            differs = priced_title & rules.priced[key] & ck.present("tariff_cents") & open_
             differs &= ~readable | (claimed != rules.tariff[key])
-            why = pc.binary_join_element_wise(
-                "differs from the catalogue's tariff of ",
-                t_cents,
-                " cents for title ",
-                code,
-                " in ",
-                year_text,
-                " (the catalogue's is used)",
-                "",
-            )
-            fl.add(differs & open_, "tariff_cents", "tariff_differs", why)
-        kinds = [t.financer_kind for t in rules.titles] + [""]
-        title_kind = pa.array(kinds).take(pa.array(ti))
-        known = ti < len(rules.titles)
+            if differs.any():
+                r = np.flatnonzero(differs)
+                why = pc.binary_join_element_wise(
+                    "differs from the catalogue's tariff of ",
+                    texts(rules.tariff[key], r),
+                    " cents for title ",
+                    texts(codes, ti[r]),
+                    " in ",
+                    texts(years, r),
+                    " (the catalogue's is used)",
+                    "",
+                )
+                fl.add(differs, "tariff_cents", "tariff_differs", _spread(why, r, ck.n))
         if "financer_kind" in ck.t.column_names:
-            claimed_kind = pc.utf8_trim_whitespace(ck.col("financer_kind"))
-            differs = known & ck.present("financer_kind")
-            differs &= ~as_np(pc.equal(claimed_kind, title_kind))
-            why = pc.binary_join_element_wise(
-                "differs from the title's financer kind ", title_kind, " (the title's is used)", ""
-            )
-            fl.add(differs & open_, "financer_kind", "financer_kind_differs", why)
+            idx, values = ck.codes("financer_kind")
+            claimed_idx = np.array([self._kind_index(v) for v in values] + [-1])[idx]
+            differs = known & (idx >= 0) & (claimed_idx != title_kind_idx) & open_
+            if differs.any():
+                r = np.flatnonzero(differs)
+                why = pc.binary_join_element_wise(
+                    "differs from the title's financer kind ",
+                    texts(kinds, ti[r]),
+                    " (the title's is used)",
+                    "",
+                )
+                fl.add(differs, "financer_kind", "financer_kind_differs", _spread(why, r, ck.n))
         if ref.financers is not None:
-            at = pc.index_in(ck.col("financer_id"), value_set=ref.financers["financer_id"])
-            theirs = pc.fill_null(ref.financers["financer_kind"].take(at), "")
-            differs = known & as_np(pc.is_valid(at)) & ~as_np(pc.equal(theirs, title_kind))
-            why = pc.binary_join_element_wise(
-                "the financer is a ",
-                theirs,
-                " (financers table); the title's financer kind is ",
-                title_kind,
-                "",
-            )
-            fl.add(differs & open_, "financer_id", "financer_kind_differs", why)
+            at = plausibility.positions(ck.t["financer_id"], ref.financers["financer_id"])
+            kind_of = [self._kind_index(k) for k in ref.financers["financer_kind"].to_pylist()]
+            theirs = np.array([*kind_of, -1])[pc.fill_null(at, len(kind_of)).to_numpy()]
+            differs = known & (theirs >= 0) & (theirs != title_kind_idx) & open_
+            if differs.any():
+                r = np.flatnonzero(differs)
+                names = [*self._kinds, ""]
+                why = pc.binary_join_element_wise(
+                    "the financer is a ",
+                    texts(names, theirs[r]),
+                    " (financers table); the title's financer kind is ",
+                    texts(kinds, ti[r]),
+                    "",
+                )
+                fl.add(differs, "financer_id", "financer_kind_differs", _spread(why, r, ck.n))
         if "year" in ck.t.column_names:
             claimed, readable = _whole(ck, "year")
-            differs = (years > 0) & ck.present("year") & (~readable | (claimed != years))
-            why = pc.binary_join_element_wise(
-                "differs from the year of service ", year_text, " (the year of service is used)", ""
-            )
-            fl.add(differs & open_, "year", "year_differs", why)
+            differs = (years > 0) & ck.present("year") & (~readable | (claimed != years)) & open_
+            if differs.any():
+                r = np.flatnonzero(differs)
+                why = pc.binary_join_element_wise(
+                    "differs from the year of service ",
+                    texts(years, r),
+                    " (the year of service is used)",
+                    "",
+                )
+                fl.add(differs, "year", "year_differs", _spread(why, r, ck.n))
         if fl.parts:
             self._flag_parts.append(fl.table())
             self._flagged += fl.count()
+
+    @property
+    def _kinds(self) -> list[str]:
+        return sorted(self.cat.financer_kinds)
+
+    def _kind_index(self, kind: str | None) -> int:
+        """A financer kind as a number (-2 when unknown, so that it differs from every kind)."""
+        return self._kinds.index(kind) if kind in self.cat.financer_kinds else -2
 
 
 def validate_claims(

@@ -226,13 +226,27 @@ def import_cmd(
             "groups of agb_kinds.yaml).",
         ),
     ] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            help="claims file (.csv or .parquet, e.g. your system's export): its providers and "
+            "financers are derived too (a financer's kind from the law of its titles)."
+        ),
+    ] = None,
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
 
     cat = common._load(None)
     try:
         results = import_population(
-            cat, patients, activities, out_dir, providers, financers, provider_kinds
+            cat,
+            patients,
+            activities,
+            out_dir,
+            providers,
+            financers,
+            provider_kinds,
+            claims_path=claims,
         )
     except (ImportError_, PrivacyError) as e:
         raise _fail(str(e)) from None

@@ -108,10 +108,13 @@ def import_population(
     financers_path: Path | None = None,
     provider_kinds_path: Path | None = None,
     rules_path: Path | None = None,
+    claims_path: Path | None = None,
 ) -> list[Result]:
     """Validate and write ``patients.parquet``, ``activities.parquet``, ``providers.parquet``,
     ``financers.parquet`` and (when any row is refused or flagged) ``rejects.csv`` and
-    ``flags.csv`` to ``out_dir``."""
+    ``flags.csv`` to ``out_dir``. ``claims_path``: a claims file (CSV or Parquet, e.g. a
+    system's export) whose provider and financer ids are derived too (a financer's kind from
+    the law of its lines' titles)."""
     results: list[Result] = []
     rejects: list[pa.Table] = []
     flag_tables: list[pa.Table | None] = []
@@ -122,6 +125,7 @@ def import_population(
     pk, p_cols = _check_patients(cat, p_raw, patients_path)
     a_raw, a_notes = pseudonymise(read_any(activities_path), str(activities_path))
     _missing_columns(a_raw, ACTIVITY_COLUMNS, activities_path)
+    claims = None if claims_path is None else _claims_ids(cat, claims_path)
 
     # providers: the file, or derived from the ids the activities and patients name
     if providers_path is not None:
@@ -130,7 +134,7 @@ def import_population(
         prov_flags = None
     else:
         providers, res, prov_flags = _derive_providers(
-            cat, p_raw, a_raw, provider_kinds_path, pk.bad
+            cat, p_raw, a_raw, provider_kinds_path, pk.bad, claims
         )
     known_providers = providers["provider_id"] if providers.num_rows else None
 
@@ -162,7 +166,7 @@ def import_population(
         financers, res, rej = _read_financers(cat, financers_path)
         rejects += rej
     else:
-        financers, res = _derive_financers(patients)
+        financers, res = _derive_financers(patients, claims)
     results.append(res)
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -378,6 +382,7 @@ def _derive_providers(
     activities: pa.Table,
     mapping: Path | None,
     refused_patients: np.ndarray,
+    claims: pa.Table | None = None,
 ) -> tuple[pa.Table, Result, pa.Table | None]:
     """One provider per id the activities (and the patients' GP practice and hospital) name,
     with the region most of its patients live in; its kind from the mapping file, else from
@@ -391,6 +396,9 @@ def _derive_providers(
         if col in kept.column_names:
             ids.append(pc.cast(kept[col], pa.string()))
             regions.append(kept["region"])
+    if claims is not None:
+        ids.append(claims["provider_id"])
+        regions.append(kept["region"].take(pc.index_in(claims["patient_id"], kept["patient_id"])))
     top = _most_common(
         pa.chunked_array([c for x in ids for c in _chunks(x)], pa.string()),
         pa.chunked_array(
@@ -490,7 +498,30 @@ def _read_financers(cat: Catalogue, path: Path) -> tuple[pa.Table, Result, list[
     return table, Result("financers", ck.n, int(ok.sum()), int((~ok).sum())), ck.rejects
 
 
-def _derive_financers(patients: pa.Table) -> tuple[pa.Table, Result]:
+def _claims_ids(cat: Catalogue, path: Path) -> pa.Table:
+    """The patient, provider (``provider_id`` or ``provider_agb``) and financer of each line of
+    a claims file, with the financer kind of its title (null for a code the catalogue does not
+    know): one lookup per distinct code."""
+    wanted = {"patient_id", "provider_id", "provider_agb", "financer_id", "title_code"}
+    raw = read_any(path, columns=lambda n: n in wanted)
+    provider = "provider_id" if "provider_id" in raw.column_names else "provider_agb"
+    _missing_columns(raw, [provider, "financer_id", "title_code"], path)
+    codes = pc.utf8_trim_whitespace(pc.cast(raw["title_code"], pa.string()))
+    titles = pa.array(list(cat.titles), pa.string())
+    kinds = pa.array([t.financer_kind for t in cat.titles.values()], pa.string())
+    return pa.table(
+        {
+            "patient_id": _text(raw, "patient_id"),
+            "provider_id": pc.cast(raw[provider], pa.string()),
+            "financer_id": pc.cast(raw["financer_id"], pa.string()),
+            "financer_kind": kinds.take(pc.index_in(codes, value_set=titles)),
+        }
+    )
+
+
+def _derive_financers(
+    patients: pa.Table, claims: pa.Table | None = None
+) -> tuple[pa.Table, Result]:
     """The financers the accepted patients name, one per id in each law's column (insurer: Zvw,
     care office: Wlz, municipality: Wmo), with its share of the patients and their most common
     region, plus the government (subsidies) and the patient (own payments). An id named in two
@@ -521,6 +552,34 @@ def _derive_financers(patients: pa.Table) -> tuple[pa.Table, Result]:
                 }
             )
         )
+    if claims is not None:  # the claims' other financers: the kind of most of their lines
+        top = _most_common(claims["financer_id"], claims["financer_kind"])
+        top = top.filter(
+            pc.invert(pc.is_in(top["id"], value_set=pa.array(sorted(seen), pa.string())))
+        )
+        top = top.filter(pc.greater(pc.utf8_length(top["region"]), 0))  # a known title's kind
+        regions = patients["region"].take(pc.index_in(claims["patient_id"], patients["patient_id"]))
+        home = _most_common(claims["financer_id"], regions)
+        where = home["region"].take(pc.index_in(top["id"], value_set=home["id"]))
+        ids = top["id"]
+        seen.update(ids.to_pylist())
+        parts.append(
+            pa.table(
+                {
+                    "financer_id": ids,
+                    "financer_kind": top["region"],
+                    "name": ids,
+                    "region": pc.fill_null(where, ""),
+                    "share": pa.nulls(len(ids), pa.float64()),
+                    "uzovi": pc.if_else(
+                        pc.match_substring_regex(ids, r"^[0-9]{4}$"),
+                        ids,
+                        pa.scalar(None, pa.string()),
+                    ),
+                }
+            )
+        )
+        notes.append(f"from the claims: {len(ids)} more financer(s), kind by the law of the titles")
     region = _most_common(patients["region"], patients["region"])
     main = region.sort_by([("rows", "descending"), ("id", "ascending")])["id"][:1].to_pylist()
     fixed = [f for f in FIXED_FINANCERS if f[0] not in seen]

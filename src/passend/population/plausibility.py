@@ -134,16 +134,47 @@ class Outcome:
 Column = pa.Array | pa.ChunkedArray
 
 
+def _per_value(col: Column, test) -> np.ndarray:
+    """``test`` (values -> boolean mask) for each row of a text column: a dictionary-encoded
+    column is tested once per distinct value (no string per row is built)."""
+    if pa.types.is_dictionary(col.type):
+        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+        masks = []
+        for chunk in chunks:  # a chunk per row group, not rows
+            values = pc.utf8_trim_whitespace(pc.cast(chunk.dictionary, pa.string()))
+            per_value = np.append(test(values), False)
+            idx = pc.fill_null(chunk.indices, len(values)).to_numpy(zero_copy_only=False)
+            masks.append(per_value[idx])
+        return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+    if not pa.types.is_boolean(col.type):
+        col = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
+    return test(col)
+
+
+def positions(col: Column, value_set: Column) -> pa.Array:
+    """The position of each row's value in ``value_set`` (null when absent), per distinct
+    value for a dictionary-encoded column."""
+    if pa.types.is_dictionary(col.type):
+        parts = []
+        for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+            values = pc.utf8_trim_whitespace(pc.cast(chunk.dictionary, pa.string()))
+            parts.append(pc.index_in(values, value_set=value_set).take(chunk.indices))
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.int32())
+    text = pc.utf8_trim_whitespace(pc.cast(col, pa.string()))
+    found = pc.index_in(text, value_set=value_set)
+    return found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+
+
 def _condition(c: Condition, col: Column) -> np.ndarray:
     values = c.in_ if c.in_ is not None else c.not_in
     typ = pa.bool_() if pa.types.is_boolean(col.type) else pa.string()
-    if pa.types.is_dictionary(col.type):
-        col = col.cast(col.type.value_type)
-    if not pa.types.is_boolean(col.type) and not pa.types.is_string(col.type):
-        col = pc.cast(col, pa.string())
-    inside = as_np(pc.is_in(col, value_set=pa.array(values, typ)))
-    valid = as_np(pc.is_valid(col))
-    return inside if c.in_ is not None else valid & ~inside
+    value_set = pa.array(values, typ)
+
+    def test(v: Column) -> np.ndarray:
+        inside = as_np(pc.is_in(v, value_set=value_set))
+        return inside if c.in_ is not None else as_np(pc.is_valid(v)) & ~inside
+
+    return _per_value(col, test)
 
 
 def _days(col: Column) -> np.ndarray:
@@ -164,11 +195,13 @@ def _check(rule: Rule, columns: dict[str, Column], sets: dict[str, Column | None
             early = offset < rule.below_days if rule.below_days is not None else False
         mask &= np.asarray(late | early, dtype=bool)  # NaN (a missing date) compares False
     elif rule.kind == "known":
-        col = columns[rule.column]
-        if pa.types.is_dictionary(col.type):
-            col = col.cast(col.type.value_type)
-        here = as_np(pc.greater(pc.utf8_length(pc.fill_null(col, "")), 0))
-        mask &= here & ~as_np(pc.is_in(col, value_set=sets[rule.among]))
+        known = sets[rule.among]
+
+        def unknown(v: Column) -> np.ndarray:
+            here = as_np(pc.greater(pc.utf8_length(pc.fill_null(v, "")), 0))
+            return here & ~as_np(pc.is_in(v, value_set=known))
+
+        mask &= _per_value(columns[rule.column], unknown)
     return mask
 
 
