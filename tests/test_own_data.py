@@ -364,3 +364,27 @@ def test_providers_and_financers_are_derived_from_the_claims_too(tmp_path: Path,
     assert got["3311"] == ("health_insurer", "3311")  # a 4-digit id is its UZOVI number
     assert got["gm7"] == ("municipality", None)
     assert "q1" not in got  # no title, so no law to give it a kind
+
+
+def test_cli_claims_import_of_an_export_with_its_population(tmp_path: Path, cat) -> None:
+    _import(tmp_path, cat, MAPPING)
+    f = write(
+        tmp_path / "export.csv",
+        [EXPORT[0][:8], ["k1", "p1", "01000001", "cz", "12001", "2026-07-01", "1", "2485"]],
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
+    r = subprocess.run(
+        [sys.executable, "-m", "passend.cli", "claims", "import", str(f), "--format", "csv",
+         "--out", str(tmp_path / "c"), "--population", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rejects = read_csv(tmp_path / "c" / "rejects.csv")
+    assert [(x["row"], x["column"]) for x in rejects] == [("1", "service_date")]
+    assert rejects[0]["reason"].endswith("[after_bereavement_window]")
+    missing = subprocess.run(
+        [sys.executable, "-m", "passend.cli", "claims", "import", str(f), "--format", "csv",
+         "--out", str(tmp_path / "d"), "--population", str(tmp_path / "nowhere")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "nowhere: no such folder" in missing.stderr

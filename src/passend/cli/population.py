@@ -233,6 +233,7 @@ def import_cmd(
             "financers are derived too (a financer's kind from the law of its titles)."
         ),
     ] = None,
+    regions_path: RegionsOpt = None,
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
 
@@ -247,6 +248,7 @@ def import_cmd(
             financers,
             provider_kinds,
             claims_path=claims,
+            regions_path=regions_path,
         )
     except (ImportError_, PrivacyError) as e:
         raise _fail(str(e)) from None

@@ -109,17 +109,19 @@ def import_population(
     provider_kinds_path: Path | None = None,
     rules_path: Path | None = None,
     claims_path: Path | None = None,
+    regions_path: Path | None = None,
 ) -> list[Result]:
     """Validate and write ``patients.parquet``, ``activities.parquet``, ``providers.parquet``,
     ``financers.parquet`` and (when any row is refused or flagged) ``rejects.csv`` and
     ``flags.csv`` to ``out_dir``. ``claims_path``: a claims file (CSV or Parquet, e.g. a
     system's export) whose provider and financer ids are derived too (a financer's kind from
-    the law of its lines' titles)."""
+    the law of its lines' titles). ``regions_path``: the user's own region files (a region
+    known there is no unknown region)."""
     results: list[Result] = []
     rejects: list[pa.Table] = []
     flag_tables: list[pa.Table | None] = []
     rules = plausibility.load_rules(cat, rules_path)
-    regions = pa.array(sorted(load_regions(cat)), pa.string())
+    regions = pa.array(sorted(load_regions(cat, regions_path)), pa.string())
 
     p_raw, p_notes = pseudonymise(read_any(patients_path), str(patients_path))
     pk, p_cols = _check_patients(cat, p_raw, patients_path)

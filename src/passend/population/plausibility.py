@@ -235,13 +235,13 @@ def evaluate(
 
 
 class Flags:
-    """Rows accepted with a remark: (table, row, column, value, reason, flag) like the rejects,
-    and per row the ids of its flags (``;``-separated) for a ``flags`` column."""
+    """Rows accepted with a remark: (table, row, column, value, reason, flag), the columns of
+    the rejects and the id of the flag (a rule's id, or e.g. ``tariff_differs``)."""
 
     def __init__(self, ck: Checker):
         self.ck = ck
         self.parts: list[pa.Table] = []
-        self.ids = pa.nulls(ck.n, pa.string())
+        self._rows = np.zeros(ck.n, dtype=bool)
 
     def add(
         self, mask: np.ndarray, column: str, flag: str, reason: str | Column, values: Column = None
@@ -268,12 +268,11 @@ class Flags:
                 }
             )
         )
-        joined = pc.binary_join_element_wise(pc.fill_null(self.ids, ""), flag, ";")
-        joined = pc.utf8_ltrim(joined, ";")
-        self.ids = pc.if_else(pa.array(mask), joined, self.ids)
+        self._rows |= mask
 
     def count(self) -> int:
-        return int(as_np(pc.is_valid(self.ids)).sum())
+        """The rows with at least one flag."""
+        return int(self._rows.sum())
 
     def table(self) -> pa.Table | None:
         return pa.concat_tables(self.parts) if self.parts else None
