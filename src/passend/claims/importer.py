@@ -541,9 +541,16 @@ class ClaimsValidation:
         key: np.ndarray,
     ) -> None:
         """The plausibility rules (rejects, then flags) and the comparison of the columns the
-        file gives that passend derives (flags), for the rows still accepted. Text columns are
-        compared per distinct value; a reason is built only for the rows it concerns."""
-        ref, rules = self.reference, self.rules
+        file gives that passend derives (flags), for the rows still accepted."""
+        fl = plausibility.Flags(ck)
+        self._plausible(ck, fl, service)
+        self._compared(ck, fl, years, priced_title, ti, key)
+        if fl.parts:
+            self._flag_parts.append(fl.table())
+            self._flagged += fl.count()
+
+    def _plausible(self, ck: Checker, fl: plausibility.Flags, service: pa.Array) -> None:
+        ref = self.reference
         columns: dict[str, pa.Array | pa.ChunkedArray] = {
             "date": service,
             "activity": ck.t["activity"],
@@ -553,12 +560,25 @@ class ClaimsValidation:
         if ref.patients is not None:
             pos = plausibility.positions(ck.t["patient_id"], ref.patients["patient_id"])
             columns["death_date"] = ref.patients["death_date"].take(pos)
-        fl = plausibility.Flags(ck)
         outcome = plausibility.evaluate(
             ref.rules, "claims", columns, {"providers": ref.providers}, {"date": "service_date"}
         )
         plausibility.apply(outcome, ck, fl)
         self._not_applied += outcome.not_applied
+
+    def _compared(
+        self,
+        ck: Checker,
+        fl: plausibility.Flags,
+        years: np.ndarray,
+        priced_title: np.ndarray,
+        ti: np.ndarray,
+        key: np.ndarray,
+    ) -> None:
+        """Claimed tariff, financer kind and year against the catalogue's (and the financer's
+        kind in the population's financers table): flags for the rows still accepted. Text
+        columns are compared per distinct value; a reason is built only for its rows."""
+        ref, rules = self.reference, self.rules
         open_ = ~ck.bad
         known = ti < len(rules.titles)
         codes = [t.code for t in rules.titles] + [""]
@@ -626,9 +646,6 @@ class ClaimsValidation:
                     "",
                 )
                 fl.add(differs, "year", "year_differs", _spread(why, r, ck.n))
-        if fl.parts:
-            self._flag_parts.append(fl.table())
-            self._flagged += fl.count()
 
     @property
     def _kinds(self) -> list[str]:

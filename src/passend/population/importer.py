@@ -149,6 +149,7 @@ def import_population(
     patients = _patients_table(p_raw, p_cols).filter(pa.array(ok)).cast(PATIENTS)
     rejects += pk.rejects
     flag_tables.append(pf.table())
+    p_notes += [f"not checked: {x}" for x in outcome.not_applied]
     results.append(Result("patients", pk.n, int(ok.sum()), int((~ok).sum()), p_notes))
 
     ak, activities, a_cols = _check_activities(cat, a_raw, patients)
