@@ -388,3 +388,32 @@ def test_cli_claims_import_of_an_export_with_its_population(tmp_path: Path, cat)
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert missing.returncode == 2 and "nowhere: no such folder" in missing.stderr
+
+
+def test_agb_codes_and_uzovi_numbers_become_the_populations_ids(tmp_path: Path, cat) -> None:
+    p = write(tmp_path / "patients.csv", PATIENTS[:2])
+    a = write(tmp_path / "activities.csv", ACTIVITIES[:2])
+    prov = write(
+        tmp_path / "providers.csv",
+        [["provider_id", "provider_kind", "agb_code"], ["hap-linde", "gp_practice", "01000001"],
+         ["wv-oost", "district_nursing_org", "75000001"]],
+    )  # fmt: skip
+    fin = write(
+        tmp_path / "financers.csv",
+        [["financer_id", "financer_kind", "uzovi"], ["cz", "health_insurer", "9664"]],
+    )
+    import_population(cat, p, a, tmp_path / "pop", providers_path=prov, financers_path=fin)
+    # fmt: off
+    f = write(tmp_path / "export.csv", [
+        EXPORT[0][:8],
+        ["m1", "p1", "01000001", "9664", "12001", "2026-02-01", "1", "2485"],
+        ["m2", "p1", "wv-oost", "cz", "1034", "2026-02-02", "60", "8835"],  # already the ids
+    ])
+    # fmt: on
+    r = import_claims(cat, f, "csv", tmp_path / "c", population=tmp_path / "pop")
+    claims = pq.read_table(tmp_path / "c" / "claims.parquet")
+    assert claims["provider_id"].to_pylist() == ["hap-linde", "wv-oost"]
+    assert claims["financer_id"].to_pylist() == ["cz", "cz"]
+    assert "provider_id: 1 AGB code(s) mapped to the population's ids" in r.notes
+    assert "financer_id: 1 UZOVI number(s) mapped to the population's ids" in r.notes
+    assert not (tmp_path / "c" / "flags.csv").exists()  # known providers, matching kinds

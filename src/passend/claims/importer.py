@@ -324,6 +324,9 @@ class Reference:
     patients: pa.Table | None = None
     providers: pa.Array | pa.ChunkedArray | None = None
     financers: pa.Table | None = None
+    codes: dict[str, tuple[pa.Array, pa.Array]] = field(default_factory=dict)
+    """Per id column, (code, id) pairs: AGB codes of the providers, UZOVI numbers of the
+    financers, so that an exported file's codes become the population's ids."""
 
 
 def reference(cat: Catalogue, population: Path | None = None) -> Reference:
@@ -344,10 +347,53 @@ def reference(cat: Catalogue, population: Path | None = None) -> Reference:
             raise ImportError_(f"{f}: unreadable: {str(e).splitlines()[0]}") from None
 
     ref.patients = table("patients", ["patient_id", "death_date"])
-    providers = table("providers", ["provider_id"])
-    ref.providers = None if providers is None else providers["provider_id"]
-    ref.financers = table("financers", ["financer_id", "financer_kind"])
+    providers = table("providers", ["provider_id", "agb_code"])
+    financers = table("financers", ["financer_id", "financer_kind", "uzovi"])
+    if providers is not None:
+        ref.providers = providers["provider_id"]
+        ref.codes["provider_id"] = (providers["agb_code"], providers["provider_id"])
+    if financers is not None:
+        ref.financers = financers
+        ref.codes["financer_id"] = (financers["uzovi"], financers["financer_id"])
     return ref
+
+
+def _codes_not_ids(values: pa.Array, codes: pa.Array, ids: pa.Array) -> np.ndarray:
+    """Values that are no id but a code."""
+    is_code = as_np(pc.is_in(pc.utf8_trim_whitespace(values), value_set=codes))
+    return is_code & ~as_np(pc.is_in(values, value_set=ids))
+
+
+def ids_from_codes(raw: pa.Table, ref: Reference) -> tuple[pa.Table, list[str]]:
+    """``raw`` with each provider or financer value that is no id of the population but one's
+    AGB code or UZOVI number replaced by that id (per distinct value), and a note per column
+    saying how many values were so mapped."""
+    notes = []
+    for name, (codes, ids) in ref.codes.items():
+        if name not in raw.column_names:
+            continue
+        given = pc.fill_null(pc.utf8_trim_whitespace(pc.cast(codes, pa.string())), "")
+        has_code = pc.greater(pc.utf8_length(given), 0)
+        codes_, ids_ = given.filter(has_code), pc.cast(ids, pa.string()).filter(has_code)
+        col = raw[name]
+        if pa.types.is_dictionary(col.type):  # the distinct values, without a string per row
+            chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+            distinct = pc.unique(
+                pa.concat_arrays([pc.cast(c.dictionary, pa.string()) for c in chunks])
+            )
+        else:
+            distinct = pc.unique(pc.cast(col, pa.string()))
+        if not _codes_not_ids(distinct, codes_, ids_).any():
+            continue  # the usual case: the file names the population's own ids
+        enc = pc.dictionary_encode(pc.cast(col, pa.string())).combine_chunks()
+        values = enc.dictionary
+        at = pc.index_in(pc.utf8_trim_whitespace(values), value_set=codes_)
+        mapped = _codes_not_ids(values, codes_, ids_)
+        new = pc.if_else(pa.array(mapped), ids_.take(pc.fill_null(at, 0)), values)
+        raw = raw.set_column(raw.column_names.index(name), name, new.take(enc.indices))
+        what = "AGB code(s)" if name == "provider_id" else "UZOVI number(s)"
+        notes.append(f"{name}: {int(mapped.sum())} {what} mapped to the population's ids")
+    return raw, notes
 
 
 class ClaimsValidation:
@@ -375,6 +421,7 @@ class ClaimsValidation:
         raw, self.derived = fill_from_titles(cat, raw)
         missing_columns(raw, REQUIRED, Path(source))
         self.reference = reference or Reference(plausibility.load_rules(cat))
+        raw, self._mapped = ids_from_codes(raw, self.reference)
         self._flag_parts: list[pa.Table] = []
         self._flagged = 0
         self._not_applied: list[str] = []
@@ -524,7 +571,7 @@ class ClaimsValidation:
             unreadable_amounts=self._unreadable,
             flagged_above_max=self._above,
             flagged=self._flagged,
-            notes=[f"not checked: {x}" for x in dict.fromkeys(self._not_applied)],
+            notes=self._mapped + [f"not checked: {x}" for x in dict.fromkeys(self._not_applied)],
         )
 
     def flags(self) -> pa.Table | None:

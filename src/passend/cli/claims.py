@@ -168,7 +168,8 @@ def import_cmd(
             f"{r.flagged} regel(s) geaccepteerd met opmerking: {(out_dir / 'flags.csv').resolve()}"
         )
     for note in r.notes:
-        out.print(note if note.startswith("not checked") else f"privacy: {note}")
+        privacy = not note.startswith(("not checked", "provider_id:", "financer_id:"))
+        out.print(f"privacy: {note}" if privacy else note)
     for issue in r.issues:
         out.print(f"[yellow]let op:[/] {issue}")
     if r.rejected:
