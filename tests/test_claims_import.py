@@ -131,9 +131,11 @@ def test_period_check(tmp_path: Path) -> None:
 
 
 def test_missing_column_and_unreadable_file_exit_2(tmp_path: Path) -> None:
-    f = write(tmp_path / "claims.csv", HEADER[:-1], [row[:-1] for row in ROWS[:1]])
+    # patient_bound (like activity, professional, setting, law and unit) follows from the title
+    # when a file lacks it (tests/test_own_data.py); the amount never does
+    f = write(tmp_path / "claims.csv", HEADER[:-2], [row[:-2] for row in ROWS[:1]])
     r = run(str(f), "--format", "csv", "--out", str(tmp_path / "out"))
-    assert r.returncode == 2 and "missing required column(s) patient_bound" in r.stderr
+    assert r.returncode == 2 and "missing required column(s) amount_cents" in r.stderr
     bad = tmp_path / "claims.parquet"
     bad.write_bytes(b"PAR1 this is not parquet")
     r = run(str(bad), "--format", "parquet", "--out", str(tmp_path / "out"))

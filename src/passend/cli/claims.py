@@ -129,6 +129,13 @@ def import_cmd(
             "every year; each line is checked by its own year of service)."
         ),
     ] = None,
+    population: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder of the claims' population (patients, providers, financers): dates of "
+            "death, providers and financer kinds are checked against it."
+        ),
+    ] = None,
 ) -> None:
     """Importeer een declaratiebestand met controles; geweigerde regels naar rejects.csv."""
     from passend.claims.importer import import_claims
@@ -139,7 +146,7 @@ def import_cmd(
         raise _fail(f"--format must be parquet, csv or aw319, not {fmt!r}")
     cat = common._load(None)
     try:
-        r = import_claims(cat, file, fmt, out_dir, year)
+        r = import_claims(cat, file, fmt, out_dir, year, population)
     except (ImportError_, PrivacyError) as e:
         raise _fail(str(e)) from None
     except Exception as e:  # AW319 structural errors and the like: one line, no traceback
@@ -161,8 +168,13 @@ def import_cmd(
         out.print(
             f"{r.flagged_above_max} regel(s) boven het maximumtarief: geaccepteerd en gemarkeerd (above_max_tariff)."
         )
+    if r.flagged:
+        out.print(
+            f"{r.flagged} regel(s) geaccepteerd met opmerking: {(out_dir / 'flags.csv').resolve()}"
+        )
     for note in r.notes:
-        out.print(f"privacy: {note}")
+        privacy = not note.startswith(("not checked", "provider_id:", "financer_id:"))
+        out.print(f"privacy: {note}" if privacy else note)
     for issue in r.issues:
         out.print(f"[yellow]let op:[/] {issue}")
     if r.rejected:

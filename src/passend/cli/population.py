@@ -223,14 +223,57 @@ def import_cmd(
     patients: Annotated[Path, typer.Option(help="patients file (.parquet or .csv)")],
     activities: Annotated[Path, typer.Option(help="activities file (.parquet or .csv)")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the validated tables.")],
+    providers: Annotated[
+        Path | None,
+        typer.Option(
+            help="providers file (provider_id, provider_kind; optional name, region, agb_code). "
+            "Without it, providers are derived from the ids the activities name (AGB codes)."
+        ),
+    ] = None,
+    financers: Annotated[
+        Path | None,
+        typer.Option(
+            help="financers file (financer_id, financer_kind; optional name, region, share, "
+            "uzovi). Without it, financers are derived from the patients' insurer, care office "
+            "and municipality."
+        ),
+    ] = None,
+    provider_kinds: Annotated[
+        Path | None,
+        typer.Option(
+            "--provider-kinds",
+            help="CSV provider_agb,provider_kind: your own kind per AGB code (before the AGB "
+            "groups of agb_kinds.yaml).",
+        ),
+    ] = None,
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            help="claims file (.csv or .parquet, e.g. your system's export): its providers and "
+            "financers are derived too (a financer's kind from the law of its titles)."
+        ),
+    ] = None,
+    regions_path: RegionsOpt = None,
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
 
     cat = common._load(None)
     try:
-        results = import_population(cat, patients, activities, out_dir)
+        results = import_population(
+            cat,
+            patients,
+            activities,
+            out_dir,
+            providers,
+            financers,
+            provider_kinds,
+            claims_path=claims,
+            regions_path=regions_path,
+        )
     except (ImportError_, PrivacyError) as e:
         raise _fail(str(e)) from None
+    except CatalogueError as e:
+        raise common.issues_exit(e) from None
     table = Table(title="Import")
     for c in ("tabel", "gelezen", "geaccepteerd", "geweigerd"):
         table.add_column(c, justify="right")
@@ -240,6 +283,8 @@ def import_cmd(
     for r in results:
         for note in r.notes:
             out.print(f"{r.table}: {note}")
-    if any(r.rejected for r in results):
+    if (out_dir / "rejects.csv").exists():
         out.print(f"Geweigerde rijen: {(out_dir / 'rejects.csv').resolve()}")
+    if (out_dir / "flags.csv").exists():
+        out.print(f"Geaccepteerd met opmerking: {(out_dir / 'flags.csv').resolve()}")
     out.print(f"Geschreven naar: {out_dir.resolve()}")
