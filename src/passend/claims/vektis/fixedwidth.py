@@ -756,6 +756,8 @@ def parse(
                 number = field_of.number(f, ok)
             if kind == "date":
                 parsed, real = _parse_dates(number, ok)
+                if f.obligation != "M":  # a date not used is all zeros: empty, not wrong
+                    real |= ok & (number == 0)
                 checks.append((real, "not a valid date (EEJJMMDD)"))
             else:
                 checks.append((ok, "not numeric"))
