@@ -398,10 +398,10 @@ def import_claims(
     cat: Catalogue, path: Path, fmt: str, out_dir: Path, year: int | None = None
 ) -> ClaimsImport:
     """Import one claims file and write ``claims.parquet`` (and ``rejects.csv``) to ``out_dir``."""
-    if fmt == "aw319":
-        from passend.claims.vektis import read_aw319_claims
+    if fmt in ("aw319", "zh308"):
+        from passend.claims.vektis import read_vektis_claims
 
-        raw, row_numbers, pre_rejects, notes, issues = read_aw319_claims(cat, path)
+        raw, row_numbers, pre_rejects, notes, issues = read_vektis_claims(cat, path, fmt)
     else:
         raw = read_any(path, keep_types=True, dictionary=_as_dictionary(path), columns=_used)
         raw, notes = pseudonymise(raw, str(path))
