@@ -389,3 +389,44 @@ def test_cli_refuses_an_unknown_format(exported: Path, tmp_path: Path) -> None:
         "zh309",
     )
     assert r.returncode == 2 and "aw319 or zh308" in r.stderr
+
+
+def _zorgactiviteit(prestatie: str, code: str) -> str:
+    """A 16 record for the 04 record ``prestatie``, by the standard's positions: its keys
+    (BSN 15-23, UZOVI 24-27, insured number 28-42, code list 43-45, prestatiecode 46-51,
+    begin date 52-59, volgnummer 60-61) copied from the 04 (15-42, 67-69, 70-75, 76-83, 92-93);
+    then 1610 number (62-76), 1611 code (77-86), 1612/1613 dates, 1614 quantity, 1615 (107-108),
+    1616-1618 AGB codes (109-128), 1619 D/C (129), 1620/1621 references (130-169)."""
+    keys = prestatie[14:42] + prestatie[66:69] + prestatie[69:75] + prestatie[75:83]
+    body = "16" + "0" * 12 + keys + prestatie[91:93]
+    body += "ZA-1".ljust(15) + code.ljust(10) + prestatie[75:83] * 2 + "0001" + "00"
+    body += "0" * 20 + "D" + "ZA-REF-1".ljust(20) + " " * 20  # 1616-1618, 1619-1621
+    return body.ljust(610)
+
+
+def test_zorgactiviteitrecords_are_checked_against_their_prestatie_and_counted(tmp_path):
+    (path,) = write_zh308(sample(), tmp_path)
+    lines = _lines(path)
+    good = _zorgactiviteit(lines[2], "039133")
+    wrong = good[:45] + "P9999 " + good[51:]  # 1607 differs from the 04's 0410
+
+    def edit(ls):  # after the 06 of the first prestatie (lines 5 and 6)
+        ls[4:4] = [good, wrong]
+
+    _rewrite(path, edit)
+    f = read_zh308(path)
+    assert f.counts["16"] == 2
+    assert _rejects(path) == [
+        (
+            "zkh-2026-03",
+            6,
+            "1607 PRESTATIECODE/DBC DECLARATIECODE",
+            "P9999",  # alphanumeric values are read without their trailing spaces
+            "differs from 0410 PRESTATIECODE/DBC DECLARATIECODE of its prestatierecord",
+        )
+    ]
+    assert f.records.num_rows == 4  # a zorgactiviteit is information, the claim stands
+    assert f.file_closing_issues[0] == [
+        "9906 AANTAL ZORGACTIVITEITRECORDS: the sluitrecord says 0, the file has 2",
+        "9908 TOTAAL AANTAL DETAILRECORDS: the sluitrecord says 10, the file has 12",
+    ]
