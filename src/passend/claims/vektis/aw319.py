@@ -119,7 +119,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from passend.claims.vektis import fixedwidth as fw
-from passend.claims.vektis.fixedwidth import HIDDEN, LINE_END, Field, bsn_valid
+from passend.claims.vektis.fixedwidth import (
+    HIDDEN,
+    INITIALS_PLACEHOLDER,
+    LINE_END,
+    NAME_PLACEHOLDER,
+    Field,
+    bsn_valid,
+)
 
 __all__ = [
     "HIDDEN",
@@ -142,8 +149,6 @@ __all__ = [
 ]
 
 RECORD_LENGTH = 310
-NAME_PLACEHOLDER = "ONBEKEND"
-INITIALS_PLACEHOLDER = "X"
 WHO = "write_aw319"
 
 # Numeric fields that are quantities (read as int64); other numeric fields are codes (strings).
@@ -299,20 +304,7 @@ class Aw319File:
         return set(self.rejects["record_number"].to_pylist())
 
 
-@dataclass
-class Aw319Batch:
-    """What :func:`read_aw319_many` read from many files (lists are in the order of the paths)."""
-
-    paths: list[Path]
-    headers: list[dict[str, object]]
-    records: pa.Table
-    comments: pa.Table
-    rejects: pa.Table
-    closings: list[dict[str, object]] = field(default_factory=list)
-    closing_issues: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    file_closing_issues: list[list[str]] = field(default_factory=list)
-    file_counts: list[dict[str, int]] = field(default_factory=list)
+Aw319Batch = fw.Batch  # what read_aw319_many read (see the module doc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,45 +391,19 @@ def write_aw319(lines: pa.Table, out_dir: Path) -> list[Path]:
         "0432": c["previous_reference"],
     }
     r04 = fw.format_records(_LAYOUT, "04", n, values04, WHO)
-    first = pa.array(g.person_start)
-    values02 = {
-        "0202": fw.num(g.person_id),
-        "0203": c["bsn"].take(first),
-        "0204": c["uzovi"].take(first),
-        "0207": fw.yyyymmdd(c["birth_date"].take(first)),
-        "0208": c["sex"].take(first),
-        "0209": "1",
-        "0210": NAME_PLACEHOLDER,
-        "0212": "0",
-        "0215": INITIALS_PLACEHOLDER,
-        "0216": "0",
-        "0223": pc.if_else(c["deceased"].take(first), pa.scalar("1"), pa.scalar("2")),
-    }
+    values02 = fw.person_values(c, g)
     r02 = fw.format_records(_LAYOUT, "02", len(g.person_start), values02, WHO)
 
     # one header and one closing record per file
     fs = pa.array(g.file_start)
-    uz = fw.np_(pc.dictionary_encode(c["uzovi"]).indices).astype(np.int64)
-    one_uzovi = np.minimum.reduceat(uz, g.file_start) == np.maximum.reduceat(uz, g.file_start)
     nfiles = len(g.file_keys)
-    values01 = {
+    values01 = fw.header_values(c, g) | {
         "0102": c["message_code"].take(fs),
         "0103": "01",
         "0104": "04",
-        "0105": "P",
-        "0108": pc.if_else(pa.array(one_uzovi), c["uzovi"].take(fs), pa.scalar("0000")),
-        "0112": c["instelling_agb"].take(fs),
-        "0113": "04",
-        "0114": fw.yyyymmdd(c["period_start"].take(fs)),
-        "0115": fw.yyyymmdd(c["period_end"].take(fs)),
-        "0116": c["invoice_number"].take(fs),
-        "0117": fw.yyyymmdd(c["invoice_date"].take(fs)),
-        "0119": "EUR",
     }
     r01 = fw.format_records(_LAYOUT, "01", nfiles, values01, WHO)
-    totals = np.add.reduceat(fw.np_(decl).astype(np.int64), g.file_start)
-    if (np.abs(totals) > 99_999_999_999).any():
-        raise ValueError(f"{WHO}: a file's total declared amount exceeds 11 digits")
+    totals = fw.file_totals(decl, g, WHO)
     values99 = {
         "9902": fw.num(g.persons),
         "9904": fw.num(g.file_rows),
@@ -494,62 +460,19 @@ def _records(p: fw.Parsed) -> pa.Table:
     )
 
 
-def _batch(ls: fw.Lines) -> Aw319Batch:
-    p = fw.read_lines(ls, RULES)
-    return Aw319Batch(
-        paths=p.paths,
-        headers=p.headers,
-        records=_records(p),
-        comments=p.comments,
-        rejects=p.rejects,
-        closings=p.closings,
-        closing_issues=p.closing_issues,
-        counts=p.counts,
-        file_closing_issues=p.file_closing_issues,
-        file_counts=p.file_counts,
-    )
-
-
-def _empty_batch() -> Aw319Batch:
-    return Aw319Batch(
-        paths=[],
-        headers=[],
-        records=_RECORD_SCHEMA.empty_table(),
-        comments=fw.BATCH_COMMENT_SCHEMA.empty_table(),
-        rejects=fw.BATCH_REJECT_SCHEMA.empty_table(),
-        counts={code: 0 for code in [*RECORD_TYPES, "??"]},
-    )
-
-
-def _concat(parts: list[Aw319Batch]) -> Aw319Batch:
-    return Aw319Batch(
-        paths=[p for b in parts for p in b.paths],
-        headers=[h for b in parts for h in b.headers],
-        records=pa.concat_tables([b.records for b in parts]),
-        comments=pa.concat_tables([b.comments for b in parts]),
-        rejects=pa.concat_tables([b.rejects for b in parts]),
-        closings=[c for b in parts for c in b.closings],
-        closing_issues=[i for b in parts for i in b.closing_issues],
-        counts={code: sum(b.counts[code] for b in parts) for code in parts[0].counts},
-        file_closing_issues=[i for b in parts for i in b.file_closing_issues],
-        file_counts=[c for b in parts for c in b.file_counts],
-    )
-
-
 _GROUP_BYTES = 256 << 20  # files are parsed in groups of about this many bytes
 
 
 def read_aw319_many(paths: list[Path]) -> Aw319Batch:
     """Read many AW319 files at once, without a cost per file; see the module doc."""
     paths = [Path(p) for p in paths]
-    return fw.read_groups(paths, RULES, _GROUP_BYTES, _batch, _empty_batch, _concat)
+    return fw.read_many(paths, RULES, _GROUP_BYTES, _records, _RECORD_SCHEMA)
 
 
 def read_aw319(path: Path) -> Aw319File:
     """Read one AW319 file; see the module doc for what is checked and returned."""
     path = Path(path)
-    data = fw.file_bytes(path, Aw319Error)
-    batch = _batch(fw.split([path], [data], RECORD_LENGTH, Aw319Error))
+    batch = read_aw319_many([path])
     return Aw319File(
         path=path,
         header=batch.headers[0],

@@ -42,6 +42,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 HIDDEN = "<verborgen>"
+NAME_PLACEHOLDER = "ONBEKEND"  # 0210 NAAM VERZEKERDE (01): names never leave the source system
+INITIALS_PLACEHOLDER = "X"  # 0215 VOORLETTERS VERZEKERDE
 LINE_END = "\r\n"
 LAYOUTS = Path(__file__).parent / "layouts"
 
@@ -166,6 +168,8 @@ class Rules:
     total: tuple[str, str, str, str, str]
     wanted: dict[str, frozenset[str]] = field(default_factory=dict)
     required_children: dict[str, str] = field(default_factory=dict)
+    links: tuple[str, ...] = ()
+    """Detail record types whose link to their parent record is reported (``Batch.links``)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,6 +405,55 @@ def _same_within(
         raise ValueError(f"{who}: column {name!r}, row {row}: differs within one {what}")
 
 
+def header_values(c: dict[str, pa.Array], g: Grouping) -> dict[str, pa.Array | str]:
+    """The voorlooprecord fields AW319 and ZH308 share (same numbers): 0105 "P" (production),
+    0108 the file's UZOVI when all its rows share one (else "0000"), 0112 the instelling, 0113
+    "04" (pay the instelling of 0112), 0114/0115 the period, 0116 the invoice, 0117 its date,
+    0119 "EUR"."""
+    fs = pa.array(g.file_start)
+    uz = np_(pc.dictionary_encode(c["uzovi"]).indices).astype(np.int64)
+    one_uzovi = np.minimum.reduceat(uz, g.file_start) == np.maximum.reduceat(uz, g.file_start)
+    return {
+        "0105": "P",
+        "0108": pc.if_else(pa.array(one_uzovi), c["uzovi"].take(fs), pa.scalar("0000")),
+        "0112": c["instelling_agb"].take(fs),
+        "0113": "04",
+        "0114": yyyymmdd(c["period_start"].take(fs)),
+        "0115": yyyymmdd(c["period_end"].take(fs)),
+        "0116": c["invoice_number"].take(fs),
+        "0117": yyyymmdd(c["invoice_date"].take(fs)),
+        "0119": "EUR",
+    }
+
+
+def person_values(c: dict[str, pa.Array], g: Grouping) -> dict[str, pa.Array | str]:
+    """The verzekerdenrecord of every person (AW319 and ZH308 number it alike): 0202-0208 from
+    the rows, 0209 "1", 0210 ``NAME_PLACEHOLDER``, 0212 "0", 0215 ``INITIALS_PLACEHOLDER``, 0216
+    "0", 0223 1 (deceased) or 2."""
+    first = pa.array(g.person_start)
+    return {
+        "0202": num(g.person_id),
+        "0203": c["bsn"].take(first),
+        "0204": c["uzovi"].take(first),
+        "0207": yyyymmdd(c["birth_date"].take(first)),
+        "0208": c["sex"].take(first),
+        "0209": "1",
+        "0210": NAME_PLACEHOLDER,
+        "0212": "0",
+        "0215": INITIALS_PLACEHOLDER,
+        "0216": "0",
+        "0223": pc.if_else(c["deceased"].take(first), pa.scalar("1"), pa.scalar("2")),
+    }
+
+
+def file_totals(cents: pa.Array, g: Grouping, who: str) -> np.ndarray:
+    """The declared total of every file (at most 11 digits, as the sluitrecords' total)."""
+    totals = np.add.reduceat(np_(cents).astype(np.int64), g.file_start)
+    if (np.abs(totals) > 99_999_999_999).any():
+        raise ValueError(f"{who}: a file's total declared amount exceeds 11 digits")
+    return totals
+
+
 def write_files(
     g: Grouping, placed: list[tuple[pa.Array, np.ndarray]], out_dir: Path, suffix: str
 ) -> list[Path]:
@@ -550,6 +603,106 @@ def split(
         raise pending
     local = np.arange(len(lines)) - start[file_of]
     return Lines(list(paths), lines, file_of, local, start, size)
+
+
+LINK_SCHEMA = pa.schema(
+    [
+        ("file_key", pa.string()),
+        ("record_number", pa.int64()),
+        ("record_type", pa.string()),
+        ("parent_record_number", pa.int64()),
+    ]
+)
+
+
+@dataclass
+class Batch:
+    """What a standard's reader read from many files (lists are in the order of the paths):
+    ``records`` (the standard's), ``rejects`` (file_key first), ``comments``, ``closing_issues``
+    (each prefixed with the file name), ``counts`` (summed), per file ``headers``, ``closings``,
+    ``file_closing_issues`` and ``file_counts``; ``links``: per record of the rules' ``links``
+    types that belongs to a parent, that parent's line."""
+
+    paths: list[Path]
+    headers: list[dict[str, object]]
+    records: pa.Table
+    comments: pa.Table
+    rejects: pa.Table
+    closings: list[dict[str, object]] = field(default_factory=list)
+    closing_issues: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    file_closing_issues: list[list[str]] = field(default_factory=list)
+    file_counts: list[dict[str, int]] = field(default_factory=list)
+    links: pa.Table = field(default_factory=lambda: LINK_SCHEMA.empty_table())
+
+
+def _links(p: Parsed, rules: Rules) -> pa.Table:
+    parts = [LINK_SCHEMA.empty_table()]
+    for code in rules.links:
+        part = p.parts[code]
+        parent_rows = p.parts[rules.parents[code][0]].rows
+        linked = part.parent >= 0
+        lines = part.rows[linked]
+        parts.append(
+            pa.table(
+                [
+                    p.stems.take(pa.array(p.file_of[lines])),
+                    pa.array(p.numbers[lines], pa.int64()),
+                    repeat(code, pa.string(), len(lines)),
+                    pa.array(p.numbers[parent_rows[part.parent[linked]]], pa.int64()),
+                ],
+                schema=LINK_SCHEMA,
+            )
+        )
+    return pa.concat_tables(parts)
+
+
+def read_many(paths: list[Path], rules: Rules, group_bytes: int, records, schema) -> Batch:
+    """Read many files of a standard at once; ``records(Parsed) -> pa.Table`` (of ``schema``)
+    makes the standard's records. Files are read in groups of about ``group_bytes``."""
+
+    def read(ls: Lines) -> Batch:
+        p = read_lines(ls, rules)
+        return Batch(
+            paths=p.paths,
+            headers=p.headers,
+            records=records(p),
+            comments=p.comments,
+            rejects=p.rejects,
+            closings=p.closings,
+            closing_issues=p.closing_issues,
+            counts=p.counts,
+            file_closing_issues=p.file_closing_issues,
+            file_counts=p.file_counts,
+            links=_links(p, rules),
+        )
+
+    def empty() -> Batch:
+        return Batch(
+            paths=[],
+            headers=[],
+            records=schema.empty_table(),
+            comments=BATCH_COMMENT_SCHEMA.empty_table(),
+            rejects=BATCH_REJECT_SCHEMA.empty_table(),
+            counts={code: 0 for code in [*rules.layout.records, "??"]},
+        )
+
+    def concat(parts: list[Batch]) -> Batch:
+        return Batch(
+            paths=[p for b in parts for p in b.paths],
+            headers=[h for b in parts for h in b.headers],
+            records=pa.concat_tables([b.records for b in parts]),
+            comments=pa.concat_tables([b.comments for b in parts]),
+            rejects=pa.concat_tables([b.rejects for b in parts]),
+            closings=[c for b in parts for c in b.closings],
+            closing_issues=[i for b in parts for i in b.closing_issues],
+            counts={code: sum(b.counts[code] for b in parts) for code in parts[0].counts},
+            file_closing_issues=[i for b in parts for i in b.file_closing_issues],
+            file_counts=[c for b in parts for c in b.file_counts],
+            links=pa.concat_tables([b.links for b in parts]),
+        )
+
+    return read_groups(paths, rules, group_bytes, read, empty, concat)
 
 
 def read_groups(paths: list[Path], rules: Rules, group_bytes: int, read, empty, concat) -> object:

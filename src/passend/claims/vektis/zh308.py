@@ -72,7 +72,6 @@ of these files must not take them for facts:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +79,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from passend.claims.vektis import fixedwidth as fw
-from passend.claims.vektis.aw319 import INITIALS_PLACEHOLDER, NAME_PLACEHOLDER
 
 RECORD_LENGTH = 610
 SUFFIX = ".zh308"
@@ -138,6 +136,7 @@ RULES = fw.Rules(
     },
     total=("9909", "9910", "06", "0620", "0621"),
     required_children={"04": "06"},
+    links=("06", "16"),
 )
 
 WRITE_COLUMNS: dict[str, pa.DataType] = {
@@ -216,28 +215,7 @@ _RECORD_SCHEMA = pa.schema(
 RECORD_COLUMNS: tuple[str, ...] = tuple(_RECORD_SCHEMA.names)
 
 
-@dataclass
-class Zh308Batch:
-    """What :func:`read_zh308_many` read (lists are in the order of the paths)."""
-
-    paths: list[Path]
-    headers: list[dict[str, object]]
-    records: pa.Table
-    comments: pa.Table
-    rejects: pa.Table
-    closings: list[dict[str, object]] = field(default_factory=list)
-    closing_issues: list[str] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    file_closing_issues: list[list[str]] = field(default_factory=list)
-    file_counts: list[dict[str, int]] = field(default_factory=list)
-    claim_of: pa.Table = field(default_factory=lambda: _CLAIM_OF.empty_table())
-    """Per 06 and 16 record that belongs to a prestatierecord: (file_key, record_number,
-    claim_record_number), the line of that 04 (the claim it is part of)."""
-
-
-_CLAIM_OF = pa.schema(
-    [("file_key", pa.string()), ("record_number", pa.int64()), ("claim_record_number", pa.int64())]
-)
+Zh308Batch = fw.Batch  # what read_zh308_many read; ``links``: 06/16 -> their 04
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,53 +350,11 @@ def write_zh308(lines: pa.Table, out_dir: Path) -> list[Path]:
         },
         WHO,
     )
-    first = pa.array(g.person_start)
-    r02 = fw.format_records(
-        _LAYOUT,
-        "02",
-        len(g.person_start),
-        {
-            "0202": fw.num(g.person_id),
-            "0203": c["bsn"].take(first),
-            "0204": c["uzovi"].take(first),
-            "0207": fw.yyyymmdd(c["birth_date"].take(first)),
-            "0208": c["sex"].take(first),
-            "0209": "1",
-            "0210": NAME_PLACEHOLDER,
-            "0212": "0",
-            "0215": INITIALS_PLACEHOLDER,
-            "0216": "0",
-            "0223": pc.if_else(c["deceased"].take(first), pa.scalar("1"), pa.scalar("2")),
-        },
-        WHO,
-    )
-    fs = pa.array(g.file_start)
-    uz = fw.np_(pc.dictionary_encode(c["uzovi"]).indices).astype(np.int64)
-    one_uzovi = np.minimum.reduceat(uz, g.file_start) == np.maximum.reduceat(uz, g.file_start)
+    r02 = fw.format_records(_LAYOUT, "02", len(g.person_start), fw.person_values(c, g), WHO)
     nfiles = len(g.file_keys)
-    r01 = fw.format_records(
-        _LAYOUT,
-        "01",
-        nfiles,
-        {
-            "0102": MESSAGE_CODE,
-            "0103": "09",
-            "0104": "00",
-            "0105": "P",
-            "0108": pc.if_else(pa.array(one_uzovi), c["uzovi"].take(fs), pa.scalar("0000")),
-            "0112": c["instelling_agb"].take(fs),
-            "0113": "04",
-            "0114": fw.yyyymmdd(c["period_start"].take(fs)),
-            "0115": fw.yyyymmdd(c["period_end"].take(fs)),
-            "0116": c["invoice_number"].take(fs),
-            "0117": fw.yyyymmdd(c["invoice_date"].take(fs)),
-            "0119": "EUR",
-        },
-        WHO,
-    )
-    totals = np.add.reduceat(fw.np_(decl).astype(np.int64), g.file_start)
-    if (np.abs(totals) > 99_999_999_999).any():
-        raise ValueError(f"{WHO}: a file's total declared amount exceeds 11 digits")
+    values01 = fw.header_values(c, g) | {"0102": MESSAGE_CODE, "0103": "09", "0104": "00"}
+    r01 = fw.format_records(_LAYOUT, "01", nfiles, values01, WHO)
+    totals = fw.file_totals(decl, g, WHO)
     r99 = fw.format_records(
         _LAYOUT,
         "99",
@@ -493,77 +429,13 @@ def _records(p: fw.Parsed) -> pa.Table:
     )
 
 
-def _claim_of(p: fw.Parsed) -> pa.Table:
-    rows04 = p.parts["04"].rows
-    parts = []
-    for code in ("06", "16"):
-        part = p.parts[code]
-        linked = part.parent >= 0
-        lines = part.rows[linked]
-        parts.append(
-            pa.table(
-                [
-                    p.stems.take(pa.array(p.file_of[lines])),
-                    pa.array(p.numbers[lines], pa.int64()),
-                    pa.array(p.numbers[rows04[part.parent[linked]]], pa.int64()),
-                ],
-                schema=_CLAIM_OF,
-            )
-        )
-    return pa.concat_tables(parts)
-
-
-def _batch(ls: fw.Lines) -> Zh308Batch:
-    p = fw.read_lines(ls, RULES)
-    return Zh308Batch(
-        paths=p.paths,
-        headers=p.headers,
-        records=_records(p),
-        comments=p.comments,
-        rejects=p.rejects,
-        closings=p.closings,
-        closing_issues=p.closing_issues,
-        counts=p.counts,
-        file_closing_issues=p.file_closing_issues,
-        file_counts=p.file_counts,
-        claim_of=_claim_of(p),
-    )
-
-
-def _empty_batch() -> Zh308Batch:
-    return Zh308Batch(
-        paths=[],
-        headers=[],
-        records=_RECORD_SCHEMA.empty_table(),
-        comments=fw.BATCH_COMMENT_SCHEMA.empty_table(),
-        rejects=fw.BATCH_REJECT_SCHEMA.empty_table(),
-        counts={code: 0 for code in [*RECORD_TYPES, "??"]},
-    )
-
-
-def _concat(parts: list[Zh308Batch]) -> Zh308Batch:
-    return Zh308Batch(
-        paths=[p for b in parts for p in b.paths],
-        headers=[h for b in parts for h in b.headers],
-        records=pa.concat_tables([b.records for b in parts]),
-        comments=pa.concat_tables([b.comments for b in parts]),
-        rejects=pa.concat_tables([b.rejects for b in parts]),
-        closings=[c for b in parts for c in b.closings],
-        closing_issues=[i for b in parts for i in b.closing_issues],
-        counts={code: sum(b.counts[code] for b in parts) for code in parts[0].counts},
-        file_closing_issues=[i for b in parts for i in b.file_closing_issues],
-        file_counts=[c for b in parts for c in b.file_counts],
-        claim_of=pa.concat_tables([b.claim_of for b in parts]),
-    )
-
-
 _GROUP_BYTES = 256 << 20
 
 
 def read_zh308_many(paths: list[Path]) -> Zh308Batch:
     """Read many ZH308 files at once; see the module doc."""
     paths = [Path(p) for p in paths]
-    return fw.read_groups(paths, RULES, _GROUP_BYTES, _batch, _empty_batch, _concat)
+    return fw.read_many(paths, RULES, _GROUP_BYTES, _records, _RECORD_SCHEMA)
 
 
 def read_zh308(path: Path) -> Zh308Batch:

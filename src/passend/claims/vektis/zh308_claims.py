@@ -143,8 +143,9 @@ def _on_claims(batch) -> pa.Table:
     child = pc.is_in(rej["record_type"], pa.array(["06", "16"]))
     redundant = pc.and_(child, pc.match_substring(rej["reason"], "its prestatierecord (04)"))
     rej = rej.filter(pc.invert(redundant))
-    joined = rej.join(batch.claim_of, ["file_key", "record_number"], join_type="left outer")
-    mapped = pc.is_valid(joined["claim_record_number"])
+    links = batch.links.drop_columns(["record_type"])
+    joined = rej.join(links, ["file_key", "record_number"], join_type="left outer")
+    mapped = pc.is_valid(joined["parent_record_number"])
     where = pc.binary_join_element_wise(
         joined["field"],
         " (",
@@ -158,7 +159,7 @@ def _on_claims(batch) -> pa.Table:
         {
             "file_key": joined["file_key"],
             "record_number": pc.if_else(
-                mapped, joined["claim_record_number"], joined["record_number"]
+                mapped, joined["parent_record_number"], joined["record_number"]
             ),
             "record_type": joined["record_type"],
             "field": pc.if_else(mapped, where, joined["field"]),
