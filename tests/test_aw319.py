@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from passend.claims import aw319
-from passend.claims.aw319 import (
+from passend.claims.vektis import aw319
+from passend.claims.vektis.aw319 import (
     HIDDEN,
     LAYOUT,
     RECORD_COLUMNS,

@@ -13,8 +13,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from passend.claims.aw319 import bsn_valid, read_aw319
 from passend.claims.vektis import synthetic_bsn
+from passend.claims.vektis.aw319 import bsn_valid, read_aw319
 
 
 def cli(*args: str, key: str | None = "test-key") -> subprocess.CompletedProcess[str]:

@@ -752,10 +752,10 @@ def import_claims(
     to ``out_dir``. ``population``: the folder of the claims' population (patients, providers,
     financers), for the checks against it."""
     ref = reference(cat, population)
-    if fmt == "aw319":
-        from passend.claims.vektis import read_aw319_claims
+    if fmt in ("aw319", "zh308"):
+        from passend.claims.vektis import read_vektis_claims
 
-        raw, row_numbers, pre_rejects, notes, issues = read_aw319_claims(cat, path)
+        raw, row_numbers, pre_rejects, notes, issues = read_vektis_claims(cat, path, fmt)
     else:
         raw = read_any(path, keep_types=True, dictionary=_as_dictionary(path), columns=_used)
         raw, notes = pseudonymise(raw, str(path))

@@ -116,9 +116,9 @@ def declare_cmd(
 @app.command("import")
 def import_cmd(
     file: Annotated[
-        Path, typer.Argument(help="Claims file: .parquet, .csv or a Vektis AW319 file.")
+        Path, typer.Argument(help="Claims file: .parquet, .csv or a Vektis AW319 or ZH308 file.")
     ],
-    fmt: Annotated[str, typer.Option("--format", help="parquet, csv or aw319.")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet, csv, aw319 or zh308.")],
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder for claims.parquet and rejects.csv.")
     ],
@@ -142,15 +142,15 @@ def import_cmd(
     from passend.privacy import PrivacyError
     from passend.validation import ImportError_
 
-    if fmt not in ("parquet", "csv", "aw319"):
-        raise _fail(f"--format must be parquet, csv or aw319, not {fmt!r}")
+    if fmt not in ("parquet", "csv", "aw319", "zh308"):
+        raise _fail(f"--format must be parquet, csv, aw319 or zh308, not {fmt!r}")
     cat = common._load(None)
     try:
         r = import_claims(cat, file, fmt, out_dir, year, population)
     except (ImportError_, PrivacyError) as e:
         raise _fail(str(e)) from None
     except Exception as e:  # AW319 structural errors and the like: one line, no traceback
-        if type(e).__name__ in {"Aw319Error"}:
+        if type(e).__name__ in {"Aw319Error", "Zh308Error"}:
             raise _fail(str(e)) from None
         raise
     table = Table(title=f"Import {file.name}")
@@ -190,16 +190,16 @@ def export_cmd(
     population: Annotated[
         Path, typer.Option(help="Folder with the population (patients, providers, financers).")
     ],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the AW319 files.")],
-    fmt: Annotated[str, typer.Option("--format", help="aw319.")] = "aw319",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the AW319 or ZH308 files.")],
+    fmt: Annotated[str, typer.Option("--format", help="aw319 or zh308.")] = "aw319",
 ) -> None:
     """Schrijf declaraties als Vektis AW319-bestanden (één per aanbieder x financier x maand)."""
     import pyarrow.parquet as pq
 
-    from passend.claims.vektis import export_aw319
+    from passend.claims.vektis import EXPORTERS
 
-    if fmt != "aw319":
-        raise _fail(f"--format must be aw319, not {fmt!r}")
+    if fmt not in EXPORTERS:
+        raise _fail(f"--format must be aw319 or zh308, not {fmt!r}")
     from passend.claims.tables import CLAIMS
     from passend.population.tables import SCHEMAS
     from passend.tables import table_problem
@@ -217,7 +217,7 @@ def export_cmd(
             raise _fail(problem)
     cat = common._load(None)
     try:
-        paths, written, left_out = export_aw319(
+        paths, written, left_out = EXPORTERS[fmt](
             cat, pq.read_table(claims / "claims.parquet"), population, out_dir
         )
     except ValueError as e:
@@ -226,9 +226,13 @@ def export_cmd(
         (out_dir / name).write_bytes(
             (population / name).read_bytes()
         )  # code lists to read them back
+    outside = {
+        "aw319": "huisarts, ziekenhuis, Wmo, subsidie of zonder patiënt",
+        "zh308": "geen ziekenhuiszorg of zonder patiënt",
+    }[fmt]
     out.print(
-        f"{len(paths)} AW319-bestand(en), {written} prestatieregels; {left_out} regel(s) buiten AW319 "
-        "(huisarts, ziekenhuis, Wmo, subsidie of zonder patiënt)."
+        f"{len(paths)} {fmt.upper()}-bestand(en), {written} prestatieregels; {left_out} regel(s) "
+        f"buiten {fmt.upper()} ({outside})."
     )
     out.print(
         "Let op: het BSN-veld bevat synthetische nummers (11-proef), geen BSN's van patiënten."
