@@ -274,6 +274,8 @@ BUSINESS_CASE_LABELS = {
         "value": "Waarde",
         "unit": "Eenheid",
         "source": "Bron",
+        "imported": "geïmporteerde populatie {name}: {patients} patiënten, gebruikt zoals "
+        "gegeven; verzekerden per verzekeraar uit de data",
     },
     "en": {
         "business_case": "Business case",
@@ -308,6 +310,8 @@ BUSINESS_CASE_LABELS = {
         "value": "Value",
         "unit": "Unit",
         "source": "Source",
+        "imported": "imported population {name}: {patients} patients, used as given; the "
+        "insured per insurer from the data",
     },
 }
 """What the business case's report and its workbook both show: headers, figures, sections."""

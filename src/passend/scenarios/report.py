@@ -89,7 +89,9 @@ TEXT: dict[str, dict[str, str]] = {
         "gegenereerd, dus geen kalibratie van een synthetische regio), 1 replicatie",
         "imported_claims": "{n} declaratieregels uit {name}",
         "imported_declared": "gedeclareerd door passend",
-        "imported_no_region": "onbekend (geen inwoneraantal)",
+        "imported_no_region": "onbekend",
+        "imported_no_inhabitants": " (geen inwonertal: geef population.region als de data die "
+        "hele regio is)",
         "intervention": "Interventie",
         "contract_sets": "Contractsets",
         "contract_set": "Contractset",
@@ -212,7 +214,9 @@ TEXT: dict[str, dict[str, str]] = {
         "calibration of a synthetic region), 1 replicate",
         "imported_claims": "{n} claim lines from {name}",
         "imported_declared": "declared by passend",
-        "imported_no_region": "unknown (no inhabitants)",
+        "imported_no_region": "unknown",
+        "imported_no_inhabitants": " (no inhabitants: give population.region when the data is "
+        "that whole region)",
         "intervention": "Intervention",
         "contract_sets": "Contract sets",
         "contract_set": "Contract set",
@@ -926,7 +930,8 @@ def _imported_line(p: dict[str, Any], lang: str, t: dict[str, str]) -> str:
         activities=number(p["activities"], lang),
         claims=claims,
         year=p["year"],
-        region=p["region"] or t["imported_no_region"],
+        region=(p["region"] or t["imported_no_region"])
+        + ("" if p.get("region_given") else t["imported_no_inhabitants"]),
     )
 
 

@@ -227,7 +227,7 @@ def _use_imported(
     for f in sorted(Path(facts["path"]).glob("*.parquet")):
         shutil.copyfile(f, d / "pop" / f.name)
     meta = {"year": facts["year"], "scale": 1.0, "imported": facts["dir"]}
-    if facts["region"] is not None:
+    if facts["region_given"]:  # the region's inhabitants: only when the user says it
         meta["region"] = facts["region"]
     (d / "pop" / "meta.json").write_text(json.dumps(meta, sort_keys=True) + "\n", "utf-8")
     t1 = time.perf_counter()
@@ -350,9 +350,11 @@ def checked_inputs(
 def imported_facts(ls: LoadedScenario, regions: dict[str, Any]) -> dict[str, Any]:
     """What a run on an imported population takes from it: its folder (``path``, and ``dir``
     as the scenario names it), its year (``population.year``, else the one year of its
-    deaths), its region (``population.region`` when the scenario gives it, else the one
-    region its patients name when the catalogue knows it, else None: no inhabitants), its
-    claims folder (``claims.dir``, or None: declared) and the counts the report shows."""
+    deaths), its region (``population.region``, else the one region its patients name, else
+    None), its claims folder (``claims.dir``, or None: declared) and the counts the report
+    shows. Only a region the scenario gives (``region_given``) brings its inhabitants (to
+    population payments, a price per inhabitant): the data may be part of a region (one
+    insurer's patients), which only the user knows."""
     s = ls.s
     path = ls.resolve(s.population.dir)
     assert path is not None
@@ -368,16 +370,14 @@ def imported_facts(ls: LoadedScenario, regions: dict[str, Any]) -> dict[str, Any
                 f"{found}; give the year"
             )
         year = int(years[0])
-    if "region" in s.population.model_fields_set:
-        region: str | None = s.population.region
-        if region not in regions:
-            raise ValueError(
-                f"{ls.path}: population.region: unknown region {region!r}; "
-                f"all: {', '.join(sorted(regions))}"
-            )
-    else:
-        named = sorted(set(pc.unique(patients["region"]).to_pylist()) - {None, ""})
-        region = named[0] if len(named) == 1 and named[0] in regions else None
+    given = "region" in s.population.model_fields_set
+    if given and s.population.region not in regions:
+        raise ValueError(
+            f"{ls.path}: population.region: unknown region {s.population.region!r}; "
+            f"all: {', '.join(sorted(regions))}"
+        )
+    named = sorted(set(pc.unique(patients["region"]).to_pylist()) - {None, ""})
+    region = s.population.region if given else (named[0] if len(named) == 1 else None)
     claims = ls.resolve(s.claims.dir) if s.claims is not None else None
     return {
         "path": str(path),
@@ -385,6 +385,7 @@ def imported_facts(ls: LoadedScenario, regions: dict[str, Any]) -> dict[str, Any
         "name": path.resolve().name,
         "year": year,
         "region": region,
+        "region_given": given,
         "patients": patients.num_rows,
         "activities": n_acts,
         "claims_path": str(claims) if claims is not None else None,
