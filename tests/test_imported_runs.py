@@ -231,3 +231,39 @@ def test_business_case_takes_the_imported_population(own: Path, tmp_path: Path) 
     assert f"geïmporteerde populatie imp: {len(ins)} patiënten" in report
     years = pacsv.read_csv(tmp_path / "bc" / "years.csv")
     assert years["net_cents"].to_pylist() == [y["net_cents"] for y in bc["years"]]
+
+
+def test_web_runs_on_an_imported_population_need_a_token(own: Path, cat, tmp_path: Path) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from passend.tokens import TokenStore
+    from passend.web.app import create_app
+    from passend.web.settings import Settings
+
+    data = tmp_path / "data"
+    shutil.copytree(own / "imp", data / "populations" / "salland-own")
+    token = TokenStore(data).create("analist")
+    text = SCENARIO.replace("dir: imp", "dir: salland-own")
+    yaml = {"content-type": "application/yaml"}
+    bearer = {**yaml, "authorization": f"Bearer {token}"}
+    with TestClient(create_app(Settings(data_dir=data), cat)) as client:
+        r = client.post("/api/v1/runs", content=text, headers=yaml)
+        assert r.status_code == 401, r.text
+        assert "salland-own" not in r.text  # the server's folders are not named without one
+        for bad in ("../imp", str(own / "imp"), "elsewhere"):
+            body = SCENARIO.replace("dir: imp", f"dir: {json.dumps(bad)}")
+            r = client.post("/api/v1/runs", content=body, headers=bearer)
+            assert r.status_code in (400, 422) and "population.dir" in r.text, (bad, r.text)
+        r = client.post("/api/v1/runs", content=text, headers=bearer)
+        assert r.status_code in (200, 201, 202), r.text
+        url = f"/api/v1/runs/{r.json()['id']}"
+        end = time.monotonic() + 300
+        while (st := client.get(url, headers=bearer).json())["status"] not in ("done", "failed"):
+            assert time.monotonic() < end, st
+            time.sleep(0.5)
+        assert st["status"] == "done", st
+        assert client.get(url).status_code == 401  # its results: with the token only
+        report = client.get(st["files"]["report"], headers=bearer).text
+        assert "geïmporteerd uit salland-own" in report
