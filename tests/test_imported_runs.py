@@ -256,6 +256,8 @@ def test_web_runs_on_an_imported_population_need_a_token(own: Path, cat, tmp_pat
             body = SCENARIO.replace("dir: imp", f"dir: {json.dumps(bad)}")
             r = client.post("/api/v1/runs", content=body, headers=bearer)
             assert r.status_code in (400, 422) and "population.dir" in r.text, (bad, r.text)
+        r = client.post("/api/v1/runs?replicates=3", content=text, headers=bearer)
+        assert r.status_code == 422 and "one replicate" in r.text, r.text
         r = client.post("/api/v1/runs", content=text, headers=bearer)
         assert r.status_code in (200, 201, 202), r.text
         url = f"/api/v1/runs/{r.json()['id']}"

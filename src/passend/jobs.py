@@ -610,6 +610,10 @@ class JobStore:
         try:
             if imported and not allow_imported:
                 raise TokenRequired(NEEDS_TOKEN)
+            if imported and (replicates or 1) > 1:
+                from passend.scenarios.run import IMPORTED_ONE_REPLICATE
+
+                raise ValueError("replicates: " + IMPORTED_ONE_REPLICATE.format(n=replicates))
             with self._lock:
                 self._limit(client)
                 run_id = staging.name.removeprefix(".new-")
