@@ -274,6 +274,8 @@ BUSINESS_CASE_LABELS = {
         "value": "Waarde",
         "unit": "Eenheid",
         "source": "Bron",
+        "imported": "geïmporteerde populatie {name}: {patients} patiënten, gebruikt zoals "
+        "gegeven; verzekerden per verzekeraar uit de data",
     },
     "en": {
         "business_case": "Business case",
@@ -308,9 +310,106 @@ BUSINESS_CASE_LABELS = {
         "value": "Value",
         "unit": "Unit",
         "source": "Source",
+        "imported": "imported population {name}: {patients} patients, used as given; the "
+        "insured per insurer from the data",
     },
 }
 """What the business case's report and its workbook both show: headers, figures, sections."""
+
+
+# -- the columns of a run's result tables (CSV and the --xlsx workbook, passend.export) ------
+
+COLUMN_LABELS = {
+    "nl": {
+        "replicate": "Replicatie",
+        "contract_set": "Contractset",
+        "arm": "Arm (basis of interventie)",
+        "group": "Partij",
+        "money_in": "Ontvangen",
+        "money_out": "Betaald",
+        "cost": "Kosten",
+        "margin": "Marge",
+        "subset": "Patiënten (all: iedereen, reached: bereikt)",
+        "patients": "Patiënten",
+        "deaths_home": OUTCOME_LABELS["nl"]["deaths_home"],
+        "deaths_preferred": OUTCOME_LABELS["nl"]["deaths_preferred"],
+        "deaths_hospital": OUTCOME_LABELS["nl"]["deaths_hospital"],
+        "admissions_last_30d": OUTCOME_LABELS["nl"]["admissions_last_30d"],
+        "ed_visits_last_30d": OUTCOME_LABELS["nl"]["ed_visits_last_30d"],
+        "ed_visits": "SEH-bezoeken laatste levensjaar",
+        "admissions_via_ed": "Opnames via de SEH",
+        "admissions_other": "Overige opnames",
+        "provider_kind": "Soort aanbieder",
+        "unit": "Eenheid",
+        "units_in_baseline": "Eenheden in de basis",
+        "revenue": "Opbrengst per eenheid",
+        "baseline_": "Basis: ",
+        "delta_": "Verschil (interventie − basis): ",
+        "_low": " (ondergrens)",
+        "_high": " (bovengrens)",
+        "euro": " (€)",
+        "sheet.groups": "Partijen",
+        "sheet.wrong_pocket": "Wie betaalt, wie bespaart",
+        "sheet.outcomes": "Uitkomsten",
+        "sheet.incentives": "Prikkels",
+    },
+    "en": {
+        "replicate": "Replicate",
+        "contract_set": "Contract set",
+        "arm": "Arm (baseline or intervention)",
+        "group": "Party",
+        "money_in": "Received",
+        "money_out": "Paid",
+        "cost": "Cost",
+        "margin": "Margin",
+        "subset": "Patients (all: everyone, reached: reached)",
+        "patients": "Patients",
+        "deaths_home": OUTCOME_LABELS["en"]["deaths_home"],
+        "deaths_preferred": OUTCOME_LABELS["en"]["deaths_preferred"],
+        "deaths_hospital": OUTCOME_LABELS["en"]["deaths_hospital"],
+        "admissions_last_30d": OUTCOME_LABELS["en"]["admissions_last_30d"],
+        "ed_visits_last_30d": OUTCOME_LABELS["en"]["ed_visits_last_30d"],
+        "ed_visits": "ED visits in the last year of life",
+        "admissions_via_ed": "Admissions via the ED",
+        "admissions_other": "Other admissions",
+        "provider_kind": "Provider kind",
+        "unit": "Unit",
+        "units_in_baseline": "Units in the baseline",
+        "revenue": "Revenue per unit",
+        "baseline_": "Baseline: ",
+        "delta_": "Change (intervention − baseline): ",
+        "_low": " (lower bound)",
+        "_high": " (upper bound)",
+        "euro": " (EUR)",
+        "sheet.groups": "Parties",
+        "sheet.wrong_pocket": "Who pays, who saves",
+        "sheet.outcomes": "Outcomes",
+        "sheet.incentives": "Incentives",
+    },
+}
+"""The headers of the result tables: a column id's words (``_cents`` dropped), a prefix
+(``baseline_``, ``delta_``) and an interval bound (``_low``, ``_high``) composed by
+``column_label``."""
+
+
+def column_label(name: str, lang: str) -> str:
+    """The header of the column ``name`` in ``lang``: ``delta_margin_cents_low`` is
+    "Verschil (interventie − basis): Marge (€) (ondergrens)". A column no table knows keeps
+    its id (never silently renamed)."""
+    c = COLUMN_LABELS[lang]
+    prefix = next((p for p in ("baseline_", "delta_") if name.startswith(p)), "")
+    bound = next((b for b in ("_low", "_high") if name.endswith(b)), "")
+    core = name.removeprefix(prefix).removesuffix(bound) if bound else name.removeprefix(prefix)
+    money = core.endswith("_cents")
+    core = core.removesuffix("_cents")
+    if core not in c:
+        return name
+    return (
+        (c[prefix] if prefix else "")
+        + c[core]
+        + (c["euro"] if money else "")
+        + (c[bound] if bound else "")
+    )
 
 
 # -- the units of payment titles ----------------------------------------------------------

@@ -27,9 +27,14 @@ name (a path, ``..``, an absolute path, a file the server has not shipped) is re
 submission with ``file:line: field: reason``. Anchors and aliases are refused too (they can
 blow a small text up into a huge document), as are several documents in one text.
 
-Runs that hold imported data (a population the user imported, ``population: {dir: ...}``
-once scenarios take one, issue 18) are refused unless the caller says the client may submit
-them (``allow_imported``: the web app's token check); synthetic scenarios are open.
+Runs that hold imported data (a population the user imported, ``population: {dir: ...}``,
+issue 18) are refused unless the caller says the client may submit them (``allow_imported``:
+the web app's token check, 401 without a token); synthetic scenarios are open. An imported
+population lives on the server, put there by an admin (``passend population import --out
+DATA/populations/<name>``, its claims ``passend claims import ... --out DATA/claims/<name>``);
+an upload names it by its bare name only (``population: {dir: <name>}``, ``claims: {dir:
+<name>}``), which is linked into the run folder (a symbolic link, not copied). A path, ``..``
+or a name not under ``populations/`` (``claims/``) is refused like any other reference.
 """
 
 from __future__ import annotations
@@ -89,6 +94,10 @@ MAX_NODES = 100_000
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 """The example files of the source tree (absent in an installed wheel: then none)."""
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.yaml$")
+DATA_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+"""The bare name of an imported population or claims folder under the data folder."""
+IMPORTED_DIRS = {"population": "populations", "claims": "claims"}
+"""Where under the data folder the imported folders a scenario names by ``<key>.dir`` live."""
 RESULT_FILES = {
     "report": "report.html",
     "summary": "summary.json",
@@ -137,6 +146,9 @@ class TooManyRuns(JobError):
     def __init__(self, client: str, limit: int):
         self.client, self.limit = client, limit
         super().__init__(f"{limit} runs of this client are queued or running; wait for one")
+
+
+NEEDS_TOKEN = "this run holds imported data: it needs a token"
 
 
 class TokenRequired(JobError):
@@ -337,7 +349,7 @@ def check_yaml(raw: bytes, shown: str, max_depth: int = MAX_DEPTH, nodes: int = 
 
 def holds_imported_data(ls: LoadedScenario) -> bool:
     """Whether the scenario's population is the user's own (imported) rather than generated:
-    a ``population.dir`` (issue 18). Scenarios today are synthetic: False."""
+    a ``population.dir`` (issue 18)."""
     return getattr(ls.s.population, "dir", None) is not None
 
 
@@ -350,11 +362,53 @@ def _shipped_contract_sets() -> list[str]:
 class _Upload:
     """The references of an upload in its staging folder, checked and the examples copied."""
 
-    def __init__(self, folder: Path, examples: Path | None, shown: str):
+    def __init__(
+        self,
+        folder: Path,
+        examples: Path | None,
+        shown: str,
+        data_dir: Path | None = None,
+        allow_imported: bool = False,
+    ):
         self.folder = folder
         self.examples = examples.resolve() if examples and examples.is_dir() else None
         self.shown = shown
+        self.data_dir = data_dir
+        self.allow_imported = allow_imported
         self.issues: list[CatalogueIssue] = []
+
+    def imported(self, doc: Any, key: str, path: Path) -> None:
+        """Accept ``<key>.dir`` when it is the bare name of a folder under the data folder's
+        ``IMPORTED_DIRS[key]``, linking it next to ``path``."""
+        part = doc.get(key)
+        value = part.get("dir") if hasattr(part, "get") else None
+        if value is None:
+            return
+        if not self.allow_imported:  # before any lookup: the server's folders stay unnamed
+            raise TokenRequired(NEEDS_TOKEN)
+        loc = (key, "dir")
+        where = IMPORTED_DIRS[key]
+        root = self.data_dir / where if self.data_dir else None
+        ok = isinstance(value, str) and DATA_NAME.match(value) and not value.endswith(".yaml")
+        target = root / value if ok and root is not None else None
+        if target is None or not target.is_dir() or (self.folder / value).exists():
+            names = (
+                sorted(p.name for p in root.iterdir() if p.is_dir())
+                if root and root.is_dir()
+                else []
+            )
+            self.issues.append(
+                CatalogueIssue(
+                    self.file_name(path),
+                    line_of(doc, loc),
+                    ".".join(loc),
+                    f"{value!r}: an upload names an imported {key} by its bare name, one of "
+                    f"the folders in {where}/ on the server ({', '.join(names) or 'none'}), "
+                    "each once",
+                )
+            )
+            return
+        os.symlink(target.resolve(), self.folder / value, target_is_directory=True)
 
     def file_name(self, path: Path) -> str:
         return self.shown if path.name == INPUT else path.name
@@ -386,6 +440,8 @@ class _Upload:
         doc, _ = read_yaml_file(path)
         if not hasattr(doc, "get"):
             return  # the schema says what is wrong
+        for key in IMPORTED_DIRS:
+            self.imported(doc, key, path)
         refs: list[tuple[tuple, Any]] = []
         pop = doc.get("population")
         if hasattr(pop, "get") and pop.get("regions") is not None:
@@ -550,10 +606,14 @@ class JobStore:
             raise JobError("the store is shut down")
         client = client[:200]
         self._limit(client)
-        staging, name, imported, ls = self._stage(text, kind, filename)
+        staging, name, imported, ls = self._stage(text, kind, filename, allow_imported)
         try:
             if imported and not allow_imported:
-                raise TokenRequired("this run holds imported data: it needs a token")
+                raise TokenRequired(NEEDS_TOKEN)
+            if imported and (replicates or 1) > 1:
+                from passend.scenarios.run import IMPORTED_ONE_REPLICATE
+
+                raise ValueError("replicates: " + IMPORTED_ONE_REPLICATE.format(n=replicates))
             with self._lock:
                 self._limit(client)
                 run_id = staging.name.removeprefix(".new-")
@@ -572,10 +632,16 @@ class JobStore:
         fut.add_done_callback(partial(self._ended, run_id))
         return state
 
-    def validate(self, text: str | bytes, kind: str = "scenario", filename: str = INPUT) -> str:
+    def validate(
+        self,
+        text: str | bytes,
+        kind: str = "scenario",
+        filename: str = INPUT,
+        allow_imported: bool = False,
+    ) -> str:
         """Check ``text`` as ``submit`` does, without queueing it; returns the scenario's or
         business case's id. The same exceptions."""
-        staging, name, _, _ = self._stage(text, kind, filename)
+        staging, name, _, _ = self._stage(text, kind, filename, allow_imported)
         shutil.rmtree(staging, ignore_errors=True)
         return name
 
@@ -584,7 +650,7 @@ class JobStore:
             raise TooManyRuns(client, self.per_client)
 
     def _stage(
-        self, text: str | bytes, kind: str, shown: str
+        self, text: str | bytes, kind: str, shown: str, allow_imported: bool = False
     ) -> tuple[Path, str, bool, LoadedScenario]:
         """The upload checked in a staging folder of its own (``.new-<id>``, which no listing
         sees); returns the folder, the upload's id, whether it holds imported data and the
@@ -598,14 +664,14 @@ class JobStore:
         staging = self.runs / f".new-{secrets.token_urlsafe(12)}"
         staging.mkdir()
         try:
-            name, ls = self._accept(staging, raw, kind, shown)
+            name, ls = self._accept(staging, raw, kind, shown, allow_imported)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return staging, name, holds_imported_data(ls), ls
 
     def _accept(
-        self, folder: Path, raw: bytes, kind: str, shown: str
+        self, folder: Path, raw: bytes, kind: str, shown: str, allow_imported: bool = False
     ) -> tuple[str, LoadedScenario]:
         """Write the upload to ``folder`` with the examples it names and load it as the run
         will; returns its id and the scenario that will run."""
@@ -616,7 +682,7 @@ class JobStore:
 
         path = folder / INPUT
         path.write_bytes(raw)
-        up = _Upload(folder, self.examples, shown)
+        up = _Upload(folder, self.examples, shown, self.runs.parent, allow_imported)
         try:
             if kind == "business_case":
                 up.business_case(path)

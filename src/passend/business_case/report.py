@@ -37,6 +37,16 @@ from passend.scenarios.report import (
 
 SOCIETAL_COLOUR = "#1b9e77"
 
+
+def _imported(bc: dict[str, Any], lang: str) -> str:
+    """Of a case on an imported population: where it came from (after the region)."""
+    p = bc.get("population")
+    if not p:
+        return ""
+    text = BUSINESS_CASE_LABELS[lang]["imported"]
+    return "; " + text.format(name=p["name"], patients=number(p["patients"], lang))
+
+
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "lang": "nl",
@@ -692,7 +702,7 @@ def build_context(
         "title": bc["name"][lang],
         "id": bc["business_case"],
         "meta": [
-            (t["region"], bc["region"]),
+            (t["region"], bc["region"] + _imported(bc, lang)),
             (
                 t["host"],
                 " ".join(

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from passend import __version__
+from passend import __version__, export
 from passend.business_case import capacity
 from passend.business_case.schema import LoadedCase
 from passend.catalogue.loader import Catalogue
@@ -359,14 +359,46 @@ class _Base:
 
 
 def _base(cat: Catalogue, ls: LoadedScenario, summary: dict[str, Any]) -> _Base:
-    regions = load_regions(cat, ls.resolve(ls.s.population.regions))
-    region = regions[ls.s.population.region]
-    ids, share_arr = insurer_shares(load_insurers(cat), region)
-    shares = {i: Decimal(repr(round(float(x), 6))) for i, x in zip(ids, share_arr, strict=True)}
+    """The region's figures: of a synthetic population its region's insured shares and
+    inhabitants (times the scale); of an imported one (``imported_region``) its own."""
     care = summary["care_cost_cents"]
     societal = round(float(np.mean(care["baseline"])) - float(np.mean(care["intervention"])))
-    inhabitants = round(region.inhabitants.value * ls.s.population.scale)
+    regions = load_regions(cat, ls.resolve(ls.s.population.regions))
+    if ls.s.population.imported:
+        shares, inhabitants = imported_region(ls, summary["population"], regions)
+    else:
+        region = regions[ls.s.population.region]
+        ids, share_arr = insurer_shares(load_insurers(cat), region)
+        shares = {i: _share(x) for i, x in zip(ids, share_arr, strict=True)}
+        inhabitants = round(region.inhabitants.value * ls.s.population.scale)
     return _Base(summary, shares, int(summary["reached_patients"]), inhabitants, societal)
+
+
+def _share(x: float) -> Decimal:
+    return Decimal(repr(round(float(x), 6)))
+
+
+def imported_region(
+    ls: LoadedScenario, facts: dict[str, Any], regions: dict[str, Any]
+) -> tuple[dict[str, Decimal], int]:
+    """An imported population's insured shares (its patients per health insurer, of all its
+    patients: who the team's patients are insured with) and inhabitants (of the region the
+    scenario gives, ``population.region``: the user says the data is that region's; else 0:
+    no price per inhabitant)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    path = ls.resolve(ls.s.population.dir)
+    assert path is not None
+    ins = pq.read_table(path / "patients.parquet", columns=["insurer_id"])["insurer_id"]
+    counts = pc.value_counts(ins).to_pylist()
+    total = sum(c["counts"] for c in counts)
+    shares = {
+        c["values"]: _share(c["counts"] / total)
+        for c in sorted(counts, key=lambda c: str(c["values"]))
+    }
+    given = facts["region"] if facts["region_given"] else None
+    return shares, (regions[given].inhabitants.value if given in regions else 0)
 
 
 def _years(cat: Catalogue, lc: LoadedCase, b: _Base, reached: int) -> tuple[list[dict], dict]:
@@ -450,7 +482,12 @@ def build(
     return {
         "business_case": bc.id,
         "name": bc.name.model_dump(),
-        "region": ls.s.population.region,
+        "region": (
+            summary["population"]["region"] or summary["population"]["name"]
+            if ls.s.population.imported
+            else ls.s.population.region
+        ),
+        **({"population": summary["population"]} if ls.s.population.imported else {}),
         "host": {"provider_kind": bc.host.provider_kind},
         "first_year": bc.first_year,
         "last_year": bc.last_year,
@@ -712,6 +749,32 @@ def _inputs(lc: LoadedCase) -> list[dict[str, Any]]:
     return rows
 
 
+def result_tables(bc: dict[str, Any]) -> dict[str, pa.Table]:
+    """The case's figures per year as tables (for CSV): ``years`` (one row a year: cost,
+    revenue, gap, savings, societal, net) and per list of a year (``cost`` per role,
+    ``revenue`` per route and financer, ``savings`` per financer, ``gap_by_activity``, ``net``
+    per party) a table ``years_<list>`` with the year beside each row; an amount's column is
+    ``amount_cents``."""
+    years = bc["years"]
+    out = {"years": pa.Table.from_pylist([_scalars(y) for y in years])}
+    for key in sorted({k for y in years for k, v in y.items() if isinstance(v, list)}):
+        rows = [
+            {
+                "year": y["year"],
+                **{("amount_cents" if k == "cents" else k): v for k, v in r.items()},
+            }
+            for y in years
+            for r in y.get(key, [])
+        ]
+        if rows:
+            out[f"years_{key}"] = pa.Table.from_pylist(rows)
+    return out
+
+
+def _scalars(year: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in year.items() if not isinstance(v, list)}
+
+
 def write_json(bc: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -728,7 +791,8 @@ def run_business_case(
     workers: int = 0,
     progress: Progress | None = None,
 ) -> tuple[dict[str, Any], dict[str, Path]]:
-    """Build the case of ``file`` and write its JSON, workbook and report (returned by name);
+    """Build the case of ``file`` and write its JSON, its tables per year as CSV
+    (``result_tables``), workbook and report (returned by name);
     ``progress`` as in ``passend.scenarios.run.run_scenario``. Raises ``FileNotFoundError``,
     ``CatalogueError`` (the file's problems) or ``ValueError`` (naming the file)."""
     import tempfile
@@ -758,6 +822,8 @@ def run_business_case(
         f" --replicates {replicates}" if replicates else ""
     )
     write_json(bc, paths["json"])
+    for name, table in result_tables(bc).items():
+        paths[f"csv:{name}"] = export.write_csv(table, out_dir / f"{name}.csv")
     write_workbook(bc, paths["workbook"], lang, cat)
     write_report(bc, paths["report"], lang, cat, command)
     return bc, paths

@@ -9,21 +9,20 @@ a euro number format, so the sheet can calculate with them; Excel's or LibreOffi
 chooses the separators. Dutch labels by default, English with ``lang="en"``.
 
 openpyxl stamps the time of saving into ``docProps/core.xml`` and into every zip entry; this
-module writes both from 1 January of the first year instead, so the same JSON gives the same
-bytes.
+module has ``passend.export.save_workbook`` (the one Excel writer of the runs) write both from
+1 January of the first year instead, so the same JSON gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from passend.business_case.names import Names, default_catalogue
+from passend.export import save_workbook
 from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS
 
 EUR = '"€" #,##0;[Red]-"€" #,##0'
@@ -624,30 +623,9 @@ def build_workbook(bc: dict[str, Any], lang: str = "nl", cat: Any = None) -> Any
     return wb
 
 
-def _save(wb: Any, when: dt.datetime) -> bytes:
-    """The workbook's bytes, with ``when`` as the time of every zip entry (openpyxl's own
-    ``save`` stamps the time of saving into the zip and into docProps/core.xml)."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(raw) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
 def write_workbook(bc: dict[str, Any], path: Path, lang: str = "nl", cat: Any = None) -> None:
     """Write the business case ``bc`` (its JSON as a dict) to the workbook ``path``. ``cat``
     (the catalogue the run used) gives the names of roles, routes and activities; without it
     the shipped one is loaded."""
     wb = build_workbook(bc, lang, cat)
-    Path(path).write_bytes(_save(wb, wb.properties.created))
+    Path(path).write_bytes(save_workbook(wb, wb.properties.created))

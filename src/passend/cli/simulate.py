@@ -114,6 +114,13 @@ def simulate_cmd(
             "do not depend on it. Each national step needs up to ~4 GiB."
         ),
     ] = 0,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Also write results.xlsx: every result table as a sheet, euros as numbers.",
+        ),
+    ] = False,
 ) -> None:
     """Simuleer een scenario onder elke contractset: marges, prikkels, uitkomsten, rapport."""
 
@@ -122,7 +129,7 @@ def simulate_cmd(
         raise _fail("--replicates must be at least 1")
     if workers < 0:
         raise _fail("--workers must be at least 1 (or 0 for the cores this process may use)")
-    run_scenario(common._load(None), scenario, out_dir, lang, replicates, report, workers)
+    run_scenario(common._load(None), scenario, out_dir, lang, replicates, report, workers, xlsx)
 
 
 def run_scenario(
@@ -133,6 +140,7 @@ def run_scenario(
     replicates: int | None = None,
     report: bool = True,
     workers: int = 0,
+    xlsx: bool = False,
 ) -> Path | None:
     """``passend.scenarios.run.run_scenario`` with a progress bar, then the headline tables;
     returns the report's path. Bad input exits with code 2."""
@@ -157,6 +165,7 @@ def run_scenario(
                 report,
                 workers or db.available_cpus(),
                 lambda n, total: bar.update(task, completed=n, total=total),
+                xlsx,
             )
     except CatalogueError as e:
         raise issues_exit(e) from None

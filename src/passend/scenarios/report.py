@@ -84,6 +84,14 @@ TEXT: dict[str, dict[str, str]] = {
         "seed": "seed",
         "scale": "schaal",
         "replicates": "replicaties",
+        "imported_line": "geïmporteerd uit {name}: {patients} patiënten, {activities} "
+        "activiteiten, {claims}; jaar {year}, regio {region}; gebruikt zoals gegeven (niet "
+        "gegenereerd, dus geen kalibratie van een synthetische regio), 1 replicatie",
+        "imported_claims": "{n} declaratieregels uit {name}",
+        "imported_declared": "gedeclareerd door passend",
+        "imported_no_region": "onbekend",
+        "imported_no_inhabitants": " (geen inwonertal: geef population.region als de data die "
+        "hele regio is)",
         "intervention": "Interventie",
         "contract_sets": "Contractsets",
         "contract_set": "Contractset",
@@ -201,6 +209,14 @@ TEXT: dict[str, dict[str, str]] = {
         "seed": "seed",
         "scale": "scale",
         "replicates": "replicates",
+        "imported_line": "imported from {name}: {patients} patients, {activities} activities, "
+        "{claims}; year {year}, region {region}; used as given (not generated, so no "
+        "calibration of a synthetic region), 1 replicate",
+        "imported_claims": "{n} claim lines from {name}",
+        "imported_declared": "declared by passend",
+        "imported_no_region": "unknown",
+        "imported_no_inhabitants": " (no inhabitants: give population.region when the data is "
+        "that whole region)",
         "intervention": "Intervention",
         "contract_sets": "Contract sets",
         "contract_set": "Contract set",
@@ -900,6 +916,25 @@ def _assumptions(
     }
 
 
+def _imported_line(p: dict[str, Any], lang: str, t: dict[str, str]) -> str:
+    """Where an imported population came from (``run.imported_facts``), instead of a
+    synthetic region's seed and scale."""
+    claims = (
+        t["imported_claims"].format(n=number(p["claims_lines"], lang), name=p["claims"])
+        if p.get("claims")
+        else t["imported_declared"]
+    )
+    return t["imported_line"].format(
+        name=p["name"],
+        patients=number(p["patients"], lang),
+        activities=number(p["activities"], lang),
+        claims=claims,
+        year=p["year"],
+        region=(p["region"] or t["imported_no_region"])
+        + ("" if p.get("region_given") else t["imported_no_inhabitants"]),
+    )
+
+
 def _command(out_dir: Path, ls: LoadedScenario, summary: dict[str, Any], lang: str) -> str:
     parts = []
     extra = os.environ.get("PASSEND_CATALOGUE_EXTRA")
@@ -1161,7 +1196,9 @@ def build_context(
         "population": s.population,
         "replicates": reps,
         "population_line": (
-            f"{t['region']} {s.population.region}, {t['year']} {s.population.year}, "
+            _imported_line(summary["population"], lang, t)
+            if "population" in summary
+            else f"{t['region']} {s.population.region}, {t['year']} {s.population.year}, "
             f"{t['seed']} {s.population.seed}, {t['scale']} {number(s.population.scale, lang, 2)}, "
             f"{reps} {t['replicates']}"
         ),

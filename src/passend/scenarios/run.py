@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,9 +37,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from passend import __version__, db
+from passend import __version__, db, export
 from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
+from passend.i18n import COLUMN_LABELS
 from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
 from passend.population.tables import write_population
@@ -146,6 +148,8 @@ class _Job:
     work: Path
     out_dir: Path
     replicates: int = 1
+    imported: dict[str, Any] | None = None
+    """``imported_facts`` of an imported population (None: generated)."""
 
 
 _JOB: _Job | None = None
@@ -173,6 +177,8 @@ def _generate(r: int, arm: str) -> tuple[list[dict[str, Any]], dict[str, Any], d
     outcomes, and as facts the effects derived in generation (the ED-only multiplier) and the
     cost of all care at the cost prices (the Kostenhandleiding's reference prices)."""
     j = _job()
+    if j.imported is not None:
+        return _use_imported(r, arm)
     s = j.ls.s
     t0 = time.perf_counter()
     effects = (
@@ -203,6 +209,42 @@ def _generate(r: int, arm: str) -> tuple[list[dict[str, Any]], dict[str, Any], d
     cost = int(pc.sum(full["full_cost_cents"]).as_py() or 0)
     facts = {"derived": derived, "care_cost_cents": cost}
     return o, facts, {"population": t1 - t0, "claims": time.perf_counter() - t1}
+
+
+def _use_imported(
+    r: int, arm: str
+) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, float]]:
+    """Step 1 for an imported population: the population as given (its tables copied into
+    the arm's folder with a meta.json of its year and region, which settlement reads), its
+    claims as given or declared, their full cost and the outcomes. Both arms are the same
+    care: the intervention differs by its team costs only (the scenario has no effects)."""
+    j = _job()
+    facts = j.imported
+    assert facts is not None
+    t0 = time.perf_counter()
+    d = _arm_dir(r, arm)
+    (d / "pop").mkdir(parents=True)
+    for f in sorted(Path(facts["path"]).glob("*.parquet")):
+        shutil.copyfile(f, d / "pop" / f.name)
+    meta = {"year": facts["year"], "scale": 1.0, "imported": facts["dir"]}
+    if facts["region_given"]:  # the region's inhabitants: only when the user says it
+        meta["region"] = facts["region"]
+    (d / "pop" / "meta.json").write_text(json.dumps(meta, sort_keys=True) + "\n", "utf-8")
+    t1 = time.perf_counter()
+    if facts["claims_path"] is not None:
+        shutil.copytree(facts["claims_path"], d / "claims")
+    else:
+        dec = declare(j.cat, d / "pop", year=facts["year"], prices=j.prices)
+        write_declaration(dec, d / "claims")
+    full = claims_full_cost(d / "claims", j.prices)
+    write_parquet(full, d / "full_costs.parquet")
+    o = [{"replicate": r, "arm": arm, **x} for x in outcomes(d / "pop")]
+    cost = int(pc.sum(full["full_cost_cents"]).as_py() or 0)
+    return (
+        o,
+        {"derived": {}, "care_cost_cents": cost},
+        {"population": t1 - t0, "claims": time.perf_counter() - t1},
+    )
 
 
 def _settle(r: int, k: int) -> tuple[list[pa.Table], pa.Table | None, dict[str, float]]:
@@ -281,7 +323,9 @@ def checked_inputs(
     field, a contract set's problems a CatalogueError."""
     s = ls.s
     regions = load_regions(cat, ls.resolve(s.population.regions))
-    if s.population.region not in regions:
+    if s.population.imported:
+        imported_facts(ls, regions)  # its year and region, or a ValueError naming them
+    elif s.population.region not in regions:
         raise ValueError(
             f"{ls.path}: population.region: unknown region {s.population.region!r}; "
             f"all: {', '.join(sorted(regions))}"
@@ -303,6 +347,61 @@ def checked_inputs(
     return regions, params, sets
 
 
+def imported_facts(ls: LoadedScenario, regions: dict[str, Any]) -> dict[str, Any]:
+    """What a run on an imported population takes from it: its folder (``path``, and ``dir``
+    as the scenario names it), its year (``population.year``, else the one year of its
+    deaths), its region (``population.region``, else the one region its patients name, else
+    None), its claims folder (``claims.dir``, or None: declared) and the counts the report
+    shows. Only a region the scenario gives (``region_given``) brings its inhabitants (to
+    population payments, a price per inhabitant): the data may be part of a region (one
+    insurer's patients), which only the user knows."""
+    s = ls.s
+    path = ls.resolve(s.population.dir)
+    assert path is not None
+    patients = pq.read_table(path / "patients.parquet", columns=["death_date", "region"])
+    n_acts = pq.read_metadata(path / "activities.parquet").num_rows
+    years = sorted(set(pc.unique(pc.year(patients["death_date"])).to_pylist()) - {None})
+    year = s.population.year
+    if year is None:
+        if len(years) != 1:
+            found = ", ".join(map(str, years)) or "none"
+            raise ValueError(
+                f"{ls.path}: population.year: the imported population's deaths fall in "
+                f"{found}; give the year"
+            )
+        year = int(years[0])
+    given = "region" in s.population.model_fields_set
+    if given and s.population.region not in regions:
+        raise ValueError(
+            f"{ls.path}: population.region: unknown region {s.population.region!r}; "
+            f"all: {', '.join(sorted(regions))}"
+        )
+    named = sorted(set(pc.unique(patients["region"]).to_pylist()) - {None, ""})
+    region = s.population.region if given else (named[0] if len(named) == 1 else None)
+    claims = ls.resolve(s.claims.dir) if s.claims is not None else None
+    return {
+        "path": str(path),
+        "dir": s.population.dir,
+        "name": path.resolve().name,
+        "year": year,
+        "region": region,
+        "region_given": given,
+        "patients": patients.num_rows,
+        "activities": n_acts,
+        "claims_path": str(claims) if claims is not None else None,
+        "claims": s.claims.dir if s.claims is not None else None,
+        "claims_lines": (
+            pq.read_metadata(claims / "claims.parquet").num_rows if claims is not None else None
+        ),
+    }
+
+
+IMPORTED_ONE_REPLICATE = (
+    "population.dir: an imported population is settled as given: one replicate "
+    "(no populations to draw), not {n}"
+)
+
+
 def simulate(
     cat: Catalogue,
     ls: LoadedScenario,
@@ -315,7 +414,10 @@ def simulate(
     are collected in step order, so they do not depend on the number of workers."""
     s = ls.s
     n_rep = replicates or s.monte_carlo.replicates
+    if s.population.imported and n_rep > 1:
+        raise ValueError(f"{ls.path}: " + IMPORTED_ONE_REPLICATE.format(n=n_rep))
     regions, params, sets = checked_inputs(cat, ls)
+    own = imported_facts(ls, regions) if s.population.imported else None
     timings: dict[str, float] = {}
     drawn_all = [replicate_effects(ls, r, n_rep)[1] for r in range(n_rep)]
 
@@ -337,6 +439,7 @@ def simulate(
             work=Path(tmp),
             out_dir=out_dir,
             replicates=n_rep,
+            imported=own,
         )
         gen = [(_generate, (r, arm)) for r in range(n_rep) for arm in ARMS]
         sett = [(_settle, (r, k)) for r in range(n_rep) for k in range(len(sets))]
@@ -396,6 +499,11 @@ def simulate(
     summary = summarise(ls, sets, g_all, outcome_rows, drawn_all)
     summary["derived_effects"] = derived_all
     summary["care_cost_cents"] = care_cost  # per arm and replicate, at the cost prices
+    if own is not None:  # where the population came from, as the report says it
+        summary["population"] = {
+            "imported": True,
+            **{k: v for k, v in own.items() if k not in ("path", "claims_path")},
+        }
     return RunResult(g_all, out_t, inc_t, summary, timings)
 
 
@@ -487,13 +595,36 @@ def summarise(
     }
 
 
-def write_results(res: RunResult, out_dir: Path, catalogue_version: str) -> None:
+RESULT_TABLES = ("groups", "wrong_pocket", "outcomes", "incentives")
+"""The run's result tables, each as ``<name>.parquet`` and ``<name>.csv`` (and a sheet of
+``results.xlsx`` with ``xlsx``), in the workbook's order."""
+WORKBOOK = "results.xlsx"
+
+
+def write_results(
+    res: RunResult,
+    out_dir: Path,
+    catalogue_version: str,
+    xlsx: bool = False,
+    lang: str = "nl",
+) -> None:
+    """The result tables as Parquet and CSV (``passend.export``: column ids, integer cents),
+    with ``xlsx`` also one workbook (a sheet per table, headers in ``lang``, euros as
+    numbers in a euro format); summary.json and run.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_parquet(res.groups, out_dir / "groups.parquet")
-    write_parquet(res.outcomes, out_dir / "outcomes.parquet")
-    write_parquet(res.incentives, out_dir / "incentives.parquet")
-    wp = pa.Table.from_pylist(res.summary["wrong_pocket"])
-    write_parquet(wp, out_dir / "wrong_pocket.parquet")
+    tables = {
+        "groups": res.groups,
+        "wrong_pocket": pa.Table.from_pylist(res.summary["wrong_pocket"]),
+        "outcomes": res.outcomes,
+        "incentives": res.incentives,
+    }
+    for name in RESULT_TABLES:
+        write_parquet(tables[name], out_dir / f"{name}.parquet")
+        export.write_csv(tables[name], out_dir / f"{name}.csv")
+    if xlsx:
+        labels = COLUMN_LABELS[lang]
+        sheets = {labels[f"sheet.{n}"]: tables[n] for n in RESULT_TABLES}
+        (out_dir / WORKBOOK).write_bytes(export.workbook_bytes(sheets, lang))
     summary = {**res.summary, "catalogue_version": catalogue_version}
     (out_dir / "summary.json").write_text(
         json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -545,9 +676,11 @@ def run_scenario(
     report: bool = True,
     workers: int = 1,
     progress: Progress | None = None,
+    xlsx: bool = False,
 ) -> ScenarioRun:
-    """Load ``scenario``, simulate it, write the results (Parquet, summary.json, run.json) to
-    ``out_dir`` and, with ``report``, its report.html in ``lang``. The scenario's problems are
+    """Load ``scenario``, simulate it, write the results (Parquet and CSV, summary.json,
+    run.json; with ``xlsx`` results.xlsx) to ``out_dir`` and, with ``report``, its
+    report.html in ``lang``. The scenario's problems are
     a CatalogueError (``file:line: field: reason``), a wrong value a ValueError naming the file
     (the region, the rate multipliers and the contract sets are checked before any step runs;
     a team cost's provider when the population is there)."""
@@ -557,8 +690,10 @@ def run_scenario(
     if replicates is not None and replicates < 1:
         raise ValueError("replicates must be at least 1")
     ls = load_scenario(scenario, cat)
+    if ls.s.population.imported and (replicates or 1) > 1:
+        raise ValueError(f"{scenario}: " + IMPORTED_ONE_REPLICATE.format(n=replicates))
     step = counter(steps(ls, replicates), progress)
     res = simulate(cat, ls, out_dir, replicates, step, max(1, workers))
-    write_results(res, out_dir, cat.meta.version)
+    write_results(res, out_dir, cat.meta.version, xlsx, "en" if lang == "en" else "nl")
     path = write_report(out_dir, ls, lang, cat) if report else None
     return ScenarioRun(ls, res, out_dir, path)

@@ -28,12 +28,42 @@ class _Model(BaseModel):
 
 
 class PopulationSpec(_Model):
+    """A synthetic population (``region``, ``year``, ``seed``, ``scale``: generated) or an
+    imported one (``dir``: the folder ``passend population import --out`` wrote, relative to
+    the scenario file), used as given: no generation, no seed or scale, its year the year of
+    its deaths unless ``year`` says it, its region the one its patients name unless ``region``
+    says it (the region's inhabitants and insured shares)."""
+
     region: str = "national"
-    year: int = Field(ge=2000, le=2100)
+    year: int | None = Field(default=None, ge=2000, le=2100)
     seed: int = Field(default=1, ge=0)
     scale: float = Field(default=1.0, gt=0, le=1)
     regions: str | None = None
     """Extra region file (relative to the scenario file)."""
+    dir: str | None = Field(default=None, min_length=1)
+    """An imported population's folder (relative to the scenario file)."""
+
+    @model_validator(mode="after")
+    def _kind(self) -> PopulationSpec:
+        if self.dir is None and self.year is None:
+            raise ValueError("give year (a generated population) or dir (an imported one)")
+        given = sorted({"seed", "scale"} & self.model_fields_set)
+        if self.dir is not None and given:
+            raise ValueError(
+                f"an imported population (dir) is used as given: no {' or '.join(given)}"
+            )
+        return self
+
+    @property
+    def imported(self) -> bool:
+        return self.dir is not None
+
+
+class ClaimsSpec(_Model):
+    """The claims of an imported population (the folder ``passend claims import --out``
+    wrote, relative to the scenario file): settled as they are, not declared again."""
+
+    dir: str = Field(min_length=1)
 
 
 class TeamCost(_Model):
@@ -104,6 +134,8 @@ class Scenario(_Model):
     name: Text
     description: Text | None = None
     population: PopulationSpec
+    claims: ClaimsSpec | None = None
+    """Only with an imported population: its own claims instead of its declaration."""
     intervention: Intervention
     contract_sets: list[str] = Field(min_length=1)
     """Shipped ids (pxq, current, bundle, ...) or files relative to the scenario; the first
@@ -142,6 +174,48 @@ def _outside_effect_range(key: str, d: Distribution) -> str | None:
     if lo < 0 or hi > MAX_MULTIPLIER:
         return f"a rate multiplier must stay within 0..{MAX_MULTIPLIER:g}: give low and high in it"
     return None
+
+
+IMPORTED_FILES = ("patients.parquet", "activities.parquet", "providers.parquet")
+"""What an imported population's folder holds at least (``passend population import``): the
+providers with their kinds too, which contracts and team costs name."""
+
+
+def _imported_problems(s: Scenario, base: Path) -> list[tuple[tuple, str]]:
+    """What an imported population cannot do. It is used as given, so there is nothing to
+    generate: the intervention's effects (which act inside generation) and the Monte Carlo
+    over populations (replicates, uncertain effects) are refused, not silently ignored; the
+    intervention is its team costs on the same care. Its folders must be there."""
+    pop = s.population
+    out: list[tuple[tuple, str]] = []
+    if not pop.imported:
+        if s.claims is not None:
+            out.append((("claims",), "claims need an imported population (population.dir)"))
+        return out
+    why = "an imported population is settled as given"
+    if s.intervention.effects != Effects():
+        out.append(
+            (
+                ("intervention", "effects"),
+                f"{why}: effects act inside generation; remove them (team_costs stay)",
+            )
+        )
+    if s.monte_carlo.replicates > 1:
+        out.append(
+            (("monte_carlo", "replicates"), f"{why}: one replicate (no populations to draw)")
+        )
+    if s.monte_carlo.uncertain:
+        out.append((("monte_carlo", "uncertain"), f"{why}: no effects to draw"))
+    folders = [(("population", "dir"), pop.dir, IMPORTED_FILES)]
+    if s.claims is not None:
+        folders.append((("claims", "dir"), s.claims.dir, ("claims.parquet",)))
+    for loc, value, files in folders:
+        d = Path(value or "")
+        d = d if d.is_absolute() else base / d
+        missing = [f for f in files if not (d / f).is_file()]
+        if missing:
+            out.append((loc, f"{d}: not found or without {', '.join(missing)}"))
+    return out
 
 
 def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
@@ -183,6 +257,10 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
             issues.append(
                 CatalogueIssue(shown, None, "sources", f"unknown document {src.document!r}")
             )
+    issues += [
+        CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)
+        for loc, problem in _imported_problems(s, path.parent)
+    ]
     if issues:
         raise CatalogueError(issues)
     return LoadedScenario(s, path, hashlib.sha256(raw).hexdigest())
