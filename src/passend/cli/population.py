@@ -136,8 +136,9 @@ def generate_cmd(
         raise _fail("--scale must be in (0, 10]")
     paths = (("--effects", effects, FILE), ("--regions", regions_path, ANY))
     need_paths("nl", *paths, ("--parameters", params_path, FILE))
-    check_year(common._load(None), year, "nl")
-    pop = make(region, year, seed, scale, _effects(effects), regions_path, params_path)
+    context = _context(regions_path, params_path)
+    check_year(context[0], year, "nl")
+    pop = make(region, year, seed, scale, _effects(effects), context=context)
     write_population(pop, out_dir)
     table = Table(title=f"Populatie {region} {year} (seed {seed}, schaal {scale})")
     table.add_column("tabel")
@@ -161,9 +162,9 @@ def calibration_cmd(
     """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md).
     Exit code 1 als een waarde buiten de tolerantie valt."""
     need_paths("nl", ("--regions", regions_path, ANY), ("--parameters", params_path, FILE))
-    check_year(common._load(None), year, "nl")
     context = _context(regions_path, params_path)
     cat, params, regions, _ = context
+    check_year(cat, year, "nl")
     pop = make(region, year, seed, scale, None, context=context)
     import tempfile
 
