@@ -1213,15 +1213,16 @@ def test_availability_budget_split_over_financers_and_subsidy(tmp_path: Path) ->
         params: {amount_eur: "1000.01", payee_kind: consultation_team}
       - id: team-equal
         model: availability
-        params: {amount_eur: "1000.01", payee: ct1, shares: {cz: 1, vgz: 1, menzis: 1}}
+        params: {amount_eur: "1000.01", payee: ct1, shares: {cz: 0.333, vgz: 0.333, menzis: 0.333}}
       - id: pznl
         model: subsidy
         params: {amount_eur: 500, payee_kind: zorggroep}
     """
     s = run(tmp_path, [line("gp1", "cz", 1000)], body)
     # 100,001 cents over the insurers' shares 0.6 / 0.3 / 0.1: 60,000.6, 30,000.3, 10,000.1
-    # -> the odd cent to cz. In equal thirds 33,333.67 each: two odd cents, ties by id (cz,
-    # menzis). The subsidy is paid by VWS.
+    # -> the odd cent to cz. In equal thirds (0.333 each: rounded shares add up to 1 within
+    # the tolerance) 33,333.67 each: two odd cents, ties by id (cz, menzis). The subsidy is
+    # paid by VWS.
     got = sorted(
         (
             r["contract_id"],

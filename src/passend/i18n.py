@@ -1109,3 +1109,38 @@ _RUN_PAGES: dict[str, dict[str, str]] = {
 for _lang in LANGS:
     PAGE_LABELS[_lang].update(_CALC_PAGES[_lang])
     PAGE_LABELS[_lang].update(_RUN_PAGES[_lang])
+
+
+# -- refusals (issue 18 point 2): years outside the catalogue's reviewed range, paths that do
+# not exist. ``what`` is how the value was given (``--year``, ``year``, ``--population``).
+YEAR_TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "refused": "{what} {year}: niemand heeft de regels voor {year} nagekeken; kies een "
+        "jaar van {first} tot en met {last} (de herziene jaren van de catalogus){announced}",
+        "refused_announced": " of {years} (aangekondigde regels, niet definitief)",
+        "announced": "let op: {year} valt na de herziene jaren van de catalogus ({first}–{last}); "
+        "de regels voor {year} zijn aangekondigd, niet definitief: {rules} [bron: {sources}]",
+    },
+    "en": {
+        "refused": "{what} {year}: nobody reviewed the rules for {year}; choose a year from "
+        "{first} to {last} (the catalogue's reviewed years){announced}",
+        "refused_announced": " or {years} (announced rules, not final)",
+        "announced": "warning: {year} is after the catalogue's reviewed years ({first}–{last}); "
+        "the rules for {year} are announced, not final: {rules} [source: {sources}]",
+    },
+}
+
+PATH_TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "missing": "{what} {path}: bestaat niet",
+        "not_folder": "{what} {path}: is geen map",
+        "not_file": "{what} {path}: is geen bestand",
+        "no_tables": "{what} {path}: deze map bevat geen van {tables}",
+    },
+    "en": {
+        "missing": "{what} {path}: does not exist",
+        "not_folder": "{what} {path}: is not a folder",
+        "not_file": "{what} {path}: is not a file",
+        "no_tables": "{what} {path}: this folder holds none of {tables}",
+    },
+}

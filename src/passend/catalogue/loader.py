@@ -7,6 +7,7 @@ collected before :class:`CatalogueError` is raised, so that one run shows them a
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Iterable, Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -27,6 +28,7 @@ from passend.catalogue.schema import (
     Bottleneck,
     CatalogueFile,
     ContractForm,
+    Dated,
     Document,
     Exemption,
     FinancerKind,
@@ -51,6 +53,9 @@ EXTRA_ENV = "PASSEND_CATALOGUE_EXTRA"
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
+YearStatus = Literal["reviewed", "announced"]
+"""reviewed: a year of the catalogue's reviewed range; announced: a later year whose rules the
+catalogue holds as announced, not final (``meta.announced``)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,32 @@ class UnknownIdError(ValueError):
             self.suggestions = sorted(known)[:8]
         super().__init__(
             f"unknown {kind} {value!r}; closest valid ids: {', '.join(self.suggestions)}"
+        )
+
+
+class YearError(ValueError):
+    """A year outside the catalogue's reviewed range that is not an announced year: its rules
+    were never reviewed, so nothing can be answered or priced for it. ``text(lang, what)``
+    is the message in a language (``what``: how the year was given, e.g. ``--year``)."""
+
+    def __init__(self, year: int, meta: Meta):
+        self.year = year
+        self.first = meta.first_year
+        self.last = meta.last_year
+        self.announced = [a.year for a in meta.announced]
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str, what: str = "year") -> str:
+        from passend.i18n import YEAR_TEXT
+
+        t = YEAR_TEXT[lang]
+        years = ", ".join(map(str, self.announced))
+        return t["refused"].format(
+            what=what,
+            year=self.year,
+            first=self.first,
+            last=self.last,
+            announced=t["refused_announced"].format(years=years) if years else "",
         )
 
 
@@ -123,6 +154,38 @@ class Catalogue:
         return (
             f"provider kind {kind!r} is no contracting party: {pk.contracting_rule.en} "
             f"Name a provider of a kind that contracts instead [rule: {src}]"
+        )
+
+    def check_year(self, year: int) -> YearStatus:
+        """Whether the catalogue can answer for ``year``: ``"reviewed"`` from ``first_year``
+        to ``last_year``, ``"announced"`` for a year of ``meta.announced`` (answer with
+        :meth:`year_warning`), else a :class:`YearError`. Every front end asks it where a
+        year enters (population, declaration, wegwijzer), so no answer comes silently from
+        rules nobody reviewed for that year."""
+        meta = self.meta
+        if meta.first_year <= year <= meta.last_year:
+            return "reviewed"
+        if meta.announced_in(year) is not None:
+            return "announced"
+        raise YearError(year, meta)
+
+    def year_warning(self, year: int, lang: str) -> str | None:
+        """The warning to show with an answer for ``year`` (None for a reviewed year): its
+        rules are announced, not final, and what was announced. Raises YearError for a year
+        that is neither."""
+        if self.check_year(year) == "reviewed":
+            return None
+        from passend.i18n import YEAR_TEXT
+
+        a = self.meta.announced_in(year)
+        assert a is not None
+        src = "; ".join(f"{self.documents[s.document].title}, {s.section}" for s in a.sources)
+        return YEAR_TEXT[lang]["announced"].format(
+            year=year,
+            first=self.meta.first_year,
+            last=self.meta.last_year,
+            rules=a.rules.get(lang),
+            sources=src,
         )
 
     def policy(self, policy_id: str, year: int | None = None) -> Decimal:
@@ -312,6 +375,53 @@ def _sources(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, Source]]:
                 yield from _sources(item, here)
 
 
+def _dated(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, Dated | Tariff]]:
+    """Every dated part inside ``model`` (itself included): rules with a validity, tariffs
+    and grant amounts with a year, each with its location."""
+    if isinstance(model, Dated | Tariff):
+        yield loc, model
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list):
+            items = [((*loc, name, i), v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            items = [((*loc, name, k), v) for k, v in value.items()]
+        else:
+            items = [((*loc, name), value)]
+        for here, item in items:
+            if isinstance(item, BaseModel):
+                yield from _dated(item, here)
+
+
+def _check_unreviewed_rules(chk: _Checker, meta: Meta, parsed: list) -> None:
+    """A rule that starts or ends after the reviewed range (or a tariff of a later year)
+    takes effect in a year the catalogue does not answer unless it is announced: name it
+    in ``meta.announced``."""
+    announced = {a.year for a in meta.announced}
+    for file, doc, model in parsed:
+        if not file.startswith("catalogue/"):
+            continue  # a user's extra file may hold later rules: those years stay refused
+        for kind in KINDS:
+            for i, entry in enumerate(getattr(model, kind)):
+                for loc, d in _dated(entry, (kind, i)):
+                    if isinstance(d, Tariff):
+                        changes = [("year", d.year)]
+                    else:
+                        changes = [("valid_from", d.valid_from.year)]
+                        if d.valid_to is not None:
+                            changes.append(("valid_to", (d.valid_to + dt.timedelta(days=1)).year))
+                    for fld, year in changes:
+                        if year > meta.last_year and year not in announced:
+                            chk.add(
+                                file,
+                                doc,
+                                (*loc, fld),
+                                f"changes the rules of {year}, after the reviewed years "
+                                f"{meta.first_year}-{meta.last_year}, and {year} is not in "
+                                "meta.announced (add it there, with its sources)",
+                            )
+
+
 KINDS = (
     "documents",
     "laws",
@@ -407,6 +517,11 @@ def _assemble(parsed: list[tuple[str, Any, CatalogueFile]], shown_files: list[st
         )
 
     m = merged
+    if len(metas) == 1:
+        file, doc, meta = metas[0]
+        for loc, src in _sources(meta, ("meta",)):
+            chk.ref(file, doc, (*loc, "document"), src.document, m["documents"], "document")
+        _check_unreviewed_rules(chk, meta, parsed)
     for file, doc, model in parsed:
         for kind in KINDS:
             for i, entry in enumerate(getattr(model, kind)):
@@ -561,4 +676,4 @@ def _check_applies(chk: _Checker, file: str, doc: Any, loc: Loc, a: AppliesTo, m
             chk.ref(file, doc, (*loc, fld, j), v, m[kind], what)
 
 
-__all__ = ["Catalogue", "CatalogueError", "CatalogueIssue", "load_catalogue"]
+__all__ = ["Catalogue", "CatalogueError", "CatalogueIssue", "YearError", "load_catalogue"]

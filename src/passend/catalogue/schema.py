@@ -443,6 +443,16 @@ class PolicyDefault(Model):
         raise KeyError(f"policy default {self.id!r} has no value in {year}")
 
 
+class AnnouncedYear(Model):
+    """A year after the reviewed range for which the catalogue holds rules that have been
+    announced but are not final (a subsidy that ends, a title planned from that year)."""
+
+    year: int = Field(ge=2000, le=2100)
+    rules: Text
+    """What is announced for the year, in words."""
+    sources: list[Source] = Field(min_length=1)
+
+
 class Meta(Model):
     """Facts about the catalogue as a whole (exactly one file holds them)."""
 
@@ -450,8 +460,34 @@ class Meta(Model):
     default_year: int
     first_year: int
     last_year: int
-    """The years for which the catalogue has been reviewed; other years answer from the same
-    dated rules but carry no reviewed tariffs."""
+    """The years for which the catalogue has been reviewed (``first_year`` to ``last_year``):
+    their rules and tariffs were read from ``reviewed_sources``. A year in ``announced`` is
+    answered with a warning that its rules are announced, not final; any other year is
+    refused (:meth:`passend.catalogue.loader.Catalogue.check_year`)."""
+    reviewed_as_of: dt.date
+    """The date the reviewed years' rules were last checked against their sources."""
+    reviewed_sources: list[Source] = Field(min_length=1)
+    """The documents the reviewed years' rules were read from."""
+    announced: list[AnnouncedYear] = []
+
+    @model_validator(mode="after")
+    def _years(self) -> Meta:
+        if not self.first_year <= self.default_year <= self.last_year:
+            raise ValueError(
+                f"default_year {self.default_year} must lie in first_year-last_year "
+                f"({self.first_year}-{self.last_year})"
+            )
+        years = [a.year for a in self.announced]
+        if len(years) != len(set(years)):
+            raise ValueError(f"announced: a year is given twice ({sorted(years)})")
+        if any(y <= self.last_year for y in years):
+            raise ValueError(
+                f"announced: a year must come after last_year {self.last_year} ({sorted(years)})"
+            )
+        return self
+
+    def announced_in(self, year: int) -> AnnouncedYear | None:
+        return next((a for a in self.announced if a.year == year), None)
 
 
 class CatalogueFile(Model):

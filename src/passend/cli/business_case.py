@@ -14,7 +14,7 @@ from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import _lang, fail, issues_exit
+from passend.cli.common import FILE, _lang, fail, issues_exit, need_paths
 from passend.i18n import K_EUROS, LABELS, WORDS, euros, number, thousands
 
 out = Console()
@@ -97,6 +97,7 @@ def business_case_cmd(
 ) -> None:
     """Businesscase van een transmuraal team: capaciteit, kosten, bekostiging en besparing per jaar."""
     lang = _lang(lang)
+    need_paths(lang, ("FILE", file, FILE))
     if replicates is not None and replicates < 1:
         fail("--replicates must be at least 1")
     bc, _ = run_business_case(common._load(None), file, out_dir, lang, replicates, workers)

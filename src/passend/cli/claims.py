@@ -12,7 +12,7 @@ from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import issues_exit
+from passend.cli.common import ANY, FILE, FOLDER, check_year, issues_exit, need_paths
 from passend.i18n import euros, number
 
 app = typer.Typer(
@@ -48,14 +48,23 @@ def declare_cmd(
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar 'unfunded'."""
-    from passend.claims.declare import declare, load_cost_prices, write_declaration
+    from passend.claims.declare import (
+        declare,
+        load_cost_prices,
+        population_year,
+        write_declaration,
+    )
 
+    need_paths("nl", ("--population", population, FOLDER), ("--cost-prices", cost_prices, FILE))
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
             raise _fail(
                 f"{population / name}: no such file (generate or import a population first)"
             )
     cat = common._load(None)
+    check_year(cat, year, "nl")
+    if year is None:  # the population's year prices the care
+        check_year(cat, population_year(population), "nl", f"{population / 'meta.json'}: year")
     try:
         prices = load_cost_prices(cost_prices)
         dec = declare(cat, population, year, prices)
@@ -144,7 +153,9 @@ def import_cmd(
 
     if fmt not in ("parquet", "csv", "aw319", "zh308"):
         raise _fail(f"--format must be parquet, csv, aw319 or zh308, not {fmt!r}")
+    need_paths("nl", ("FILE", file, ANY), ("--population", population, FOLDER))
     cat = common._load(None)
+    check_year(cat, year, "nl")
     try:
         r = import_claims(cat, file, fmt, out_dir, year, population)
     except (ImportError_, PrivacyError) as e:
@@ -200,6 +211,7 @@ def export_cmd(
 
     if fmt not in EXPORTERS:
         raise _fail(f"--format must be aw319 or zh308, not {fmt!r}")
+    need_paths("nl", ("--claims", claims, FOLDER), ("--population", population, FOLDER))
     from passend.claims.tables import CLAIMS
     from passend.population.tables import SCHEMAS
     from passend.tables import table_problem

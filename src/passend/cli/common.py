@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
 from passend.i18n import check_lang
@@ -45,6 +46,46 @@ def issues_exit(e: CatalogueError) -> typer.Exit:
     for issue in e.issues:
         err.print(f"  {issue}", highlight=False, markup=False)
     return typer.Exit(2)
+
+
+FOLDER, FILE, ANY = "folder", "file", "any"
+
+
+def need_paths(lang: str, *paths: tuple[str, Path | None, str]) -> None:
+    """Refuse (exit 2) an input path that does not exist or is of the wrong kind:
+    ``(option, path, FOLDER | FILE | ANY)``; None (an option not given) passes."""
+    from passend.i18n import PATH_TEXT
+
+    t = PATH_TEXT[lang]
+    for what, path, kind in paths:
+        if path is None:
+            continue
+        problem = (
+            "missing"
+            if not path.exists()
+            else "not_folder"
+            if kind == FOLDER and not path.is_dir()
+            else "not_file"
+            if kind == FILE and not path.is_file()
+            else None
+        )
+        if problem:
+            fail(escape(t[problem].format(what=what, path=path)))
+
+
+def check_year(cat: Catalogue, year: int | None, lang: str, what: str = "--year") -> None:
+    """Refuse (exit 2) a year the catalogue was not reviewed for; for an announced year,
+    print its warning on stderr and go on (``Catalogue.check_year``)."""
+    from passend.catalogue.loader import YearError
+
+    if year is None:
+        return
+    try:
+        warning = cat.year_warning(year, lang)
+    except YearError as e:
+        fail(escape(e.text(lang, what)))
+    if warning:
+        err.print(f"[bold yellow]passend:[/] {escape(warning)}", highlight=False)
 
 
 def _lang(lang: str) -> str:

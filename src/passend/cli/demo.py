@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from passend.cli import common
-from passend.cli.common import ExtraOpt, LangOpt, _lang, out
+from passend.cli.common import FILE, ExtraOpt, LangOpt, _lang, need_paths, out
 
 
 def demo(
@@ -33,6 +33,7 @@ def demo(
     from passend.demo import run_demo
 
     lang = _lang(lang)
+    need_paths(lang, ("--scenario", scenario, FILE), ("--business-case", business_case, FILE))
     cat = common._load(extra)
     wegwijzer = run_demo(cat, out_dir, lang)
     report = run_scenario(cat, scenario, out_dir / "simulate", lang) if scenario else None

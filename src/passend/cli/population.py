@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
-from ruamel.yaml import YAML
 
-from passend.catalogue.loader import CatalogueError
+from passend.catalogue.loader import CatalogueError, load_model_file
 from passend.cli import common
+from passend.cli.common import ANY, FILE, check_year, issues_exit, need_paths
 from passend.population.calibration import compare, measures
 from passend.population.generate import Effects, Population, generate
 from passend.population.importer import ImportError_, import_population
@@ -54,13 +54,13 @@ def _context(regions_path: Path | None, params_path: Path | None):
 
 
 def _effects(path: Path | None) -> Effects:
+    """The effects file, every problem as ``file:line: field: reason`` (exit 2)."""
     if path is None:
         return Effects()
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-        return Effects.model_validate(data or {})
-    except Exception as e:  # YAML or validation: one message, no traceback
-        raise _fail(f"{path}: {str(e).splitlines()[0]}") from None
+        return load_model_file(path, Effects)
+    except CatalogueError as e:
+        raise issues_exit(e) from None
 
 
 def make(
@@ -97,6 +97,7 @@ def regions_cmd(
     regions_path: RegionsOpt = None, json_: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """De regio's: het hele land en de acht pilotregio's (seed 004, bijlage B2)."""
+    need_paths("nl", ("--regions", regions_path, ANY))
     _, _, regions, _ = _context(regions_path, None)
     rows = [
         {
@@ -151,7 +152,11 @@ def generate_cmd(
         raise _fail("--scale must be in (0, 10]")
     if view not in ("deaths", "calendar"):
         raise _fail(f"--view must be deaths or calendar, not {view!r}")
-    pop = make(region, year, seed, scale, _effects(effects), regions_path, params_path, view=view)
+    paths = (("--effects", effects, FILE), ("--regions", regions_path, ANY))
+    need_paths("nl", *paths, ("--parameters", params_path, FILE))
+    context = _context(regions_path, params_path)
+    check_year(context[0], year, "nl")
+    pop = make(region, year, seed, scale, _effects(effects), context=context, view=view)
     write_population(pop, out_dir)
     label = "overledenen" if view == "deaths" else "kalenderjaar"
     table = Table(title=f"Populatie {region} {year}, {label} (seed {seed}, schaal {scale})")
@@ -176,8 +181,10 @@ def calibration_cmd(
     """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md): de
     overledenen van het jaar (--view deaths). Exit code 1 als een waarde buiten de tolerantie
     valt."""
+    need_paths("nl", ("--regions", regions_path, ANY), ("--parameters", params_path, FILE))
     context = _context(regions_path, params_path)
     cat, params, regions, _ = context
+    check_year(cat, year, "nl")
     pop = make(region, year, seed, scale, None, context=context)
     import tempfile
 
@@ -256,7 +263,16 @@ def import_cmd(
     regions_path: RegionsOpt = None,
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
-
+    need_paths(
+        "nl",
+        ("--patients", patients, FILE),
+        ("--activities", activities, FILE),
+        ("--providers", providers, FILE),
+        ("--financers", financers, FILE),
+        ("--provider-kinds", provider_kinds, FILE),
+        ("--claims", claims, FILE),
+        ("--regions", regions_path, ANY),
+    )
     cat = common._load(None)
     try:
         results = import_population(

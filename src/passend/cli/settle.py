@@ -14,8 +14,8 @@ from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import _lang, issues_exit
-from passend.i18n import K_EUROS, WORDS, euros, party, thousands
+from passend.cli.common import ANY, FILE, FOLDER, _lang, issues_exit, need_paths
+from passend.i18n import K_EUROS, PATH_TEXT, WORDS, euros, party, thousands
 
 ledger_app = typer.Typer(
     help="Het grootboek van een afrekening: controleren dat het geld sluit.",
@@ -70,6 +70,22 @@ def settle_cmd(
     from passend.settlement.engine import kind_totals, load_reference, settle, write_settlement
 
     lang = _lang(lang)
+    need_paths(
+        lang,
+        ("--claims", claims, FOLDER),
+        ("--population", population, FOLDER),
+        ("--reference", reference, FOLDER),
+        ("--costs", costs, FILE),
+        ("--cost-prices", cost_prices, FILE),
+        ("--regions", regions, ANY),
+    )
+    tables = ("patients.parquet", "providers.parquet", "financers.parquet")
+    if population is not None and not any((population / t).exists() for t in tables):
+        raise _fail(
+            PATH_TEXT[lang]["no_tables"].format(
+                what="--population", path=population, tables=", ".join(tables)
+            )
+        )
     cat = common._load(None)
     try:
         ls = load_contract_set(resolve_contract_set(contracts), cat)

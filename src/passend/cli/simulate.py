@@ -15,7 +15,7 @@ from rich.table import Table
 from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
-from passend.cli.common import _lang, issues_exit
+from passend.cli.common import FILE, _lang, issues_exit, need_paths
 from passend.i18n import K_EUROS, OUTCOME_LABELS, WORDS, number, party, thousands
 from passend.scenarios.results import HEADLINE_OUTCOMES
 
@@ -125,6 +125,7 @@ def simulate_cmd(
     """Simuleer een scenario onder elke contractset: marges, prikkels, uitkomsten, rapport."""
 
     lang = _lang(lang)
+    need_paths(lang, ("SCENARIO", scenario, FILE))
     if replicates is not None and replicates < 1:
         raise _fail("--replicates must be at least 1")
     if workers < 0:

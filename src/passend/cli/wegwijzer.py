@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.text import Text
 
+from passend.catalogue.loader import YearError
 from passend.cli import common
 from passend.cli.common import ExtraOpt, JsonOpt, LangOpt, _lang, _print_json, fail, out
 from passend.wegwijzer.navigator import Query, UnknownIdError, ask
@@ -38,7 +41,11 @@ def wegwijzer(
         answer = ask(cat, Query(activity, professional, specialty, setting, year), lang=lang)
     except UnknownIdError as e:
         fail(f"unknown {e.kind} {e.value!r}; closest valid ids: {', '.join(e.suggestions)}")
+    except YearError as e:
+        fail(escape(e.text(lang, "--year")))
     if json_:
         _print_json(answer)
     else:
+        if answer["warning"]:
+            out.print(Text(answer["warning"], style="bold yellow"))
         render_answer(answer, cat, out)

@@ -16,7 +16,7 @@ from passend.templating import inline_css, render
 
 LEFT_OUT = {
     # the page's footer names the catalogue's version (the same value)
-    "answer": {"catalogue_version"},
+    "answer": {"catalogue_version", "year_status"},  # the warning says an announced year
     "option": set(),
     "caveat": set(),
     "route": set(),
@@ -157,6 +157,7 @@ def answer_view(cat: Catalogue, answer: dict[str, Any]) -> dict[str, Any]:
     question.append((L["year"], str(q["year"])))
     return {
         "question": question,
+        "warning": answer["warning"],
         "eligible": answer["eligible"],
         "reason": with_titles(cat, answer["reason"]),
         "options": [_option(cat, o, lang) for o in answer["options"]],

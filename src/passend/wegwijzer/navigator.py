@@ -428,9 +428,12 @@ def _reason(
 
 
 def ask(cat: Catalogue, q: Query, lang: str = "nl") -> dict[str, Any]:
-    """Answer one question. Raises UnknownIdError for an id the catalogue does not know."""
+    """Answer one question. Raises UnknownIdError for an id the catalogue does not know and
+    YearError for a year it was not reviewed for (an announced year is answered, with
+    ``warning`` saying its rules are announced, not final)."""
     _check_ids(cat, q)
     year = q.year if q.year is not None else cat.meta.default_year
+    warning = cat.year_warning(year, lang)
     candidates = candidate_titles(cat, q.activity, q.setting, year, q.professional)
     acts = meant_activities(cat, q.activity, q.professional)
     chosen: list[tuple[Title, Claimant | None]] = []
@@ -479,6 +482,8 @@ def ask(cat: Catalogue, q: Query, lang: str = "nl") -> dict[str, Any]:
             "lang": lang,
         },
         "catalogue_version": cat.meta.version,
+        "year_status": "reviewed" if warning is None else "announced",
+        "warning": warning,
         "eligible": eligible,
         "reason": reason,
         "options": options,

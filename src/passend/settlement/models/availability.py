@@ -27,7 +27,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import ibis
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from passend.catalogue.schema import Route
 from passend.settlement.frame import (
@@ -40,7 +40,7 @@ from passend.settlement.frame import (
     movement,
     providers_of_kind,
 )
-from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
+from passend.settlement.money import check_whole, euros_to_cents, round_cents, split_by_shares
 
 NAME = "availability"
 
@@ -57,7 +57,18 @@ class Params(BaseModel):
     payee: str | None = None
     payee_kind: str | None = None
     shares: dict[str, Decimal] | None = None
-    """financer_id -> share; default: the health insurers' shares of the insured."""
+    """financer_id -> share; default: the health insurers' shares of the insured (those are
+    normalised). Shares given here must add up to 1 (``money.check_whole``): 0.75 or 1.2 is a
+    typing error, not a split to normalise silently."""
+
+    @field_validator("shares")
+    @classmethod
+    def _whole(cls, shares: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if shares is not None:
+            if any(v < 0 for v in shares.values()):
+                raise ValueError("shares must not be negative")
+            check_whole(shares, "shares")
+        return shares
 
 
 def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:

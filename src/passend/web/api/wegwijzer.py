@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from passend.catalogue.loader import UnknownIdError
+from passend.catalogue.loader import UnknownIdError, YearError
 from passend.web.api.deps import Cat, Lang
-from passend.web.errors import unknown_id
+from passend.web.errors import ApiError, unknown_id
 from passend.wegwijzer.navigator import Query as Question
 from passend.wegwijzer.navigator import ask
 
@@ -36,3 +36,5 @@ def wegwijzer(
         return ask(cat, Question(activity, professional, specialty, setting, year), lang=lang)
     except UnknownIdError as e:
         raise unknown_id(e) from None
+    except YearError as e:
+        raise ApiError(422, "year_not_reviewed", e.text(lang), "year") from None

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from passend.catalogue.loader import UnknownIdError
+from passend.catalogue.loader import Catalogue, UnknownIdError, YearError
 from passend.i18n import PAGE_LABELS
 from passend.web.pages.common import (
     PageError,
@@ -35,6 +35,12 @@ def home(request: Request) -> Response:
     return RedirectResponse("/wegwijzer" + (f"?{query}" if query else ""), status_code=302)
 
 
+def _year(cat: Catalogue, raw: str, lang: str) -> int | None:
+    """The form's year: a number is asked (``ask`` refuses a year the catalogue was not
+    reviewed for, and warns for an announced one); anything else is ``year_of``'s 422."""
+    return int(raw) if raw.isdigit() else year_of(cat, raw, lang, None)
+
+
 def _permalink(request: Request, q: dict[str, Any]) -> str:
     return href(request, "/wegwijzer", **{k: q[k] for k in FIELDS})
 
@@ -45,9 +51,11 @@ def wegwijzer(request: Request) -> Response:
     lang = page_lang(request)
     L = PAGE_LABELS[lang]
     form = {k: request.query_params.get(k) or "" for k in FIELDS}
+    picks = choices(cat, lang)  # the reviewed years, then the announced ones
+    picks["year"] += [(str(a.year), str(a.year)) for a in cat.meta.announced]
     context: dict[str, Any] = {
         "page_title": L["nav_wegwijzer"],
-        "choices": choices(cat, lang),
+        "choices": picks,
         "form": {**form, "year": form["year"] or str(cat.meta.default_year)},
         "view": None,
         "permalink": None,
@@ -64,9 +72,12 @@ def wegwijzer(request: Request) -> Response:
             form["professional"],
             form["specialty"] or None,
             form["setting"] or None,
-            year_of(cat, form["year"], lang, None),
+            _year(cat, form["year"], lang),
         )
         answer = ask(cat, query, lang=lang)
+    except YearError as e:
+        context["error"] = PageError(422, e.text(lang, L["year"]))
+        return render(request, "wegwijzer.html.j2", status=422, **context)
     except UnknownIdError as e:
         kind = e.kind
         context["error"] = unknown(
