@@ -152,7 +152,7 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
             ),  # a09 lump (PZNL subsidy)
             act(
                 "household_help", "carer", "wmo1", 120, "minutes"
-            ),  # a10 no tariff in 2025 -> no_amount
+            ),  # a10 Wmo household help: 2 h at the 2025 placeholder EUR 35/h
             act(
                 "personal_care", "carer", "wv1", 60, "minutes", patient="p2"
             ),  # a11 Wlz resident at home? VPT per day 20000
@@ -168,6 +168,7 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
         "a05": ("1036", 1293),
         "a06": ("WLZ-VV", 750000),
         "a07": ("MSZ-DBC-KLINISCH", 450000),
+        "a10": ("WMO-HH", 3500 * 120 // 60),
         "a11": ("WLZ-VPT", 20000),
     }
     assert {k: (v["title_code"], v["amount_cents"]) for k, v in c.items()} == expect
@@ -182,7 +183,6 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
     assert {k: v["reason_code"] for k, v in unf.items()} == {
         "a08": "included",
         "a09": "lump_funded",
-        "a10": "no_amount",
     }
     # cost at the stated cost price: 43,800 minutes of a palliative nurse at EUR 75/h
     assert unf["a09"]["cost_cents"] == 43800 * 7500 // 60
@@ -190,11 +190,7 @@ def test_worked_examples_2025(cat, tmp_path: Path) -> None:
     assert "iza_transformation_funds" in unf["a09"]["routes"]
     s = dec.summary
     assert s["reconciles"] and s["claims"]["amount_cents"] == sum(v for _, v in expect.values())
-    assert s["not_claimed"] == {
-        "rows": 3,
-        "gap_rows": 1,
-        "gap_cost_cents": unf["a10"]["cost_cents"],
-    }
+    assert s["not_claimed"] == {"rows": 2, "gap_rows": 0, "gap_cost_cents": 0}
 
 
 def test_inclusions_and_meanings_are_the_wegwijzers(cat, tmp_path: Path) -> None:
