@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from passend import __version__
-from passend.cli.common import _lang, _load, fail, issues_exit, out
+from passend.cli.common import LocalizedGroup, _lang, _load, fail, issues_exit, out
 
 __all__ = ["_lang", "_load", "app", "fail", "issues_exit", "main"]
 
@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LocalizedGroup,
 )
 
 

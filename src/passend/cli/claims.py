@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from passend.catalogue.loader import CatalogueError
+from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
-from passend.cli.common import issues_exit
-from passend.i18n import euros, number
+from passend.cli.common import LangOpt, _lang, issues_exit
+from passend.cli.tables import Column, Table, numeric, show
+from passend.i18n import CLI_LABELS, LABELS, euros, number
 
 app = typer.Typer(
     help="Declaraties: activiteiten declareren onder de regels van de catalogus.",
@@ -45,9 +45,13 @@ def declare_cmd(
     ] = None,
     cost_prices: Annotated[Path | None, typer.Option(help="Your own cost prices file.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar 'unfunded'."""
     from passend.claims.declare import declare, load_cost_prices, write_declaration
+
+    lang = _lang(lang)
+    L = CLI_LABELS[lang]
 
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
@@ -67,49 +71,70 @@ def declare_cmd(
     if json_:
         print(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
-    table = Table(title=f"Declaraties {s['year']}: per wet en financier")
-    for c in ("wet", "financier", "regels", "bedrag"):
-        table.add_column(c, justify="right" if c in ("regels", "bedrag") else "left")
-    for r in s["by_financer_kind"]:
-        table.add_row(
-            "",
-            r["financer_kind"],
-            number(r["lines"], "nl"),
-            euros(r["amount_cents"], "nl"),
-        )
-    for r in s["by_law"]:
-        table.add_row(r["law"], "", number(r["lines"], "nl"), euros(r["amount_cents"], "nl"))
-    table.add_row(
-        "totaal",
-        "",
-        f"{s['claims']['lines']:,}".replace(",", "."),
-        euros(s["claims"]["amount_cents"], "nl"),
-    )
-    out.print(table)
-    titles = Table(title="Per betaaltitel (top 15)")
-    for c in ("titel", "regels", "bedrag"):
-        titles.add_column(c, justify="left" if c == "titel" else "right")
-    for r in s["by_title"][:15]:
-        titles.add_row(r["title_code"], number(r["lines"], "nl"), euros(r["amount_cents"], "nl"))
-    out.print(titles)
-    gaps = Table(title="Niet gedeclareerd (financieringsgaten en ander geld)")
-    for c in ("reden", "activiteit", "rijen", "volume", "kosten (kostprijs)", "routes"):
-        gaps.add_column(c)
-    for r in s["unfunded_by_activity"]:
-        gaps.add_row(
-            r["reason_code"],
-            r["activity"],
-            str(r["rows"]),
-            f"{r['quantity']:,} {r['unit']}".replace(",", "."),
-            euros(r["cost_cents"], "nl"),
-            r["routes"].replace(";", ", "),
-        )
-    out.print(gaps)
+    show(declare_tables(cat, s, lang))
     out.print(
-        f"Activiteiten {s['activities']:,} = declaratieregels {s['claims']['lines']:,} + niet gedeclareerd "
-        f"{s['not_claimed']['rows']:,}".replace(",", ".")
+        L["declared_sum"].format(
+            activities=number(s["activities"], lang),
+            lines=number(s["claims"]["lines"], lang),
+            unclaimed=number(s["not_claimed"]["rows"], lang),
+        )
     )
-    out.print(f"Geschreven naar: {out_dir.resolve()}")
+    out.print(f"{L['written']}: {out_dir.resolve()}")
+
+
+def declare_tables(cat: Catalogue, s: dict[str, Any], lang: str) -> list[Table]:
+    """A declaration's summary: per financer and law, per title (the top 15), and what was
+    not claimed, with the catalogue's names."""
+    L = {**LABELS[lang], **CLI_LABELS[lang]}
+
+    def name(kind: str, ident: str) -> str:
+        item = getattr(cat, kind).get(ident)
+        return item.name.get(lang) if item is not None else ident
+
+    money = [numeric(L["lines"]), numeric(L["amount"])]
+    kinds = Table(L["declared_by_financer"].format(year=s["year"]), [Column(L["financer"]), *money])
+    for r in s["by_financer_kind"]:
+        kinds.add(
+            name("financer_kinds", r["financer_kind"]),
+            number(r["lines"], lang),
+            euros(r["amount_cents"], lang),
+        )
+    laws = Table(L["declared_by_law"].format(year=s["year"]), [Column(L["law"]), *money])
+    for r in s["by_law"]:
+        laws.add(name("laws", r["law"]), number(r["lines"], lang), euros(r["amount_cents"], lang))
+    laws.add(
+        L["total"], number(s["claims"]["lines"], lang), euros(s["claims"]["amount_cents"], lang)
+    )
+    titles = Table(L["declared_by_title"], [Column(L["code"]), Column(L["name"]), *money])
+    for r in s["by_title"][:15]:
+        t = cat.titles.get(r["title_code"])
+        titles.add(
+            r["title_code"],
+            t.name if t is not None else "",
+            number(r["lines"], lang),
+            euros(r["amount_cents"], lang),
+        )
+    gaps = Table(
+        L["not_declared"],
+        [
+            Column(L["reason"]),
+            Column(L["activity"]),
+            numeric(L["rows"]),
+            numeric(L["volume"]),
+            numeric(L["cost_price"]),
+            Column(L["routes"]),
+        ],
+    )
+    for r in s["unfunded_by_activity"]:
+        gaps.add(
+            L.get(f"unfunded.{r['reason_code']}", r["reason_code"]),
+            name("activities", r["activity"]),
+            number(r["rows"], lang),
+            f"{number(r['quantity'], lang)} {L.get('unit.' + r['unit'], r['unit'])}",
+            euros(r["cost_cents"], lang),
+            "; ".join(name("routes", x) for x in r["routes"].split(";") if x),
+        )
+    return [kinds, laws, titles, gaps]
 
 
 @app.command("import")
@@ -141,13 +166,15 @@ def import_cmd(
         if type(e).__name__ in {"Aw319Error"}:
             raise _fail(str(e)) from None
         raise
-    table = Table(title=f"Import {file.name}")
-    for c in ("", "regels", "bedrag"):
-        table.add_column(c, justify="right")
-    table.add_row("gelezen", str(r.read), euros(r.total_cents, "nl"))
-    table.add_row("geaccepteerd", str(r.accepted), euros(r.accepted_cents, "nl"))
-    table.add_row("geweigerd", str(r.rejected), euros(r.rejected_cents, "nl"))
-    out.print(table)
+    L = CLI_LABELS["nl"]
+    table = Table(
+        f"Import {file.name}",
+        [Column(L["lines"]), numeric(L["count"]), numeric(L["amount"])],
+    )
+    table.add(L["read"], number(r.read, "nl"), euros(r.total_cents, "nl"))
+    table.add(L["accepted"], number(r.accepted, "nl"), euros(r.accepted_cents, "nl"))
+    table.add(L["rejected"], number(r.rejected, "nl"), euros(r.rejected_cents, "nl"))
+    show(table)
     if r.unreadable_amounts:
         out.print(
             f"{r.unreadable_amounts} regel(s) met een onleesbaar bedrag (niet in de totalen)."

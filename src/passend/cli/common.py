@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
-from passend.i18n import check_lang
+from passend.i18n import LANG_ENV, check_lang, cli_help, env_lang
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True, soft_wrap=True)
@@ -29,8 +31,32 @@ ExtraOpt = Annotated[
         help="Extra catalogue YAML file or folder (e.g. your own tariff_overrides).",
     ),
 ]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of human output: nl or en.")]
+LangOpt = Annotated[
+    str, typer.Option("--lang", envvar=LANG_ENV, help="Language of human output: nl or en.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def localize(command: click.Command, lang: str) -> None:
+    """The help of ``command``, its options and its subcommands in ``lang``
+    (``passend.i18n.cli_help``)."""
+    for obj in (command, *command.params):
+        for attr in ("help", "short_help"):
+            text = getattr(obj, attr, None)
+            if text:
+                setattr(obj, attr, cli_help(text, lang))
+    for sub in getattr(command, "commands", {}).values():
+        localize(sub, lang)
+
+
+class LocalizedGroup(TyperGroup):
+    """The root command: built with every subcommand, whose help it turns to the language of
+    ``PASSEND_LANG`` (Dutch by default). The help is printed before the options are read, so
+    ``--lang`` cannot change it; ``PASSEND_LANG=en passend simulate --help`` does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize(self, env_lang())
 
 
 def fail(message: str) -> NoReturn:
