@@ -1041,6 +1041,16 @@ CLI_LABELS = {
     "nl": {
         "written": "Geschreven naar",
         "results": "Resultaten",
+        "rejected_lines": "Geweigerde regels",
+        "rejected_rows": "Geweigerde rijen",
+        "note": "let op",
+        "admin_token": "Beheerderstoken (één keer getoond; bewaar het veilig):",
+        "demo_wegwijzer": "Resultaat (wegwijzer)",
+        "demo_report": "Resultaat (rapport)",
+        "demo_case": "Resultaat (businesscase)",
+        "catalogue_ok": "Catalogus {version} in orde: {files} bestanden, {titles} betaaltitels, "
+        "{tariffs} tarieven ({placeholders} plaatshouders), {bottlenecks} knelpunten, {routes} "
+        "routes.",
         "not_a_folder": "{path}: geen map",
         "ledger_ok": "{rows} grootboekregels; declaraties {claims} = per regel betaald "
         "{claims_paid} + herprijsd {repriced} + binnen andere betalingen {in_scope}; het geld "
@@ -1105,6 +1115,16 @@ CLI_LABELS = {
     "en": {
         "written": "Written to",
         "results": "Results",
+        "rejected_lines": "Rejected lines",
+        "rejected_rows": "Rejected rows",
+        "note": "note",
+        "admin_token": "Admin token (shown once; store it safely):",
+        "demo_wegwijzer": "Result (navigator)",
+        "demo_report": "Result (report)",
+        "demo_case": "Result (business case)",
+        "catalogue_ok": "Catalogue {version} OK: {files} files, {titles} payment titles, "
+        "{tariffs} tariffs ({placeholders} placeholders), {bottlenecks} bottlenecks, {routes} "
+        "routes.",
         "not_a_folder": "{path}: not a folder",
         "ledger_ok": "{rows} ledger rows; claims {claims} = paid per line {claims_paid} + "
         "repriced {repriced} + in scope of other payments {in_scope}; money conserved.",

@@ -27,18 +27,17 @@ def catalogue_check(extra: ExtraOpt = None, lang: LangOpt = "nl") -> None:
     cat = common._load(extra)
     placeholders = sum(1 for t in cat.titles.values() for x in t.tariffs if x.placeholder)
     tariffs = sum(len(t.tariffs) for t in cat.titles.values())
-    if lang == "en":
-        out.print(
-            f"Catalogue {cat.meta.version} OK: {len(cat.files)} files, {len(cat.titles)} payment "
-            f"titles, {tariffs} tariffs ({placeholders} placeholders), "
-            f"{len(cat.bottlenecks)} bottlenecks, {len(cat.routes)} routes."
+    out.print(
+        CLI_LABELS[lang]["catalogue_ok"].format(
+            version=cat.meta.version,
+            files=len(cat.files),
+            titles=len(cat.titles),
+            tariffs=tariffs,
+            placeholders=placeholders,
+            bottlenecks=len(cat.bottlenecks),
+            routes=len(cat.routes),
         )
-    else:
-        out.print(
-            f"Catalogus {cat.meta.version} in orde: {len(cat.files)} bestanden, "
-            f"{len(cat.titles)} betaaltitels, {tariffs} tarieven ({placeholders} plaatshouders), "
-            f"{len(cat.bottlenecks)} knelpunten, {len(cat.routes)} routes."
-        )
+    )
 
 
 @app.command("list")

@@ -186,10 +186,10 @@ def import_cmd(
     for note in r.notes:
         out.print(f"privacy: {note}")
     for issue in r.issues:
-        out.print(f"[yellow]let op:[/] {issue}")
+        out.print(f"[yellow]{L['note']}:[/] {issue}")
     if r.rejected:
-        out.print(f"Geweigerde regels: {(out_dir / 'rejects.csv').resolve()}")
-    out.print(f"Geschreven naar: {(out_dir / 'claims.parquet').resolve()}")
+        out.print(f"{L['rejected_lines']}: {(out_dir / 'rejects.csv').resolve()}")
+    out.print(f"{L['written']}: {(out_dir / 'claims.parquet').resolve()}")
 
 
 @app.command("export")

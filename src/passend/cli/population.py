@@ -249,5 +249,5 @@ def import_cmd(
         for note in r.notes:
             out.print(f"{r.table}: {note}")
     if any(r.rejected for r in results):
-        out.print(f"Geweigerde rijen: {(out_dir / 'rejects.csv').resolve()}")
-    out.print(f"Geschreven naar: {out_dir.resolve()}")
+        out.print(f"{L['rejected_rows']}: {(out_dir / 'rejects.csv').resolve()}")
+    out.print(f"{L['written']}: {out_dir.resolve()}")
