@@ -172,6 +172,15 @@ def test_simulate_speaks_dutch(tmp_path: Path) -> None:
     assert "Uitkomsten per patiënt" in out and english_words(out) == []
 
 
+def test_the_cli_s_words_exist_in_every_language() -> None:
+    from passend.i18n import CLI_HELP, CLI_LABELS, LANGS
+
+    assert set(CLI_LABELS) == set(CLI_HELP) == set(LANGS)
+    assert set(CLI_LABELS["nl"]) == set(CLI_LABELS["en"])
+    # a help text is looked up with its whitespace folded, as the source's folds
+    assert all(k == " ".join(k.split()) for lang in LANGS for k in CLI_HELP[lang])
+
+
 # --- help --------------------------------------------------------------------------------------
 
 HELP_ENGLISH = re.compile(r"\b(the|and|for|with|Folder|Print|Your|Only|Override|Write)\b")

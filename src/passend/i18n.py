@@ -1041,6 +1041,8 @@ CLI_LABELS = {
     "nl": {
         "written": "Geschreven naar",
         "results": "Resultaten",
+        "problems": "{n} probleem/problemen",
+        "catalogue_problems": "de catalogus heeft {n} probleem/problemen",
         "rejected_lines": "Geweigerde regels",
         "rejected_rows": "Geweigerde rijen",
         "note": "let op",
@@ -1115,6 +1117,8 @@ CLI_LABELS = {
     "en": {
         "written": "Written to",
         "results": "Results",
+        "problems": "{n} problem(s)",
+        "catalogue_problems": "the catalogue has {n} problem(s)",
         "rejected_lines": "Rejected lines",
         "rejected_rows": "Rejected rows",
         "note": "note",

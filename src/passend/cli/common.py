@@ -18,7 +18,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
-from passend.i18n import LANG_ENV, check_lang, cli_help, env_lang
+from passend.i18n import CLI_LABELS, LANG_ENV, check_lang, cli_help, env_lang
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True, soft_wrap=True)
@@ -67,7 +67,9 @@ def fail(message: str) -> NoReturn:
 def issues_exit(e: CatalogueError) -> typer.Exit:
     """The problems of a user's YAML file (contract set, scenario, cost prices or provider
     costs), one ``file:line: field: reason`` per line on stderr; the exit (code 2) to raise."""
-    err.print(f"[bold red]passend: {len(e.issues)} problem(s):[/]")
+    err.print(
+        f"[bold red]passend: {CLI_LABELS[env_lang()]['problems'].format(n=len(e.issues))}:[/]"
+    )
     for issue in e.issues:
         err.print(f"  {issue}", highlight=False, markup=False)
     return typer.Exit(2)
@@ -84,7 +86,8 @@ def _load(extra: Path | None) -> Catalogue:
     try:
         return load_catalogue(extra)
     except CatalogueError as e:
-        err.print(f"[bold red]passend: the catalogue has {len(e.issues)} problem(s):[/]")
+        problems = CLI_LABELS[env_lang()]["catalogue_problems"].format(n=len(e.issues))
+        err.print(f"[bold red]passend: {problems}:[/]")
         for issue in e.issues:
             err.print(f"  {issue}", highlight=False, markup=False)
         raise typer.Exit(2) from None
