@@ -1353,8 +1353,9 @@ CLI_HELP = {
     },
     "en": {
         "passend: de financiering van palliatieve zorg als software (rules as data, "
-        "wegwijzer).": "passend: the financing of palliative care as software (rules as data, "
-        "a navigator). Help in Dutch by default; PASSEND_LANG=en for English.",
+        "wegwijzer). Uitvoer en hulp in het Engels: PASSEND_LANG=en (of --lang en voor de "
+        "uitvoer).": "passend: the financing of palliative care as software (rules as data, a "
+        "navigator). Output and help in English: PASSEND_LANG=en (or --lang en for the output).",
         "Hoe kan deze activiteit betaald worden? Betaaltitels, voorwaarden, knelpunten, "
         "routes.": "How can this activity be paid for? Payment titles, conditions, "
         "bottlenecks, routes.",
