@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,9 +95,9 @@ def test_csv_import_checks_every_row(tmp_path: Path) -> None:
     accepted = 1243 + 10914 + 1500 - 1243
     assert sum(claims["amount_cents"].to_pylist()) == accepted == 12414
     assert sum(readable) == 41143
-    assert "gelezen │      9 │ € 411,43" in out
-    assert "geaccepteerd │      4 │ € 124,14" in out
-    assert "geweigerd │      5 │ € 287,29" in out
+    assert re.search(r"gelezen +9 +€ 411,43", out)
+    assert re.search(r"geaccepteerd +4 +€ 124,14", out)
+    assert re.search(r"geweigerd +5 +€ 287,29", out)
     assert "1 regel(s) met een onleesbaar bedrag" in out
     assert "boven het maximumtarief" in out
 

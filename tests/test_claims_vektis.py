@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -135,8 +136,8 @@ def test_bad_record_is_rejected_on_its_own(exported: Path, tmp_path: Path) -> No
     assert any("0414" in x["column"] for x in rejects)
     accepted = pq.read_table(tmp_path / "imp" / "claims.parquet").num_rows
     assert accepted == len(prestaties) - 1
-    assert f"gelezen │ {len(prestaties):>6} │" in r.stdout
-    assert f"geweigerd │ {1:>6} │" in r.stdout
+    assert re.search(rf"gelezen +{len(prestaties)} ", r.stdout)
+    assert re.search(r"geweigerd +1 ", r.stdout)
     # money: accepted + rejected = the file's own total (closing record 9907)
     closing = next(line for line in lines if line.startswith("99"))
     file_total = int(closing[33:44]) * (-1 if closing[44] == "C" else 1)

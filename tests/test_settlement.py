@@ -1285,7 +1285,7 @@ def test_tampering_with_the_ledger_is_caught(tmp_path: Path) -> None:
         answer = json.loads(r.stdout)
         assert answer["ok"] is False and answer["problems"] == problems
     r = CliRunner().invoke(cli_app(), ["ledger", "check", str(good)])
-    assert r.exit_code == 0 and "money conserved" in r.stdout
+    assert r.exit_code == 0 and "het geld sluit" in r.stdout
     (good / "stakeholders.parquet").unlink()
     problems, _ = check_ledger(good)
     assert any("stakeholders.parquet: missing" in p for p in problems)

@@ -15,6 +15,7 @@ decimals, never through a float.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 LANGS = ("nl", "en")
@@ -72,6 +73,16 @@ def thousands(cents: int | float, lang: str, signed: bool = False) -> str:
     ``K_EUROS``): 862538600 -> '8.625' (nl) or '8,625' (en); ``signed`` adds '+' to gains."""
     value = Decimal(cents).scaleb(-5) if isinstance(cents, int) else cents / 100_000
     return number(value, lang, 0, signed)
+
+
+def significant(x: int | float | Decimal, lang: str, digits: int = 6) -> str:
+    """A measured value to ``digits`` significant digits without trailing zeros (like '%g',
+    never in exponent form): 112143.3875 -> '112.143' (nl), 0.4343 -> '0,4343'."""
+    value = _exact(x)
+    if value == 0:
+        return "0"
+    magnitude = Decimal(repr(value) if isinstance(value, float) else value).adjusted()
+    return short(value, lang, max(0, digits - 1 - magnitude))
 
 
 K_EUROS = {"nl": "× € 1.000", "en": "× EUR 1,000"}
@@ -1144,3 +1155,451 @@ PATH_TEXT: dict[str, dict[str, str]] = {
         "no_tables": "{what} {path}: this folder holds none of {tables}",
     },
 }
+# -- the command line: its own words (the tables' headers, its lines) and its help ----------
+
+LANG_ENV = "PASSEND_LANG"
+"""The environment variable that sets the command line's language: its help (built before
+the options are read, so ``--lang`` cannot change it) and the default of ``--lang``."""
+
+
+def env_lang() -> str:
+    """The command line's language from ``PASSEND_LANG`` (nl or en); Dutch when it is unset or
+    unknown (the help must print, whatever the variable says)."""
+    value = os.environ.get(LANG_ENV, "")
+    return value if value in LANGS else LANGS[0]
+
+
+CLI_LABELS = {
+    "nl": {
+        "written": "Geschreven naar",
+        "results": "Resultaten",
+        "problems": "{n} probleem/problemen",
+        "catalogue_problems": "de catalogus heeft {n} probleem/problemen",
+        "rejected_lines": "Geweigerde regels",
+        "rejected_rows": "Geweigerde rijen",
+        "note": "let op",
+        "admin_token": "Beheerderstoken (één keer getoond; bewaar het veilig):",
+        "demo_wegwijzer": "Resultaat (wegwijzer)",
+        "demo_report": "Resultaat (rapport)",
+        "demo_case": "Resultaat (businesscase)",
+        "catalogue_ok": "Catalogus {version} in orde: {files} bestanden, {titles} betaaltitels, "
+        "{tariffs} tarieven ({placeholders} plaatshouders), {bottlenecks} knelpunten, {routes} "
+        "routes.",
+        "not_a_folder": "{path}: geen map",
+        "outside_year": "Buiten contractjaar {year} (niet afgerekend): {lines} regel(s), {amount}",
+        "whole_population": "Populatie van overledenen in {year}: hun hele laatste levensjaar is "
+        "afgerekend in {year} (--year {year} voor alleen de zorg van dat jaar)",
+        "ledger_ok": "{rows} grootboekregels; declaraties {claims} = per regel betaald "
+        "{claims_paid} + herprijsd {repriced} + binnen andere betalingen {in_scope}; het geld "
+        "sluit.",
+        "sim_title": "Verandering in marge door de interventie, {unit} (interventie min basis)",
+        "sim_outcomes": "Uitkomsten per patiënt",
+        "money_in_cents": "Ontvangen",
+        "money_out_cents": "Betaald",
+        "cost_cents": "Kosten",
+        "margin_cents": "Marge",
+        "code": "Code",
+        "name": "Naam",
+        "passend_id": "passend-id",
+        "valid": "Geldig",
+        "total": "Totaal",
+        "lines": "Regels",
+        "rows": "Rijen",
+        "amount": "Bedrag",
+        "volume": "Volume",
+        "cost_price": "Kosten (kostprijs)",
+        "declared_by_financer": "Declaraties {year} per financier",
+        "declared_by_law": "Declaraties {year} per wet",
+        "declared_by_title": "Declaraties per betaaltitel (de grootste 15)",
+        "not_declared": "Niet gedeclareerd (financieringsgaten en ander geld)",
+        "declared_sum": "Activiteiten {activities} = declaratieregels {lines} + niet "
+        "gedeclareerd {unclaimed}",
+        "unfunded.no_title": "geen betaaltitel",
+        "unfunded.contract_only": "alleen via een contract",
+        "unfunded.no_amount": "titel zonder bedrag",
+        "unfunded.lump_funded": "vast budget of subsidie",
+        "unfunded.included": "inbegrepen in een andere declaratie",
+        "unfunded.no_rules": "geen regels voor dat jaar (vóór de catalogus)",
+        "unit.minutes": "minuten",
+        "unit.days": "dagen",
+        "unit.count": "stuks",
+        "count": "Aantal",
+        "read": "gelezen",
+        "accepted": "geaccepteerd",
+        "rejected": "geweigerd",
+        "table": "Tabel",
+        "regions": "Regio's",
+        "inhabitants": "Inwoners",
+        "insurers_explicit": "Verzekeraars (expliciet)",
+        "national_split": "landelijke verdeling",
+        "population_title": "Populatie {region} {year}, {view} (seed {seed}, schaal {scale})",
+        "view.deaths": "overledenen",
+        "view.calendar": "kalenderjaar",
+        "flagged_rows": "Geaccepteerd met opmerking",
+        "calibration_title": "Kalibratie {region} {year} (seed {seed}, schaal {scale})",
+        "target": "Doel",
+        "target_value": "Doelwaarde",
+        "generated": "Gegenereerd",
+        "tolerance": "Tolerantie",
+        "source": "Bron",
+        "bc_title": "Businesscase per jaar, {unit}",
+        "savings": "Besparing financiers",
+        "net": "Netto",
+        "carried": "regels van {y} doorgetrokken",
+        "npv": "Netto contante waarde: {v}; terugverdiend na: {p}",
+        "never": "nooit binnen de horizon",
+        "years": "{n} jaar",
+        "year_1": "1 jaar",
+        "fte": "Fte nodig: {need} (gepland {plan}; tekort, opgeteld over de rollen waar het "
+        "ontbreekt: {short})",
+    },
+    "en": {
+        "written": "Written to",
+        "results": "Results",
+        "problems": "{n} problem(s)",
+        "catalogue_problems": "the catalogue has {n} problem(s)",
+        "rejected_lines": "Rejected lines",
+        "rejected_rows": "Rejected rows",
+        "note": "note",
+        "admin_token": "Admin token (shown once; store it safely):",
+        "demo_wegwijzer": "Result (navigator)",
+        "demo_report": "Result (report)",
+        "demo_case": "Result (business case)",
+        "catalogue_ok": "Catalogue {version} OK: {files} files, {titles} payment titles, "
+        "{tariffs} tariffs ({placeholders} placeholders), {bottlenecks} bottlenecks, {routes} "
+        "routes.",
+        "not_a_folder": "{path}: not a folder",
+        "outside_year": "Outside contract year {year} (not settled): {lines} line(s), {amount}",
+        "whole_population": "Population of the people who die in {year}: their whole last year "
+        "of care is settled in {year} (--year {year} for the care of that year only)",
+        "ledger_ok": "{rows} ledger rows; claims {claims} = paid per line {claims_paid} + "
+        "repriced {repriced} + in scope of other payments {in_scope}; money conserved.",
+        "sim_title": "Change in margin from the intervention, {unit} (intervention minus baseline)",
+        "sim_outcomes": "Outcomes per patient",
+        "money_in_cents": "Money in",
+        "money_out_cents": "Money out",
+        "cost_cents": "Cost",
+        "margin_cents": "Margin",
+        "code": "Code",
+        "name": "Name",
+        "passend_id": "passend id",
+        "valid": "Valid",
+        "total": "Total",
+        "lines": "Lines",
+        "rows": "Rows",
+        "amount": "Amount",
+        "volume": "Volume",
+        "cost_price": "Cost (cost price)",
+        "declared_by_financer": "Claims {year} per financer",
+        "declared_by_law": "Claims {year} per law",
+        "declared_by_title": "Claims per payment title (the largest 15)",
+        "not_declared": "Not claimed (funding gaps and other money)",
+        "declared_sum": "Activities {activities} = claim lines {lines} + not claimed {unclaimed}",
+        "unfunded.no_title": "no payment title",
+        "unfunded.contract_only": "by contract only",
+        "unfunded.no_amount": "title without an amount",
+        "unfunded.lump_funded": "fixed budget or subsidy",
+        "unfunded.included": "included in another claim",
+        "unfunded.no_rules": "no rules for that year (before the catalogue)",
+        "unit.minutes": "minutes",
+        "unit.days": "days",
+        "unit.count": "items",
+        "count": "Count",
+        "read": "read",
+        "accepted": "accepted",
+        "rejected": "rejected",
+        "table": "Table",
+        "regions": "Regions",
+        "inhabitants": "Inhabitants",
+        "insurers_explicit": "Insurers (explicit)",
+        "national_split": "national split",
+        "population_title": "Population {region} {year}, {view} (seed {seed}, scale {scale})",
+        "view.deaths": "deaths",
+        "view.calendar": "calendar year",
+        "flagged_rows": "Accepted with a flag",
+        "calibration_title": "Calibration {region} {year} (seed {seed}, scale {scale})",
+        "target": "Target",
+        "target_value": "Target value",
+        "generated": "Generated",
+        "tolerance": "Tolerance",
+        "source": "Source",
+        "bc_title": "Business case per year, {unit}",
+        "savings": "Financers' savings",
+        "net": "Net",
+        "carried": "rules of {y} carried forward",
+        "npv": "Net present value: {v}; paid back after: {p}",
+        "never": "never within the horizon",
+        "years": "{n} years",
+        "year_1": "1 year",
+        "fte": "FTE needed: {need} (planned {plan}; shortfall, summed over the roles that lack "
+        "it: {short})",
+    },
+}
+"""The command line's own words: its tables' titles and headers and its lines."""
+
+CLI_HELP = {
+    "nl": {
+        "Show version.": "Toon de versie.",
+        "Activity id, e.g. patz_meeting.": "Id van de activiteit, bijvoorbeeld patz_meeting.",
+        "Professional id, e.g. gp_palliative.": "Id van de zorgverlener, bijvoorbeeld "
+        "gp_palliative.",
+        "Specialty id of a medical specialist.": "Id van het specialisme van een medisch "
+        "specialist.",
+        "Setting id, e.g. home or hospice.": "Id van de setting, bijvoorbeeld home of hospice.",
+        "Year (default: the catalogue's default).": "Jaar (standaard: dat van de catalogus).",
+        "Print JSON instead of a table.": "Druk JSON af in plaats van een tabel.",
+        "Language of human output: nl or en.": "Taal van de uitvoer: nl of en (standaard: "
+        "PASSEND_LANG, anders nl).",
+        "nl or en.": "nl of en (standaard: PASSEND_LANG, anders nl).",
+        "Extra catalogue YAML file or folder (e.g. your own tariff_overrides).": "Extra "
+        "YAML-bestand of -map voor de catalogus (bijvoorbeeld eigen tariff_overrides).",
+        "Folder for the results.": "Map voor de resultaten.",
+        "Scenario to simulate (make demo: examples/zuid-gelderland-pzt.yaml).": "Te simuleren "
+        "scenario (make demo: examples/zuid-gelderland-pzt.yaml).",
+        "Business case to build (make demo: examples/business-case-zuid-gelderland.yaml).": "Op "
+        "te stellen businesscase (make demo: examples/business-case-zuid-gelderland.yaml).",
+        "Folder with claims.parquet (and unfunded).": "Map met claims.parquet (en unfunded).",
+        "Contract-set YAML file, or a shipped one: pxq, current, ...": "YAML-bestand met een "
+        "contractset, of een meegeleverde: pxq, current, ...",
+        "Folder for the ledger and summaries.": "Map voor het grootboek en de overzichten.",
+        "Population folder (patients, providers, financers), if any.": "Map van de populatie "
+        "(patiënten, aanbieders, financiers), als die er is.",
+        "Settlement folder of the baseline: fixes caps, prices, benchmarks.": "Map met de "
+        "afrekening van de basis: legt plafonds, prijzen en benchmarks vast.",
+        "Your own provider costs YAML.": "Eigen YAML-bestand met de kosten van aanbieders.",
+        "Your own cost prices YAML.": "Eigen YAML-bestand met kostprijzen.",
+        "Extra region file or folder.": "Extra regiobestand of -map.",
+        "Print JSON (cents).": "Druk JSON af (in centen).",
+        "Scenario YAML file (see docs/scenarios.md).": "YAML-bestand van het scenario (zie "
+        "docs/scenarios.md).",
+        "Override the scenario's number of replicates.": "Aantal replicaties in plaats van dat "
+        "van het scenario.",
+        "Write the HTML report.": "Schrijf het HTML-rapport.",
+        "Processes to run the steps in (default: the cores this process may use, within a "
+        "container's CPU quota); the results do not depend on it. Each national step needs up "
+        "to ~4 GiB.": "Processen voor de stappen (standaard: de kernen die dit proces mag "
+        "gebruiken, binnen het CPU-quotum van een container); de resultaten hangen er niet van "
+        "af. Elke landelijke stap vraagt tot ~4 GiB.",
+        "Business case YAML file (docs/business-case.md).": "YAML-bestand van de businesscase "
+        "(docs/business-case.md).",
+        "Print the JSON.": "Druk de JSON af.",
+        "Processes for the simulation (0: the cores).": "Processen voor de simulatie (0: de "
+        "kernen).",
+        "Address to listen on.": "Adres waarop de server luistert.",
+        "Port to listen on.": "Poort waarop de server luistert.",
+        "Processes beside the server that execute runs (scenarios, business cases); each "
+        "national run needs up to ~4 GiB.": "Processen naast de server die de runs uitvoeren "
+        "(scenario's, businesscases); elke landelijke run vraagt tot ~4 GiB.",
+        "Data folder (runs, tokens).": "Datamap (runs, tokens).",
+        "Largest upload in MiB (413 beyond).": "Grootste upload in MiB (daarboven 413).",
+        "Runs one client may have queued or running at once.": "Runs die één gebruiker tegelijk "
+        "in de wachtrij of bezig mag hebben.",
+        "Trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy).": "Vertrouw "
+        "X-Forwarded-* van --forwarded-allow-ips (achter een proxy).",
+        "Proxies whose X-Forwarded-* headers are trusted.": "Proxy's waarvan de "
+        "X-Forwarded-*-headers vertrouwd worden.",
+        "Only titles valid in this year.": "Alleen titels die in dit jaar gelden.",
+        "Only titles under this law id.": "Alleen titels onder deze wet (id).",
+        "claimable, experimental or proposed.": "claimable (declarabel), experimental "
+        "(experimenteel) of proposed (voorgesteld).",
+        "Title code, e.g. 12011 or MSZ-DBC-PZ.": "Code van de titel, bijvoorbeeld 12011 of "
+        "MSZ-DBC-PZ.",
+        "Extra region file or folder (one YAML file per region).": "Extra regiobestand of -map "
+        "(één YAML-bestand per regio).",
+        "Region id, e.g. national or zuid-gelderland.": "Id van de regio, bijvoorbeeld national "
+        "of zuid-gelderland.",
+        "Year of death of the population.": "Overlijdensjaar van de populatie.",
+        "Random seed (0 or more); the same seed, the same files.": "Startgetal van het toeval "
+        "(0 of meer); hetzelfde getal, dezelfde bestanden.",
+        "Folder for the Parquet tables.": "Map voor de Parquet-tabellen.",
+        "Fraction of the population to generate.": "Deel van de populatie dat gegenereerd wordt.",
+        "YAML file with effect modifiers.": "YAML-bestand met effecten.",
+        "Your own parameters file.": "Eigen parameterbestand.",
+        "Region id.": "Id van de regio.",
+        "patients file (.parquet or .csv)": "bestand met patiënten (.parquet of .csv)",
+        "activities file (.parquet or .csv)": "bestand met activiteiten (.parquet of .csv)",
+        "Folder for the validated tables.": "Map voor de gecontroleerde tabellen.",
+        "Folder with patients, activities and providers Parquet.": "Map met patiënten, "
+        "activiteiten en aanbieders als Parquet.",
+        "Folder for claims.parquet, unfunded.parquet, summary.json.": "Map voor claims.parquet, "
+        "unfunded.parquet en summary.json.",
+        "Year whose rules and tariffs price the care (default: the population's year).": "Jaar "
+        "waarvan de regels en tarieven de zorg prijzen (standaard: het jaar van de populatie).",
+        "Your own cost prices file.": "Eigen bestand met kostprijzen.",
+        "Print the summary as JSON.": "Druk het overzicht af als JSON.",
+        "Claims file: .parquet, .csv or a Vektis AW319 file.": "Declaratiebestand: .parquet, "
+        ".csv of een Vektis AW319-bestand.",
+        "parquet, csv or aw319.": "parquet, csv of aw319.",
+        "Folder for claims.parquet and rejects.csv.": "Map voor claims.parquet en rejects.csv.",
+        "Claims period: service dates outside this year are refused.": "Declaratieperiode: "
+        "prestatiedatums buiten dit jaar worden geweigerd.",
+        "Folder with claims.parquet (from declare or import).": "Map met claims.parquet (van "
+        "declare of import).",
+        "Folder with the population (patients, providers, financers).": "Map met de populatie "
+        "(patiënten, aanbieders, financiers).",
+        "Folder for the AW319 files.": "Map voor de AW319-bestanden.",
+        "aw319.": "aw319.",
+        "Folder written by passend settle.": "Map geschreven door passend settle.",
+        "Print JSON.": "Druk JSON af.",
+        "Amount in euros, e.g. 1250000.00": "Bedrag in euro's, bijvoorbeeld 1250000,00",
+        "A decimal between 0 and 1, e.g. 0.5": "Een decimaal getal tussen 0 en 1, bijvoorbeeld 0,5",
+        "Adjustment factor of earned savings paid to the provider (1 = none).": "Correctiefactor "
+        "op de verdiende besparing voor de aanbieder (1 = geen).",
+        "Adjustment factor of an owed loss (1 = the loss share in full).": "Correctiefactor op "
+        "een terug te betalen verlies (1 = het verliesdeel volledig).",
+        "No loss sharing.": "Geen verliesdeling.",
+        "Print JSON (amounts in cents).": "Druk JSON af (bedragen in centen).",
+        "Part of the claims for terminal care, in euros.": "Deel van de declaraties voor "
+        "terminale zorg, in euro's.",
+        "Exempt the terminal part from the cap (AZWA: only for district nursing at home).": "Stel "
+        "het terminale deel vrij van het plafond (AZWA: alleen wijkverpleging thuis).",
+        "Hours of district nursing (decimal).": "Uren wijkverpleging (decimaal).",
+        "Clients x months in care (decimal).": "Cliënten × maanden in zorg (decimaal).",
+        "Norm: average hours per client per month.": "Norm: gemiddeld aantal uren per cliënt "
+        "per maand.",
+        "Hours for terminal clients.": "Uren voor terminale cliënten.",
+        "Client-months of terminal clients.": "Cliëntmaanden van terminale cliënten.",
+        "AZWA: leave terminal clients out of the norm test.": "AZWA: terminale cliënten buiten "
+        "de normtoets laten.",
+        "financer=share, repeatable, e.g. --share cz=0.4": "financier=aandeel, herhaalbaar, "
+        "bijvoorbeeld --share cz=0.4",
+        "class=euros per patient, repeatable (e.g. cancer=9000)": "klasse=euro's per patiënt, "
+        "herhaalbaar (bijvoorbeeld cancer=9000)",
+        "class=number of patients, repeatable": "klasse=aantal patiënten, herhaalbaar",
+        "Risk corridor as a share of the payment, e.g. 0.05": "Risicocorridor als deel van de "
+        "betaling, bijvoorbeeld 0,05",
+        "Costs of outliers carved out, in euros": "Kosten van uitschieters die apart betaald "
+        "worden, in euro's",
+        "insurer=actual market share, repeatable": "verzekeraar=werkelijk marktaandeel, "
+        "herhaalbaar",
+        "PxQ value the lump sum was based on, euros": "PxQ-waarde waarop de aanneemsom "
+        "gebaseerd is, in euro's",
+        "Realised PxQ value, euros": "Gerealiseerde PxQ-waarde, in euro's",
+        "Corridor as a share of the contract value, e.g. 0.03": "Corridor als deel van de "
+        "contractwaarde, bijvoorbeeld 0,03",
+        "band=euros per inhabitant per year, repeatable": "band=euro's per inwoner per jaar, "
+        "herhaalbaar",
+        "band=number of inhabitants, repeatable": "band=aantal inwoners, herhaalbaar",
+        "name=score:target:weight, repeatable; prefix the target with < when lower is better": ""
+        "naam=score:doel:gewicht, herhaalbaar; zet < voor het doel wanneer lager beter is",
+        "Calls per hour (decimal), e.g. 1.5": "Oproepen per uur (decimaal), bijvoorbeeld 1,5",
+        "Average handling time in minutes.": "Gemiddelde gesprekstijd in minuten.",
+        "Answer within this many seconds (service level time).": "Opnemen binnen zoveel "
+        "seconden (de tijd van de servicegraad).",
+        "Who or what the token is for.": "Voor wie of wat het token is.",
+        "An admin token.": "Een beheerderstoken.",
+        "The token's id (passend token list).": "Het id van het token (passend token list).",
+        "Start de webapp en de API (FastAPI op Uvicorn); data in --data-dir. One server process "
+        "answers the requests (the pages and the API are light); the runs execute in --workers "
+        "processes beside it. One server per data folder: its job store holds a lock on it.": ""
+        "Start de webapp en de API (FastAPI op Uvicorn); data in --data-dir. Eén serverproces "
+        "beantwoordt de verzoeken (de pagina's en de API zijn licht); de runs draaien in "
+        "--workers processen ernaast. Eén server per datamap: zijn takenlijst houdt er een "
+        "slot op.",
+    },
+    "en": {
+        "passend: de financiering van palliatieve zorg als software (rules as data, "
+        "wegwijzer). Uitvoer en hulp in het Engels: PASSEND_LANG=en (of --lang en voor de "
+        "uitvoer).": "passend: the financing of palliative care as software (rules as data, a "
+        "navigator). Output and help in English: PASSEND_LANG=en (or --lang en for the output).",
+        "Hoe kan deze activiteit betaald worden? Betaaltitels, voorwaarden, knelpunten, "
+        "routes.": "How can this activity be paid for? Payment titles, conditions, "
+        "bottlenecks, routes.",
+        "Het hoofdwerk: een scenario onder alle contractsets, met rapport, de businesscase en "
+        "de wegwijzer.": "The main work: a scenario under every contract set with its report, "
+        "the business case and the navigator.",
+        "Reken declaraties af onder een contractset: grootboek, aansluiting en marges per "
+        "partij.": "Settle claims under a contract set: ledger, reconciliation and margins per "
+        "party.",
+        "Simuleer een scenario onder elke contractset: marges, prikkels, uitkomsten, rapport.": ""
+        "Simulate a scenario under every contract set: margins, incentives, outcomes, report.",
+        "Businesscase van een transmuraal team: capaciteit, kosten, bekostiging en besparing "
+        "per jaar.": "Business case of a transmural team: capacity, cost, funding and savings "
+        "per year.",
+        "Start de webapp en de API (FastAPI op Uvicorn); data in --data-dir. One server process "
+        "answers the requests (the pages and the API are light); the runs execute in --workers "
+        "processes beside it. One server per data folder: its job store holds a lock on it.": ""
+        "Start the web app and the API (FastAPI on Uvicorn); data in --data-dir. One server "
+        "process answers the requests (the pages and the API are light); the runs execute in "
+        "--workers processes beside it. One server per data folder: its job store holds a lock "
+        "on it.",
+        "De catalogus: wetten, financiers, betaaltitels, tarieven en knelpunten per jaar.": ""
+        "The catalogue: laws, financers, payment titles, tariffs and bottlenecks per year.",
+        "Laad en controleer elk catalogusbestand (schema en verwijzingen).": "Load and check "
+        "every catalogue file (schema and references).",
+        "Elke betaaltitel met code, naam, wet en status.": "Every payment title with its code, "
+        "name, law and status.",
+        "Alles over één betaaltitel: regels, tarieven per jaar en bronnen.": "All about one "
+        "payment title: rules, tariffs per year and sources.",
+        "De populatie: patiënten in hun laatste levensjaar en hun zorg (synthetisch of "
+        "geïmporteerd).": "The population: patients in their last year of life and their care "
+        "(synthetic or imported).",
+        "De regio's: het hele land en de acht pilotregio's (seed 004, bijlage B2).": "The "
+        "regions: the whole country and the eight pilot regions (seed 004, annex B2).",
+        "Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden.": ""
+        "Generate patients, activities, providers and financers as Parquet files.",
+        "Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md). Exit "
+        "code 1 als een waarde buiten de tolerantie valt.": "Compare a generated population "
+        "with the public figures (CALIBRATION.md). Exit code 1 when a value is outside its "
+        "tolerance.",
+        "Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv).": ""
+        "Import patients and activities instead of generating them (with rejects.csv).",
+        "Declaraties: activiteiten declareren onder de regels van de catalogus.": "Claims: "
+        "declare activities under the catalogue's rules.",
+        "Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar "
+        "'unfunded'.": "Declare a population's activities; what no title pays goes to 'unfunded'.",
+        "Importeer een declaratiebestand met controles; geweigerde regels naar rejects.csv.": ""
+        "Import a claims file with checks; rejected lines go to rejects.csv.",
+        "Schrijf declaraties als Vektis AW319-bestanden (één per aanbieder x financier x "
+        "maand).": "Write claims as Vektis AW319 files (one per provider x financer x month).",
+        "Het grootboek van een afrekening: controleren dat het geld sluit.": "The ledger of a "
+        "settlement: check that the money adds up.",
+        "Controleer een afrekening: geld sluit, grootboek = declaraties + aanvullingen. Exit "
+        "code 1 als een controle faalt.": "Check a settlement: money conserved, ledger = "
+        "claims + adjustments. Exit code 1 when a check fails.",
+        "Rekenhulp: één contract doorrekenen uit totalen (bedragen in euro's, JSON in "
+        "centen).": "Calculators: one contract computed from totals (amounts in euros, JSON in "
+        "cents).",
+        "Shared savings: deel van S = B - A boven MSR*B (kwaliteit, plafond); terug boven "
+        "MLR*B.": "Shared savings: a share of S = B - A above MSR*B (quality, cap); paid back "
+        "above MLR*B.",
+        "Omzetplafond: boven het plafond niet (of tegen een deel) betaald; terminale zorg thuis "
+        "vrijgesteld (AZWA, wijkverpleging).": "Revenue cap: above the cap not paid (or at a "
+        "share); terminal care at home exempt (AZWA, district nursing).",
+        "Integraal uurtarief met doelmatigheidsafspraak: uren boven de norm worden (deels) "
+        "terugbetaald.": "Integral hourly rate with an efficiency agreement: hours above the "
+        "norm are (partly) paid back.",
+        "Beschikbaarheidsbekostiging: een vast budget, verdeeld over financiers naar "
+        "aandeel.": "Availability funding: a fixed budget, split over financers by share.",
+        "Bundelbekostiging: vaste prijs per patiënt; resultaat voor het consortium, met "
+        "risicocorridor en uitschieters.": "Bundled payment: a fixed price per patient; the "
+        "consortium's result, with a risk corridor and outliers.",
+        "Aanneemsom: vast bedrag, verrekend op het feitelijke marktaandeel, met optionele "
+        "corridor.": "Lump sum: a fixed amount, settled on the actual market share, with an "
+        "optional corridor.",
+        "Populatiebekostiging: bedrag per inwoner per leeftijdsband, met kwaliteitsbonus.": ""
+        "Capitation: an amount per inhabitant per age band, with a quality bonus.",
+        "Pay for performance: bonus (en malus) uit de score op indicatoren met doel en "
+        "gewicht.": "Pay for performance: bonus (and malus) from the score on indicators with "
+        "a target and a weight.",
+        "Bezetting van de telefoonlijn (Erlang C): het kleinste aantal medewerkers dat de "
+        "servicegraad haalt, minstens één.": "Staffing of the phone line (Erlang C): the "
+        "fewest agents that meet the service level, at least one.",
+        "Toegangstokens voor runs op eigen (geïmporteerde) data.": "Access tokens for runs on "
+        "your own (imported) data.",
+        "Maak een token (één keer getoond).": "Create a token (shown once).",
+        "Trek een token in.": "Revoke a token.",
+        "De tokens (id, naam, admin, aangemaakt), zonder geheimen.": "The tokens (id, name, "
+        "admin, created), without secrets.",
+        "passend: de financiering van palliatieve zorg als software.": "passend: the financing "
+        "of palliative care as software.",
+    },
+}
+"""The command line's help in the other language, by its text in the source (whitespace
+folded): option help is written in English there, command help in Dutch. A text without an
+entry is shown as it is (a new option's help stays in its source language until added)."""
+
+
+def cli_help(text: str, lang: str) -> str:
+    """The help ``text`` of a command or an option in ``lang``."""
+    return CLI_HELP[lang].get(" ".join(text.split()), text)

@@ -10,16 +10,18 @@ from typing import Annotated
 import typer
 
 from passend import __version__
-from passend.cli.common import _lang, _load, fail, issues_exit, out
+from passend.cli.common import LocalizedGroup, _lang, _load, fail, issues_exit, out
 
 __all__ = ["_lang", "_load", "app", "fail", "issues_exit", "main"]
 
 app = typer.Typer(
     name="passend",
-    help="passend: de financiering van palliatieve zorg als software (rules as data, wegwijzer).",
+    help="passend: de financiering van palliatieve zorg als software (rules as data, wegwijzer). "
+    "Uitvoer en hulp in het Engels: PASSEND_LANG=en (of --lang en voor de uitvoer).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LocalizedGroup,
 )
 
 

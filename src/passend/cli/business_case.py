@@ -8,65 +8,37 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import FILE, _lang, fail, issues_exit, need_paths
-from passend.i18n import K_EUROS, LABELS, WORDS, euros, number, thousands
+from passend.cli.common import FILE, LangOpt, _lang, fail, issues_exit, need_paths
+from passend.cli.tables import Column, Table, numeric, show
+from passend.i18n import CLI_LABELS, K_EUROS, LABELS, LANGS, WORDS, euros, number, thousands
 
 out = Console()
 err = Console(stderr=True)
 
-TEXT = {
-    "nl": {
-        **WORDS["nl"],
-        "title": f"Businesscase per jaar, {K_EUROS['nl']}",
-        "year": LABELS["nl"]["year"],
-        "savings": "Besparing financiers",
-        "net": "Netto",
-        "carried": "regels van {y} doorgetrokken",
-        "npv": "Netto contante waarde: {v}; terugverdiend na: {p}",
-        "never": "nooit binnen de horizon",
-        "years": "{n} jaar",
-        "year_1": "1 jaar",
-        "fte": "FTE nodig: {need} (gepland {plan}; tekort, opgeteld over de rollen waar het ontbreekt: {short})",
-        "written": "Resultaten: {d}",
-    },
-    "en": {
-        **WORDS["en"],
-        "title": f"Business case per year, {K_EUROS['en']}",
-        "year": LABELS["en"]["year"],
-        "savings": "Financers' savings",
-        "net": "Net",
-        "carried": "rules of {y} carried forward",
-        "npv": "Net present value: {v}; paid back after: {p}",
-        "never": "never within the horizon",
-        "years": "{n} years",
-        "year_1": "1 year",
-        "fte": "FTE needed: {need} (planned {plan}; shortfall, summed over the roles that lack it: {short})",
-        "written": "Results: {d}",
-    },
-}
+TEXT = {lang: {**WORDS[lang], "year": LABELS[lang]["year"], **CLI_LABELS[lang]} for lang in LANGS}
+
+
+def case_table(bc: dict[str, Any], lang: str) -> Table:
+    """Cost, revenue, gap, savings and net per year, in thousands of euros."""
+    t = TEXT[lang]
+    keys = ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "net_cents")
+    table = Table(
+        t["bc_title"].format(unit=K_EUROS[lang]),
+        [Column(t["year"]), *(numeric(t[k.removesuffix("_cents")]) for k in keys)],
+    )
+    for y in bc["years"]:
+        year = str(y["year"]) + ("*" if y["carried_forward"] else "")
+        table.add(year, *(thousands(y[k], lang, signed=k == "net_cents") for k in keys))
+    return table
 
 
 def print_case(bc: dict[str, Any], lang: str) -> None:
     t = TEXT[lang]
-    table = Table(title=t["title"], box=box.SIMPLE)
-    for col in ("year", "cost", "revenue", "gap", "savings", "net"):
-        table.add_column(t[col], justify="left" if col == "year" else "right")
-    for y in bc["years"]:
-        year = str(y["year"]) + ("*" if y["carried_forward"] else "")
-        table.add_row(
-            year,
-            *(
-                thousands(y[k], lang, signed=k == "net_cents")
-                for k in ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "net_cents")
-            ),
-        )
-    out.print(table)
+    show(case_table(bc, lang))
     if any(y["carried_forward"] for y in bc["years"]):
         out.print("* " + t["carried"].format(y=bc["catalogue_last_year"]))
     p = bc["payback_years"]
@@ -88,7 +60,7 @@ def business_case_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the results.")] = Path(
         "out/business-case"
     ),
-    lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
+    lang: LangOpt = "nl",
     replicates: Annotated[
         int | None, typer.Option(help="Override the scenario's number of replicates.")
     ] = None,
@@ -105,7 +77,7 @@ def business_case_cmd(
         out.print_json(json.dumps(bc, sort_keys=True, ensure_ascii=False))
         return
     print_case(bc, lang)
-    out.print(TEXT[lang]["written"].format(d=out_dir))
+    out.print(f"{TEXT[lang]['results']}: {out_dir}")
 
 
 def run_business_case(

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from passend.cli.common import _lang, fail, out
+from passend.cli.common import LangOpt, _lang, fail, out
 from passend.settlement.calculators import CalculatorError, calculator, compute, explain
 
 app = typer.Typer(
@@ -25,7 +25,6 @@ app = typer.Typer(
 Euro = Annotated[str, typer.Option(help="Amount in euros, e.g. 1250000.00")]
 Rate = Annotated[str, typer.Option(help="A decimal between 0 and 1, e.g. 0.5")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (amounts in cents).")]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of human output: nl or en.")]
 
 
 def _calc(name: str, json_: bool, lang: str, **inputs: Any) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from passend.catalogue import browse
 from passend.catalogue.loader import UnknownIdError
 from passend.cli import common
 from passend.cli.common import ExtraOpt, JsonOpt, LangOpt, _lang, _print_json, fail, out
-from passend.i18n import LABELS, euros
+from passend.cli.tables import Column, Table, show
+from passend.i18n import CLI_LABELS, LABELS, euros
 
 app = typer.Typer(
     help="De catalogus: wetten, financiers, betaaltitels, tarieven en knelpunten per jaar.",
@@ -27,18 +27,17 @@ def catalogue_check(extra: ExtraOpt = None, lang: LangOpt = "nl") -> None:
     cat = common._load(extra)
     placeholders = sum(1 for t in cat.titles.values() for x in t.tariffs if x.placeholder)
     tariffs = sum(len(t.tariffs) for t in cat.titles.values())
-    if lang == "en":
-        out.print(
-            f"Catalogue {cat.meta.version} OK: {len(cat.files)} files, {len(cat.titles)} payment "
-            f"titles, {tariffs} tariffs ({placeholders} placeholders), "
-            f"{len(cat.bottlenecks)} bottlenecks, {len(cat.routes)} routes."
+    out.print(
+        CLI_LABELS[lang]["catalogue_ok"].format(
+            version=cat.meta.version,
+            files=len(cat.files),
+            titles=len(cat.titles),
+            tariffs=tariffs,
+            placeholders=placeholders,
+            bottlenecks=len(cat.bottlenecks),
+            routes=len(cat.routes),
         )
-    else:
-        out.print(
-            f"Catalogus {cat.meta.version} in orde: {len(cat.files)} bestanden, "
-            f"{len(cat.titles)} betaaltitels, {tariffs} tarieven ({placeholders} plaatshouders), "
-            f"{len(cat.bottlenecks)} knelpunten, {len(cat.routes)} routes."
-        )
+    )
 
 
 @app.command("list")
@@ -60,13 +59,18 @@ def catalogue_list(
     if json_:
         _print_json([browse.title_row(t) for t in titles])
         return
-    L = LABELS[lang]
-    table = Table(title=L["options"])
-    for col in ("code", "naam" if lang == "nl" else "name", L["law"], L["status"], L["sector"]):
-        table.add_column(col)
+    L = {**LABELS[lang], **CLI_LABELS[lang]}
+    cols = (L["code"], L["name"], L["law"], L["status"], L["sector"])
+    table = Table(L["options"], [Column(c) for c in cols])
     for t in titles:
-        table.add_row(t.code, t.name, t.law, L[t.status], cat.sectors[t.sector].name.get(lang))
-    out.print(table)
+        table.add(
+            t.code,
+            t.name,
+            cat.laws[t.law].name.get(lang),
+            L[t.status],
+            cat.sectors[t.sector].name.get(lang),
+        )
+    show(table)
 
 
 @app.command("show")
@@ -86,28 +90,28 @@ def catalogue_show(
     if json_:
         _print_json(t.model_dump(mode="json"))
         return
-    L = LABELS[lang]
-    grid = Table.grid(padding=(0, 2))
-    grid.add_row("code", f"{t.code}" + ("" if t.official_code else " (passend id)"))
-    grid.add_row("naam" if lang == "nl" else "name", t.name)
-    grid.add_row("", t.description.get(lang))
-    grid.add_row(L["law"], cat.laws[t.law].name.get(lang))
-    grid.add_row(L["financer"], cat.financer_kinds[t.financer_kind].name.get(lang))
-    grid.add_row(
+    L = {**LABELS[lang], **CLI_LABELS[lang]}
+    grid = Table("", [Column(""), Column("")], header=False)
+    grid.add(L["code"], f"{t.code}" + ("" if t.official_code else f" ({L['passend_id']})"))
+    grid.add(L["name"], t.name)
+    grid.add("", t.description.get(lang))
+    grid.add(L["law"], cat.laws[t.law].name.get(lang))
+    grid.add(L["financer"], cat.financer_kinds[t.financer_kind].name.get(lang))
+    grid.add(
         L["sector"], cat.sectors[t.sector].name.get(lang) + (f" / {t.segment}" if t.segment else "")
     )
-    grid.add_row(L["status"], L[t.status])
-    grid.add_row(L["contract"], L["yes"] if t.contract_required else L["no"])
-    grid.add_row(
-        "geldig" if lang == "nl" else "valid",
+    grid.add(L["status"], L[t.status])
+    grid.add(L["contract"], L["yes"] if t.contract_required else L["no"])
+    grid.add(
+        L["valid"],
         f"{t.valid_from.isoformat()} – {t.valid_to.isoformat() if t.valid_to else ''}",
     )
     for tariff in t.tariffs:
         amount = euros(tariff.cents, lang) if tariff.cents is not None else L["no_tariff"]
         flag = f" ({L['placeholder']})" if tariff.placeholder else ""
-        grid.add_row(f"{L['tariff']} {tariff.year}", amount + flag)
+        grid.add(f"{L['tariff']} {tariff.year}", amount + flag)
     for c in t.conditions:
-        grid.add_row(L["conditions"], c.get(lang))
+        grid.add(L["conditions"], c.get(lang))
     for s in t.sources:
-        grid.add_row(L["sources"], f"{s.document} — {s.section}")
-    out.print(grid)
+        grid.add(L["sources"], f"{s.document} — {s.section}")
+    show(grid)

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from passend.catalogue.loader import CatalogueError
+from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
-from passend.cli.common import ANY, FILE, FOLDER, check_year, issues_exit, need_paths
-from passend.i18n import euros, number
+from passend.cli.common import (
+    ANY,
+    FILE,
+    FOLDER,
+    LangOpt,
+    _lang,
+    check_year,
+    issues_exit,
+    need_paths,
+)
+from passend.cli.tables import Column, Table, numeric, show
+from passend.i18n import CLI_LABELS, LABELS, euros, number
 
 app = typer.Typer(
     help="Declaraties: activiteiten declareren onder de regels van de catalogus.",
@@ -46,6 +55,7 @@ def declare_cmd(
     ] = None,
     cost_prices: Annotated[Path | None, typer.Option(help="Your own cost prices file.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar 'unfunded'."""
     from passend.claims.declare import (
@@ -55,16 +65,18 @@ def declare_cmd(
         write_declaration,
     )
 
-    need_paths("nl", ("--population", population, FOLDER), ("--cost-prices", cost_prices, FILE))
+    lang = _lang(lang)
+    L = CLI_LABELS[lang]
+    need_paths(lang, ("--population", population, FOLDER), ("--cost-prices", cost_prices, FILE))
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
             raise _fail(
                 f"{population / name}: no such file (generate or import a population first)"
             )
     cat = common._load(None)
-    check_year(cat, year, "nl")
+    check_year(cat, year, lang)
     if year is None:  # the population's year prices the care
-        check_year(cat, population_year(population), "nl", f"{population / 'meta.json'}: year")
+        check_year(cat, population_year(population), lang, f"{population / 'meta.json'}: year")
     try:
         prices = load_cost_prices(cost_prices)
         dec = declare(cat, population, year, prices)
@@ -77,49 +89,70 @@ def declare_cmd(
     if json_:
         print(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
-    table = Table(title=f"Declaraties {s['year']}: per wet en financier")
-    for c in ("wet", "financier", "regels", "bedrag"):
-        table.add_column(c, justify="right" if c in ("regels", "bedrag") else "left")
-    for r in s["by_financer_kind"]:
-        table.add_row(
-            "",
-            r["financer_kind"],
-            number(r["lines"], "nl"),
-            euros(r["amount_cents"], "nl"),
-        )
-    for r in s["by_law"]:
-        table.add_row(r["law"], "", number(r["lines"], "nl"), euros(r["amount_cents"], "nl"))
-    table.add_row(
-        "totaal",
-        "",
-        f"{s['claims']['lines']:,}".replace(",", "."),
-        euros(s["claims"]["amount_cents"], "nl"),
-    )
-    out.print(table)
-    titles = Table(title="Per betaaltitel (top 15)")
-    for c in ("titel", "regels", "bedrag"):
-        titles.add_column(c, justify="left" if c == "titel" else "right")
-    for r in s["by_title"][:15]:
-        titles.add_row(r["title_code"], number(r["lines"], "nl"), euros(r["amount_cents"], "nl"))
-    out.print(titles)
-    gaps = Table(title="Niet gedeclareerd (financieringsgaten en ander geld)")
-    for c in ("reden", "activiteit", "rijen", "volume", "kosten (kostprijs)", "routes"):
-        gaps.add_column(c)
-    for r in s["unfunded_by_activity"]:
-        gaps.add_row(
-            r["reason_code"],
-            r["activity"],
-            str(r["rows"]),
-            f"{r['quantity']:,} {r['unit']}".replace(",", "."),
-            euros(r["cost_cents"], "nl"),
-            r["routes"].replace(";", ", "),
-        )
-    out.print(gaps)
+    show(declare_tables(cat, s, lang))
     out.print(
-        f"Activiteiten {s['activities']:,} = declaratieregels {s['claims']['lines']:,} + niet gedeclareerd "
-        f"{s['not_claimed']['rows']:,}".replace(",", ".")
+        L["declared_sum"].format(
+            activities=number(s["activities"], lang),
+            lines=number(s["claims"]["lines"], lang),
+            unclaimed=number(s["not_claimed"]["rows"], lang),
+        )
     )
-    out.print(f"Geschreven naar: {out_dir.resolve()}")
+    out.print(f"{L['written']}: {out_dir.resolve()}")
+
+
+def declare_tables(cat: Catalogue, s: dict[str, Any], lang: str) -> list[Table]:
+    """A declaration's summary: per financer and law, per title (the top 15), and what was
+    not claimed, with the catalogue's names."""
+    L = {**LABELS[lang], **CLI_LABELS[lang]}
+
+    def name(kind: str, ident: str) -> str:
+        item = getattr(cat, kind).get(ident)
+        return item.name.get(lang) if item is not None else ident
+
+    money = [numeric(L["lines"]), numeric(L["amount"])]
+    kinds = Table(L["declared_by_financer"].format(year=s["year"]), [Column(L["financer"]), *money])
+    for r in s["by_financer_kind"]:
+        kinds.add(
+            name("financer_kinds", r["financer_kind"]),
+            number(r["lines"], lang),
+            euros(r["amount_cents"], lang),
+        )
+    laws = Table(L["declared_by_law"].format(year=s["year"]), [Column(L["law"]), *money])
+    for r in s["by_law"]:
+        laws.add(name("laws", r["law"]), number(r["lines"], lang), euros(r["amount_cents"], lang))
+    laws.add(
+        L["total"], number(s["claims"]["lines"], lang), euros(s["claims"]["amount_cents"], lang)
+    )
+    titles = Table(L["declared_by_title"], [Column(L["code"]), Column(L["name"]), *money])
+    for r in s["by_title"][:15]:
+        t = cat.titles.get(r["title_code"])
+        titles.add(
+            r["title_code"],
+            t.name if t is not None else "",
+            number(r["lines"], lang),
+            euros(r["amount_cents"], lang),
+        )
+    gaps = Table(
+        L["not_declared"],
+        [
+            Column(L["reason"]),
+            Column(L["activity"]),
+            numeric(L["rows"]),
+            numeric(L["volume"]),
+            numeric(L["cost_price"]),
+            Column(L["routes"]),
+        ],
+    )
+    for r in s["unfunded_by_activity"]:
+        gaps.add(
+            L.get(f"unfunded.{r['reason_code']}", r["reason_code"]),
+            name("activities", r["activity"]),
+            number(r["rows"], lang),
+            f"{number(r['quantity'], lang)} {L.get('unit.' + r['unit'], r['unit'])}",
+            euros(r["cost_cents"], lang),
+            "; ".join(name("routes", x) for x in r["routes"].split(";") if x),
+        )
+    return [kinds, laws, titles, gaps]
 
 
 @app.command("import")
@@ -164,13 +197,15 @@ def import_cmd(
         if type(e).__name__ in {"Aw319Error", "Zh308Error"}:
             raise _fail(str(e)) from None
         raise
-    table = Table(title=f"Import {file.name}")
-    for c in ("", "regels", "bedrag"):
-        table.add_column(c, justify="right")
-    table.add_row("gelezen", str(r.read), euros(r.total_cents, "nl"))
-    table.add_row("geaccepteerd", str(r.accepted), euros(r.accepted_cents, "nl"))
-    table.add_row("geweigerd", str(r.rejected), euros(r.rejected_cents, "nl"))
-    out.print(table)
+    L = CLI_LABELS["nl"]
+    table = Table(
+        f"Import {file.name}",
+        [Column(L["lines"]), numeric(L["count"]), numeric(L["amount"])],
+    )
+    table.add(L["read"], number(r.read, "nl"), euros(r.total_cents, "nl"))
+    table.add(L["accepted"], number(r.accepted, "nl"), euros(r.accepted_cents, "nl"))
+    table.add(L["rejected"], number(r.rejected, "nl"), euros(r.rejected_cents, "nl"))
+    show(table)
     if r.unreadable_amounts:
         out.print(
             f"{r.unreadable_amounts} regel(s) met een onleesbaar bedrag (niet in de totalen)."
@@ -187,10 +222,10 @@ def import_cmd(
         privacy = not note.startswith(("not checked", "provider_id:", "financer_id:"))
         out.print(f"privacy: {note}" if privacy else note)
     for issue in r.issues:
-        out.print(f"[yellow]let op:[/] {issue}")
+        out.print(f"[yellow]{L['note']}:[/] {issue}")
     if r.rejected:
-        out.print(f"Geweigerde regels: {(out_dir / 'rejects.csv').resolve()}")
-    out.print(f"Geschreven naar: {(out_dir / 'claims.parquet').resolve()}")
+        out.print(f"{L['rejected_lines']}: {(out_dir / 'rejects.csv').resolve()}")
+    out.print(f"{L['written']}: {(out_dir / 'claims.parquet').resolve()}")
 
 
 @app.command("export")

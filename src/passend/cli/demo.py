@@ -10,6 +10,7 @@ import typer
 
 from passend.cli import common
 from passend.cli.common import FILE, ExtraOpt, LangOpt, _lang, need_paths, out
+from passend.i18n import CLI_LABELS
 
 
 def demo(
@@ -41,10 +42,9 @@ def demo(
     if business_case is not None:
         bc, case = run_business_case(cat, business_case, out_dir / "business-case", lang)
         print_case(bc, lang)
-    label = "Result" if lang == "en" else "Resultaat"
-    out.print(f"\n[bold]{label} (wegwijzer):[/] {wegwijzer}")
+    L = CLI_LABELS[lang]
+    out.print(f"\n[bold]{L['demo_wegwijzer']}:[/] {wegwijzer}")
     if report is not None:
-        out.print(f"[bold]{label} ({'report' if lang == 'en' else 'rapport'}):[/] {report}")
+        out.print(f"[bold]{L['demo_report']}:[/] {report}")
     if case is not None:
-        name = "business case" if lang == "en" else "businesscase"
-        out.print(f"[bold]{label} ({name}):[/] {case['report']}, {case['workbook']}")
+        out.print(f"[bold]{L['demo_case']}:[/] {case['report']}, {case['workbook']}")

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError, load_model_file
 from passend.cli import common
 from passend.cli.common import ANY, FILE, check_year, issues_exit, need_paths
+from passend.cli.tables import Column, Table, numeric, show
+from passend.i18n import CLI_LABELS, number, percent, short, significant
 from passend.population.calibration import compare, measures
 from passend.population.generate import Effects, Population, generate
 from passend.population.importer import ImportError_, import_population
@@ -112,13 +113,20 @@ def regions_cmd(
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(title="Regio's")
-    for c in ("id", "naam", "inwoners", "verzekeraars (expliciet)"):
-        table.add_column(c)
+    L = CLI_LABELS["nl"]
+    table = Table(
+        L["regions"],
+        [
+            Column("id"),
+            Column(L["name"]),
+            numeric(L["inhabitants"]),
+            Column(L["insurers_explicit"]),
+        ],
+    )
     for r in rows:
-        ins = ", ".join(f"{k} {v:.0%}" for k, v in r["insurers"].items()) or "landelijke verdeling"
-        table.add_row(r["id"], r["name"], f"{r['inhabitants']:,}".replace(",", "."), ins)
-    out.print(table)
+        ins = ", ".join(f"{k} {percent(v, 'nl', 0)}" for k, v in r["insurers"].items())
+        table.add(r["id"], r["name"], number(r["inhabitants"], "nl"), ins or L["national_split"])
+    show(table)
 
 
 @app.command("generate")
@@ -158,14 +166,15 @@ def generate_cmd(
     check_year(context[0], year, "nl")
     pop = make(region, year, seed, scale, _effects(effects), context=context, view=view)
     write_population(pop, out_dir)
-    label = "overledenen" if view == "deaths" else "kalenderjaar"
-    table = Table(title=f"Populatie {region} {year}, {label} (seed {seed}, schaal {scale})")
-    table.add_column("tabel")
-    table.add_column("rijen", justify="right")
+    L = CLI_LABELS["nl"]
+    title = L["population_title"].format(
+        region=region, year=year, view=L[f"view.{view}"], seed=seed, scale=short(scale, "nl", 6)
+    )
+    table = Table(title, [Column(L["table"]), numeric(L["rows"])])
     for name, t in pop.tables().items():
-        table.add_row(name, f"{t.num_rows:,}".replace(",", "."))
-    out.print(table)
-    out.print(f"Geschreven naar: {out_dir.resolve()}")
+        table.add(name, number(t.num_rows, "nl"))
+    show(table)
+    out.print(f"{L['written']}: {out_dir.resolve()}")
 
 
 @app.command("calibration")
@@ -208,21 +217,37 @@ def calibration_cmd(
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        table = Table(title=f"Kalibratie {region} {year} (seed {seed}, schaal {scale})")
-        for c in ("doel", "doelwaarde", "gegenereerd", "tolerantie", "", "bron"):
-            table.add_column(c)
-        for r in rows:
-            table.add_row(
-                r["id"],
-                f"{r['target']:g}",
-                f"{r['value']:g}",
-                f"±{r['tolerance']:g}",
-                "[green]✓[/]" if r["within"] else "[red]✗[/]",
-                r["source"],
-            )
-        out.print(table)
+        show(calibration_table(rows, region, year, seed, scale))
     if not all(r["within"] for r in rows):
         raise typer.Exit(1)
+
+
+def calibration_table(rows: list[dict], region: str, year: int, seed: int, scale: float) -> Table:
+    """Each calibration target beside the generated value, its tolerance and its source."""
+    L = CLI_LABELS["nl"]
+    table = Table(
+        L["calibration_title"].format(
+            region=region, year=year, seed=seed, scale=short(scale, "nl", 6)
+        ),
+        [
+            Column(L["target"]),
+            numeric(L["target_value"]),
+            numeric(L["generated"]),
+            numeric(L["tolerance"]),
+            Column(""),
+            Column(L["source"]),
+        ],
+    )
+    for r in rows:
+        table.add(
+            r["id"],
+            significant(r["target"], "nl"),
+            significant(r["value"], "nl"),
+            "±" + significant(r["tolerance"], "nl"),
+            "✓" if r["within"] else "✗",
+            r["source"],
+        )
+    return table
 
 
 @app.command("import")
@@ -290,17 +315,19 @@ def import_cmd(
         raise _fail(str(e)) from None
     except CatalogueError as e:
         raise common.issues_exit(e) from None
-    table = Table(title="Import")
-    for c in ("tabel", "gelezen", "geaccepteerd", "geweigerd"):
-        table.add_column(c, justify="right")
+    L = CLI_LABELS["nl"]
+    table = Table(
+        "Import",
+        [Column(L["table"]), numeric(L["read"]), numeric(L["accepted"]), numeric(L["rejected"])],
+    )
     for r in results:
-        table.add_row(r.table, str(r.read), str(r.accepted), str(r.rejected))
-    out.print(table)
+        table.add(r.table, *(number(n, "nl") for n in (r.read, r.accepted, r.rejected)))
+    show(table)
     for r in results:
         for note in r.notes:
             out.print(f"{r.table}: {note}")
-    if (out_dir / "rejects.csv").exists():
-        out.print(f"Geweigerde rijen: {(out_dir / 'rejects.csv').resolve()}")
+    if any(r.rejected for r in results):
+        out.print(f"{L['rejected_rows']}: {(out_dir / 'rejects.csv').resolve()}")
     if (out_dir / "flags.csv").exists():
-        out.print(f"Geaccepteerd met opmerking: {(out_dir / 'flags.csv').resolve()}")
-    out.print(f"Geschreven naar: {out_dir.resolve()}")
+        out.print(f"{L['flagged_rows']}: {(out_dir / 'flags.csv').resolve()}")
+    out.print(f"{L['written']}: {out_dir.resolve()}")

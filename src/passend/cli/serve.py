@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from passend.cli.common import err, fail, out
+from passend.i18n import CLI_LABELS, env_lang
 
 DataOpt = Annotated[
     Path,
@@ -69,7 +70,7 @@ def serve(
     except TokenError as e:
         fail(str(e))
     if admin is not None:
-        err.print("Admin token (shown once; store it safely):", highlight=False)
+        err.print(CLI_LABELS[env_lang()]["admin_token"], highlight=False)
         out.print(admin, highlight=False)
     uvicorn.run(
         "passend.web.app:create_app",

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import ANY, FILE, FOLDER, _lang, issues_exit, need_paths
-from passend.i18n import K_EUROS, PATH_TEXT, WORDS, euros, party, thousands
+from passend.cli.common import ANY, FILE, FOLDER, LangOpt, _lang, issues_exit, need_paths
+from passend.cli.tables import Column, Table, numeric, show
+from passend.i18n import CLI_LABELS, K_EUROS, PATH_TEXT, WORDS, euros, number, party, thousands
 
 ledger_app = typer.Typer(
     help="Het grootboek van een afrekening: controleren dat het geld sluit.",
@@ -24,10 +23,7 @@ ledger_app = typer.Typer(
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
-HEAD = {
-    "nl": (WORDS["nl"]["party"], "Ontvangen", "Betaald", WORDS["nl"]["cost"], "Marge"),
-    "en": (WORDS["en"]["party"], "Money in", "Money out", WORDS["en"]["cost"], "Margin"),
-}
+HEAD_KEYS = ("money_in_cents", "money_out_cents", "cost_cents", "margin_cents")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -59,7 +55,7 @@ def settle_cmd(
             "reported (default: the claims' year, or the population's)."
         ),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
+    lang: LangOpt = "nl",
     json_: Annotated[bool, typer.Option("--json", help="Print JSON (cents).")] = False,
 ) -> None:
     """Reken declaraties af onder een contractset: grootboek, aansluiting en marges per partij."""
@@ -109,57 +105,44 @@ def settle_cmd(
     if json_:
         print(json.dumps({"meta": s.meta, "kinds": totals}, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{ls.cs.name.get(lang)} ({ls.cs.id}), {K_EUROS[lang]}", box=box.SIMPLE)
-    for i, h in enumerate(HEAD[lang]):
-        table.add_column(h, justify="left" if i == 0 else "right", no_wrap=True, min_width=12)
-    for r in totals:
-        table.add_row(
-            party(r["kind"], lang),
-            *(thousands(int(r[k]), lang) for k in HEAD_KEYS),
-        )
-    out.print(table)
-    outside = s.meta["outside_contract_year"]
+    show(settle_table(ls.cs.name.get(lang), ls.cs.id, totals, lang))
+    L = CLI_LABELS[lang]
+    outside, y = s.meta["outside_contract_year"], s.meta["year"]
     if outside["lines"]:
-        out.print(
-            (
-                f"Buiten contractjaar {s.meta['year']} (niet afgerekend): {outside['lines']} "
-                f"regel(s), {euros(outside['amount_cents'], lang)}"
-                if lang == "nl"
-                else f"Outside contract year {s.meta['year']} (not settled): "
-                f"{outside['lines']} line(s), {euros(outside['amount_cents'], lang)}"
-            ),
-            highlight=False,
-        )
+        amount = euros(outside["amount_cents"], lang)
+        line = L["outside_year"].format(year=y, lines=number(outside["lines"], lang), amount=amount)
+        out.print(line, highlight=False)
     elif s.meta["whole_population"]:
-        out.print(
-            (
-                f"Populatie van overledenen in {s.meta['year']}: hun hele laatste levensjaar is "
-                f"afgerekend in {s.meta['year']} (--year {s.meta['year']} voor alleen de zorg "
-                "van dat jaar)"
-                if lang == "nl"
-                else f"Population of the people who die in {s.meta['year']}: their whole last "
-                f"year of care is settled in {s.meta['year']} (--year {s.meta['year']} for the "
-                "care of that year only)"
-            ),
-            highlight=False,
-        )
-    out.print(f"{'Geschreven naar' if lang == 'nl' else 'Written to'}: {out_dir}")
+        out.print(L["whole_population"].format(year=y), highlight=False)
+    out.print(f"{CLI_LABELS[lang]['written']}: {out_dir}")
 
 
-HEAD_KEYS = ("money_in_cents", "money_out_cents", "cost_cents", "margin_cents")
+def settle_table(name: str, ident: str, totals: list[dict], lang: str) -> Table:
+    """Money in, out, cost and margin per party, in thousands of euros."""
+    L = {**WORDS[lang], **CLI_LABELS[lang]}
+    table = Table(
+        f"{name} ({ident}), {K_EUROS[lang]}",
+        [Column(L["party"]), *(numeric(L[k]) for k in HEAD_KEYS)],
+    )
+    for r in totals:
+        table.add(party(r["kind"], lang), *(thousands(int(r[k]), lang) for k in HEAD_KEYS))
+    return table
 
 
 @ledger_app.command("check")
 def ledger_check(
     folder: Annotated[Path, typer.Argument(help="Folder written by passend settle.")],
     json_: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """Controleer een afrekening: geld sluit, grootboek = declaraties + aanvullingen.
     Exit code 1 als een controle faalt."""
     from passend.settlement.check import check_ledger
 
+    lang = _lang(lang)
+    L = CLI_LABELS[lang]
     if not folder.is_dir():
-        raise _fail(f"{folder}: not a folder")
+        raise _fail(L["not_a_folder"].format(path=folder))
     problems, figures = check_ledger(folder)
     if json_:
         print(json.dumps({"ok": not problems, "problems": problems, **figures}, indent=2))
@@ -167,12 +150,11 @@ def ledger_check(
         for p in problems:
             err.print(f"[red]✗[/] {p}", highlight=False)
         if not problems:
-            out.print(
-                f"[green]✓[/] {figures['ledger_rows']} ledger rows; claims "
-                f"{euros(figures['claims_cents'], 'nl')} = paid per line "
-                f"{euros(figures['claims_paid_cents'], 'nl')} + repriced "
-                f"{euros(figures['repriced_cents'], 'nl')} + in scope of other payments "
-                f"{euros(figures['in_scope_cents'], 'nl')}; money conserved."
-            )
+            amounts = {
+                k: euros(figures[f"{k}_cents"], lang)
+                for k in ("claims", "claims_paid", "repriced", "in_scope")
+            }
+            line = L["ledger_ok"].format(rows=number(figures["ledger_rows"], lang), **amounts)
+            out.print(f"[green]✓[/] {line}", highlight=False)
     if problems:
         raise typer.Exit(1)

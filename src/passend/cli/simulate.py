@@ -7,37 +7,30 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
-from passend.cli.common import FILE, _lang, issues_exit, need_paths
-from passend.i18n import K_EUROS, OUTCOME_LABELS, WORDS, number, party, thousands
+from passend.cli.common import FILE, LangOpt, _lang, issues_exit, need_paths
+from passend.cli.tables import Column, Table, numeric, show
+from passend.i18n import (
+    CLI_LABELS,
+    K_EUROS,
+    LANGS,
+    OUTCOME_LABELS,
+    WORDS,
+    number,
+    party,
+    thousands,
+)
 from passend.scenarios.results import HEADLINE_OUTCOMES
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
-TEXT = {
-    "nl": {
-        **WORDS["nl"],
-        **OUTCOME_LABELS["nl"],
-        "title": f"Verandering in marge door de interventie, {K_EUROS['nl']} (interventie min basis)",
-        "outcomes": "Uitkomsten per patiënt",
-        "written": "Resultaten",
-    },
-    "en": {
-        **WORDS["en"],
-        **OUTCOME_LABELS["en"],
-        "title": f"Change in margin from the intervention, {K_EUROS['en']} (intervention minus baseline)",
-        "outcomes": "Outcomes per patient",
-        "written": "Results",
-    },
-}
+TEXT = {lang: {**WORDS[lang], **OUTCOME_LABELS[lang], **CLI_LABELS[lang]} for lang in LANGS}
 
 
 def _fail(message: str) -> typer.Exit:
@@ -55,13 +48,13 @@ def _money(entry: dict[str, Any], lang: str, replicates: int) -> str:
 
 
 def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
+    """The change in margin per party and set, and the outcomes per patient."""
     t = TEXT[lang]
     sets = [c["id"] for c in summary["contract_sets"]]
     reps = int(summary["replicates"])
-    money = Table(title=t["title"], box=box.SIMPLE)
-    money.add_column(t["party"], no_wrap=True)
-    for s in sets:
-        money.add_column(s, justify="right", no_wrap=True, min_width=8)
+    money = Table(
+        t["sim_title"].format(unit=K_EUROS[lang]), [Column(t["party"]), *(numeric(s) for s in sets)]
+    )
     rows: dict[str, dict[str, Any]] = {}
     for e in summary["wrong_pocket"]:
         rows.setdefault(e["group"], {})[e["contract_set"]] = e
@@ -71,18 +64,14 @@ def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
             for v in per_set.values()
         ):
             continue
-        money.add_row(
+        money.add(
             party(grp, lang),
             *(_money(per_set[s], lang, reps) if s in per_set else "" for s in sets),
         )
-    oc = Table(title=t["outcomes"], box=box.SIMPLE)
-    for col, just in (
-        (t["outcome"], "left"),
-        (t["base"], "right"),
-        (t["inter"], "right"),
-        ("Δ", "right"),
-    ):
-        oc.add_column(col, justify=just)  # type: ignore[arg-type]
+    oc = Table(
+        t["sim_outcomes"],
+        [Column(t["outcome"]), numeric(t["base"]), numeric(t["inter"]), numeric("Δ")],
+    )
     o = summary["outcomes"]
     for key in HEADLINE_OUTCOMES:
         b = o[f"{key}_per_patient_baseline"]["mean"]
@@ -92,7 +81,7 @@ def headline_tables(summary: dict[str, Any], lang: str) -> list[Table]:
         if reps > 1:
             lo, hi = (number(d[k], lang, 3, signed=True) for k in ("low", "high"))
             delta += f" [{lo}; {hi}]"
-        oc.add_row(t[key], number(b, lang, 3), number(i, lang, 3), delta)
+        oc.add(t[key], number(b, lang, 3), number(i, lang, 3), delta)
     return [money, oc]
 
 
@@ -104,7 +93,7 @@ def simulate_cmd(
     replicates: Annotated[
         int | None, typer.Option(help="Override the scenario's number of replicates.")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="nl or en.")] = "nl",
+    lang: LangOpt = "nl",
     report: Annotated[bool, typer.Option(help="Write the HTML report.")] = True,
     workers: Annotated[
         int,
@@ -172,9 +161,8 @@ def run_scenario(
         raise issues_exit(e) from None
     except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
-    for table in headline_tables(done.result.summary, lang):
-        out.print(table)
-    out.print(f"{TEXT[lang]['written']}: {out_dir}")
+    show(headline_tables(done.result.summary, lang))
+    out.print(f"{TEXT[lang]['results']}: {out_dir}")
     if done.report is not None:
         out.print(f"{TEXT[lang]['report']}: {done.report}")
     return done.report
