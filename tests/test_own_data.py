@@ -387,7 +387,7 @@ def test_cli_claims_import_of_an_export_with_its_population(tmp_path: Path, cat)
          "--out", str(tmp_path / "d"), "--population", str(tmp_path / "nowhere")],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
-    assert missing.returncode == 2 and "nowhere: no such folder" in missing.stderr
+    assert missing.returncode == 2 and "nowhere: bestaat niet" in missing.stderr
 
 
 def test_agb_codes_and_uzovi_numbers_become_the_populations_ids(tmp_path: Path, cat) -> None:

@@ -226,7 +226,9 @@ def _use_imported(
     (d / "pop").mkdir(parents=True)
     for f in sorted(Path(facts["path"]).glob("*.parquet")):
         shutil.copyfile(f, d / "pop" / f.name)
-    meta = {"year": facts["year"], "scale": 1.0, "imported": facts["dir"]}
+    # the people who died in the year (their year comes from the deaths): like a generated
+    # population's deaths view, their whole last year of care is settled in that year
+    meta = {"year": facts["year"], "scale": 1.0, "imported": facts["dir"], "view": "deaths"}
     if facts["region_given"]:  # the region's inhabitants: only when the user says it
         meta["region"] = facts["region"]
     (d / "pop" / "meta.json").write_text(json.dumps(meta, sort_keys=True) + "\n", "utf-8")
