@@ -249,6 +249,9 @@ def test_business_case_inputs_cite_their_sources_by_title(cat: Catalogue) -> Non
     names = Names(cat, "nl")
     assert _input_name("phone.target", names, "nl") == "telefoonlijn: doel"
     assert _input_name("discount_rate", names, "en") == "discount rate"
+    activity = cat.activities["bedside_consult"].name.nl
+    role = cat.professionals["gp_palliative"].name.nl
+    assert _input_name("bedside_consult (gp_palliative)", names, "nl") == f"{activity} ({role})"
 
 
 # -- calibration of a region --------------------------------------------------------------------

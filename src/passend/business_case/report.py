@@ -13,6 +13,7 @@ offline. Dutch by default, English with ``lang="en"``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -537,9 +538,14 @@ def _value(v: Any, lang: str, name: str = "") -> str:
     return str(v)
 
 
-def _input_name(name: str, names: Names, lang: str) -> str:
+def _input_name(name: str, names: Names, lang: str, section: str = "") -> str:
     """An input's name as the report shows it: 'nurse_specialist.cost_per_fte_eur' ->
-    'Verpleegkundig specialist: kosten per fte'; 'phone.target' -> 'telefoonlijn: doel'."""
+    'Verpleegkundig specialist: kosten per fte'; 'phone.target' -> 'telefoonlijn: doel';
+    a service line 'activity (role)' and a funding route by their names."""
+    if section == "funding":
+        return names.route(name, name)
+    if work := re.fullmatch(r"([a-z0-9_]+) \(([a-z0-9_]+)\)", name):
+        return f"{names.activity(work[1])} ({names.role(work[2])})"
     owner, dot, key = name.rpartition(".")
     if not dot:
         return param_label(name, lang) if name in PARAMS else name
@@ -696,7 +702,7 @@ def build_context(
     inputs = [
         {
             "section": t.get(f"section_{i['section']}", i["section"]),
-            "name": _input_name(i["name"], names, lang),
+            "name": _input_name(i["name"], names, lang, i["section"]),
             "value": _value(i["value"], lang, i["name"]),
             "unit": i.get("unit") or "",
             "placeholder": bool(i.get("placeholder")),
