@@ -52,8 +52,9 @@ def _error_lang() -> str:
 PROBLEMS = {"nl": "{n} probleem/problemen", "en": "{n} problem(s)"}
 
 
-def fail(message: str) -> NoReturn:
-    """``message`` (a library Message in the command's language) on stderr; exit code 2."""
+def fail(message: str | BaseException) -> NoReturn:
+    """``message`` on stderr, exit code 2: a library Message, or an exception that carries
+    one (``fail(e)`` for a ``Problem``), in the command's language; other text as it is."""
     text = messages.text(message, _error_lang())
     err.print(Text.assemble(("passend:", "bold red"), " ", text), highlight=False)
     raise typer.Exit(2)
