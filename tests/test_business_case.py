@@ -162,7 +162,8 @@ def test_bad_input_exits_2_with_file_line_and_field(
 ) -> None:
     assert old in CASE
     f = _write(tmp_path, CASE.replace(old, new))
-    res = CliRunner().invoke(app, ["business-case", str(f), "--out", str(tmp_path / "o")])
+    out = str(tmp_path / "o")
+    res = CliRunner().invoke(app, ["business-case", str(f), "--out", out, "--lang", "en"])
     assert res.exit_code == 2 and "Traceback" not in res.output
     flat = "".join(res.output.split())
     line = next(i for i, t in enumerate(CASE.replace(old, new).splitlines(), 1) if new in t)

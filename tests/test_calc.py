@@ -449,7 +449,7 @@ def test_calc_cli_other_models() -> None:
 )
 def test_calc_counts_and_amounts_out_of_range_exit_2(args: list[str], message: str) -> None:
     r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", "calc", *args],
+        [sys.executable, "-m", "passend.cli", "calc", *args, "--lang", "en"],
         capture_output=True,
         text=True,
         check=False,
@@ -491,7 +491,9 @@ def test_calc_staffing_cli() -> None:
         (["--target", "1.2"], "target must be between 0 and 1"),
         (["--target", "x"], "target: not a number"),
     ):
-        r = calc(*opts, *bad)
+        r = calc(*opts, *bad, "--lang", "en")
         assert r.returncode == 2 and "Traceback" not in r.stderr and message in r.stderr, r.stderr
+    r = calc(*opts, "--target", "x")  # the command's language: Dutch by default
+    assert r.returncode == 2 and "target: geen getal: 'x'" in r.stderr, r.stderr
     r = calc("--calls-per-hour", "-3", *opts[2:], "--target", "0.8")
     assert r.returncode == 2 and "calls-per-hour must not be negative" in r.stderr

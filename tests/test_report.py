@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from markupsafe import escape
 
 from browser import chromium
 from browser import dom as page_dom
@@ -323,3 +324,15 @@ def test_renders_in_headless_chromium(run: dict[str, Any], tmp_path: Path) -> No
     counts = {colour: n for n, colour in img.getcolors(maxcolors=1 << 20)}
     assert counts.get((0x1F, 0x5F, 0x99), 0) > 2_000
     assert counts.get((0x9A, 0xA5, 0xB1), 0) > 2_000
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_seeds_cited_by_title_and_no_raw_parameter_json(run: dict[str, Any], lang: str) -> None:
+    """Issue 18: a report cites the seeds by their titles, never by file name, and shows a
+    contract's parameters as labelled values, not JSON."""
+    html = run["html"][lang]
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", html)
+    assert escape(run["cat"].documents["004_b7ec9e43c39af928.txt"].title) in html
+    assert '{"' not in html and "{&#34;" not in html and "{&quot;" not in html
+    corridor = "corridor (bandbreedte): 10%" if lang == "nl" else "corridor: 10%"
+    assert corridor in html  # the bundle contract's parameter, labelled and formatted

@@ -196,7 +196,8 @@ def test_wrong_effects_region_or_seed_are_refused_before_any_replicate_runs(
     assert old in SCENARIO
     bad = tmp_path / "bad.yaml"
     bad.write_text(SCENARIO.replace(old, new))
-    res = runner.invoke(app, ["simulate", str(bad), "--out", str(tmp_path / "o")])
+    out = str(tmp_path / "o")
+    res = runner.invoke(app, ["simulate", str(bad), "--out", out, "--lang", "en"])
     assert res.exit_code == 2 and "Traceback" not in res.output
     flat = "".join(res.output.split())  # the console may wrap a long line
     assert f"{bad}:" in flat and "".join(message.split()) in flat, res.output

@@ -1457,7 +1457,7 @@ def test_a_bad_contract_set_exits_2_with_file_and_line(
         cli_app(),
         [
             *("settle", "--claims", str(claims), "--contracts", str(f)),
-            *("--population", str(pop), "--out", str(tmp_path / "out")),
+            *("--population", str(pop), "--out", str(tmp_path / "out"), "--lang", "en"),
         ],
     )
     assert r.exit_code == 2, r.stdout + r.stderr

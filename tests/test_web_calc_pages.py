@@ -267,7 +267,7 @@ def test_a_mapping_error_keeps_the_lines(client: TestClient) -> None:
     r = client.get("/rekenhulpen/p4p", params=form)
     assert r.status_code == 422
     assert 'aria-invalid="true" required>acp=0.40:0.50:2\ned=0.25</textarea>' in r.text
-    assert "--indicator ed: expects score:target:weight" in r.text
+    assert "--indicator ed: verwacht score:doel:gewicht" in r.text  # in the page's language
 
 
 def test_an_error_of_no_one_field_is_shown_above_the_form(client: TestClient) -> None:

@@ -6,9 +6,9 @@ Positions are typed in from the standard (ZH308v9.0_fields.txt), not taken from 
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path

@@ -16,7 +16,9 @@ decimals, never through a float.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 LANGS = ("nl", "en")
 """The languages of human output; the first is the default."""
@@ -1603,3 +1605,194 @@ entry is shown as it is (a new option's help stays in its source language until 
 def cli_help(text: str, lang: str) -> str:
     """The help ``text`` of a command or an option in ``lang``."""
     return CLI_HELP[lang].get(" ".join(text.split()), text)
+
+
+# -- contract parameters, as the reports show them ----------------------------------------------
+
+PARAMS: dict[str, tuple[str, str, str]] = {
+    # key: (Dutch label, English label, kind); kinds: share (a percentage), eur (euros),
+    # factor (a plain number), bool (ja/nee), party (a provider kind), int, id (as given)
+    "amount_eur": ("bedrag", "amount", "eur"),
+    "payee": ("ontvanger", "payee", "id"),
+    "payee_kind": ("soort ontvanger", "kind of payee", "party"),
+    "shares": ("aandelen", "shares", "share"),
+    "share": ("aandeel", "share", "share"),
+    "tariff_share": ("deel van het tarief", "share of the tariff", "share"),
+    "principal": ("hoofdaannemer", "principal contractor", "id"),
+    "principal_kind": ("soort hoofdaannemer", "kind of principal contractor", "party"),
+    "prices_eur": ("prijzen", "prices", "eur"),
+    "price_factor_of_reference": (
+        "prijs als factor van de referentie",
+        "price as a factor of the reference",
+        "factor",
+    ),
+    "corridor": ("corridor (bandbreedte)", "corridor", "share"),
+    "corridor_share": (
+        "verrekend deel buiten de corridor",
+        "share settled outside the corridor",
+        "share",
+    ),
+    "outlier_threshold_eur": ("drempel voor uitschieters", "outlier threshold", "eur"),
+    "contracted": ("gecontracteerd", "contracted", "bool"),
+    "non_contracted_share": (
+        "vergoeding zonder contract",
+        "reimbursement without a contract",
+        "share",
+    ),
+    "rate_eur": ("tarief", "rate", "eur"),
+    "norm_hours_per_client_month": (
+        "normuren per cliëntmaand",
+        "norm hours per client month",
+        "factor",
+    ),
+    "payback_share": ("terug te betalen deel", "share paid back", "share"),
+    "exclude_terminal": ("terminale zorg uitgezonderd", "terminal care excluded", "bool"),
+    "terminal_days": ("terminale fase (dagen)", "terminal phase (days)", "int"),
+    "amounts_eur": ("bedragen", "amounts", "eur"),
+    "share_of_reference": ("deel van de referentie", "share of the reference", "share"),
+    "product_price_eur": ("productprijs", "product price", "eur"),
+    "coordination_fee_eur": ("coördinatievergoeding", "coordination fee", "eur"),
+    "indicators": ("indicatoren", "indicators", "id"),
+    "id": ("indicator", "indicator", "id"),
+    "target": ("doel", "target", "share"),
+    "weight": ("gewicht", "weight", "factor"),
+    "pool_eur": ("pot", "pool", "eur"),
+    "pool_share": ("pot als deel van de uitgaven", "pool as a share of spending", "share"),
+    "threshold": ("drempel", "threshold", "share"),
+    "malus_rate": ("malus", "malus", "share"),
+    "malus_below": ("malus onder de score", "malus below the score", "share"),
+    "budget_neutral": ("budgetneutraal", "budget neutral", "bool"),
+    "rate_factor_of_reference": (
+        "tarief als factor van de referentie",
+        "rate as a factor of the reference",
+        "factor",
+    ),
+    "bands": ("klassen", "bands", "id"),
+    "band": ("klasse", "band", "id"),
+    "caps_eur": ("plafonds", "caps", "eur"),
+    "cap_share_of_reference": (
+        "plafond als deel van de referentie",
+        "cap as a share of the reference",
+        "share",
+    ),
+    "above_cap_share": ("vergoed boven het plafond", "paid above the cap", "share"),
+    "exempt_terminal": (
+        "terminale zorg buiten het plafond",
+        "terminal care outside the cap",
+        "bool",
+    ),
+    "exempt_terminal_beyond_azwa": (
+        "terminale zorg buiten het plafond, ook na de AZWA-periode",
+        "terminal care outside the cap, beyond the AZWA period too",
+        "bool",
+    ),
+    "benchmark_eur": ("benchmark", "benchmark", "eur"),
+    "benchmark_factor": (
+        "benchmark als factor van de referentie",
+        "benchmark as a factor of the reference",
+        "factor",
+    ),
+    "msr": ("minimale besparing (MSR)", "minimum savings rate (MSR)", "share"),
+    "mlr": ("minimaal verlies (MLR)", "minimum loss rate (MLR)", "share"),
+    "sharing_rate": ("deel van de besparing", "sharing rate", "share"),
+    "loss_sharing_rate": ("deel van het verlies", "loss sharing rate", "share"),
+    "quality_score": ("kwaliteitsscore", "quality score", "share"),
+    "savings_cap": ("plafond van de besparing", "savings cap", "share"),
+    "loss_cap": ("plafond van het verlies", "loss cap", "share"),
+    "payment_factor": ("betaalfactor", "payment factor", "factor"),
+    "loss_factor": ("verliesfactor", "loss factor", "factor"),
+    "two_sided": ("tweezijdig (ook verlies)", "two-sided (losses too)", "bool"),
+    # the inputs of a business case (business_case/run.py ``_inputs``)
+    "discount_rate": ("disconteringsvoet", "discount rate", "share"),
+    "start_up_eur": ("opstartkosten", "start-up cost", "eur"),
+    "cost_per_fte_eur": ("kosten per fte", "cost per FTE", "eur"),
+    "productive_hours_per_fte": ("productieve uren per fte", "productive hours per FTE", "factor"),
+    "on_call_eur_per_hour": (
+        "bereikbaarheidsvergoeding per uur",
+        "on-call allowance per hour",
+        "eur",
+    ),
+    "planned_fte": ("gepland (fte)", "planned (FTE)", "factor"),
+    "calls_per_patient": ("telefoontjes per patiënt", "calls per patient", "factor"),
+    "calls_per_year": ("telefoontjes per jaar", "calls per year", "factor"),
+    "handling_minutes": ("gespreksduur (minuten)", "handling time (minutes)", "factor"),
+    "answer_within_seconds": ("opnemen binnen (seconden)", "answer within (seconds)", "factor"),
+    "phone": ("telefoonlijn", "phone line", "id"),
+}
+"""The parameters of the settlement models (``settlement/models/*.Params``) with a label per
+language and the kind of value: the reports show a contract's parameters through
+:func:`params_text`, never as raw JSON. A key not listed is shown by its name."""
+
+
+def param_value(value: object, kind: str, lang: str) -> str:
+    """One parameter value as the reports show it (``kind`` from :data:`PARAMS`)."""
+    yes_no = LABELS[lang]
+    if isinstance(value, bool):
+        return yes_no["yes"] if value else yes_no["no"]
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        exact = Decimal(str(value))
+        if kind == "share":
+            return short(100 * exact, lang, 2) + "%"
+        if kind == "eur":
+            cents = int(exact.scaleb(2).to_integral_value())
+            return euros(cents, lang, 0 if cents % 100 == 0 else 2)
+        return short(exact, lang, 4)
+    if kind == "party" and isinstance(value, str):
+        return party(value, lang)
+    return str(value)
+
+
+def param_label(key: str, lang: str) -> str:
+    """A parameter's label in ``lang``; a key not in :data:`PARAMS` as it is."""
+    nl, en, _ = PARAMS.get(key, (key, key, "id"))
+    return en if lang == "en" else nl
+
+
+def _param(key: str, value: object, lang: str, kind: str | None = None) -> str:
+    kind = kind or PARAMS.get(key, (key, key, "id"))[2]
+    label = param_label(key, lang)
+    if isinstance(value, dict):  # name -> value (shares per insurer, caps per kind and year)
+        inner = ", ".join(
+            _param(str(k), v, lang, kind)
+            if isinstance(v, dict)
+            else f"{k} {param_value(v, kind, lang)}"
+            for k, v in value.items()
+        )
+        return f"{label}: {inner}"
+    if isinstance(value, list):  # indicators, bands: each entry's fields labelled
+        items = [
+            "(" + ", ".join(_param(str(k), v, lang) for k, v in item.items()) + ")"
+            if isinstance(item, dict)
+            else param_value(item, kind, lang)
+            for item in value
+        ]
+        return f"{label}: {'; '.join(items)}"
+    return f"{label}: {param_value(value, kind, lang)}"
+
+
+def params_text(params: dict[str, object], lang: str) -> str:
+    """A contract's parameters as labelled, formatted values: ``{"corridor": 0.1,
+    "outlier_threshold_eur": 150000}`` -> 'corridor (bandbreedte): 10%; drempel voor
+    uitschieters: € 150.000' (nl)."""
+    return "; ".join(_param(k, v, lang) for k, v in params.items())
+
+
+# -- citations ----------------------------------------------------------------------------------
+
+
+def document_title(documents: Mapping[str, Any], document: str) -> str:
+    """How a cited document reads: its title from the catalogue's ``documents`` (a seed by
+    its title, never by its file name); an id the catalogue does not know as it is."""
+    d = documents.get(document)
+    return d.title if d is not None else document
+
+
+def cite(documents: Mapping[str, Any], sources: Iterable[Any]) -> str:
+    """Sources (``document`` and ``section``, objects or dicts) as one citation: 'title,
+    section; title, section'. The one place a source becomes text."""
+    parts = []
+    for s in sources:
+        doc = s["document"] if isinstance(s, Mapping) else s.document
+        section = s["section"] if isinstance(s, Mapping) else s.section
+        parts.append(f"{document_title(documents, doc)}, {section}")
+    return "; ".join(parts)

@@ -13,6 +13,7 @@ offline. Dutch by default, English with ``lang="en"``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,18 @@ from markupsafe import Markup
 
 from passend.business_case.names import Names, default_catalogue
 from passend.business_case.workbook import input_value
-from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS, euros, number, percent, short
+from passend.i18n import (
+    BUSINESS_CASE_LABELS,
+    LABELS,
+    PARAMS,
+    WORDS,
+    euros,
+    number,
+    param_label,
+    param_value,
+    percent,
+    short,
+)
 from passend.scenarios import report as scenario_report
 from passend.scenarios.report import (
     BASE_COLOUR,
@@ -520,13 +532,35 @@ def _interval(pair: Any, n: int, lang: str, t: dict[str, str]) -> str | None:
     return t["interval"].format(n=n, lo=euros(pair[0], lang, 0), hi=euros(pair[1], lang, 0))
 
 
-def _value(v: Any, lang: str) -> str:
+def _value(v: Any, lang: str, name: str = "") -> str:
+    """An input's value in ``lang``; a share (the discount rate) as a percentage, amounts as
+    numbers (the unit column says EUR)."""
     v = input_value(v)
-    if isinstance(v, bool) or v is None:
-        return str(v)
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return param_value(v, "bool", lang)
+    kind = PARAMS.get(name.rpartition(".")[2], ("", "", ""))[2]
+    if isinstance(v, (int, float)) and kind == "share":
+        return param_value(v, kind, lang)
     if isinstance(v, (int, float)):
         return short(float(v), lang, 4)
     return str(v)
+
+
+def _input_name(name: str, names: Names, lang: str, section: str = "") -> str:
+    """An input's name as the report shows it: 'nurse_specialist.cost_per_fte_eur' ->
+    'Verpleegkundig specialist: kosten per fte'; 'phone.target' -> 'telefoonlijn: doel';
+    a service line 'activity (role)' and a funding route by their names."""
+    if section == "funding":
+        return names.route(name, name)
+    if work := re.fullmatch(r"([a-z0-9_]+) \(([a-z0-9_]+)\)", name):
+        return f"{names.activity(work[1])} ({names.role(work[2])})"
+    owner, dot, key = name.rpartition(".")
+    if not dot:
+        return param_label(name, lang) if name in PARAMS else name
+    who = param_label(owner, lang) if owner in PARAMS else names.role(owner)
+    return f"{who}: {param_label(key, lang)}"
 
 
 def headline(
@@ -678,8 +712,8 @@ def build_context(
     inputs = [
         {
             "section": t.get(f"section_{i['section']}", i["section"]),
-            "name": i["name"],
-            "value": _value(i["value"], lang),
+            "name": _input_name(i["name"], names, lang, i["section"]),
+            "value": _value(i["value"], lang, i["name"]),
             "unit": i.get("unit") or "",
             "placeholder": bool(i.get("placeholder")),
             "source": i.get("source") or "",

@@ -49,6 +49,7 @@ from passend import __version__, export
 from passend.business_case import capacity
 from passend.business_case.schema import LoadedCase
 from passend.catalogue.loader import Catalogue
+from passend.i18n import cite
 from passend.population.generate import insurer_shares
 from passend.population.params import load_insurers, load_regions
 from passend.scenarios.results import interval
@@ -498,7 +499,7 @@ def build(
         "software": f"passend {__version__}",
         "business_case_sha256": lc.sha256,
         "scenario": ls.s.id,
-        "inputs": _inputs(lc),
+        "inputs": _inputs(lc, cat),
         "years": years,
         "capacity": cap,
         "patients": {
@@ -656,12 +657,13 @@ def _intervals(
     return out
 
 
-def _inputs(lc: LoadedCase) -> list[dict[str, Any]]:
-    """The inputs as rows for the workbook and the report, placeholders marked."""
+def _inputs(lc: LoadedCase, cat: Catalogue) -> list[dict[str, Any]]:
+    """The inputs as rows for the workbook and the report, placeholders marked; sources
+    cited by their documents' titles."""
     bc = lc.bc
 
     def src(x: Any) -> str:
-        return "; ".join(f"{s.document}, {s.section}" for s in x.sources)
+        return cite(cat.documents, x.sources)
 
     rows: list[dict[str, Any]] = [
         {

@@ -20,6 +20,7 @@ from passend.catalogue.loader import (
     read_model_file,
 )
 from passend.catalogue.schema import Source, Text
+from passend.messages import Message, Problem
 from passend.scenarios.schema import LoadedScenario, load_scenario
 
 ROLES = (
@@ -48,9 +49,9 @@ class _Cited(_Model):
     @model_validator(mode="after")
     def _cited(self) -> _Cited:
         if not self.sources and not self.placeholder:
-            raise ValueError("give its sources, or placeholder: true with a note")
+            raise Problem("sources_or_placeholder")
         if self.placeholder and not self.note:
-            raise ValueError("a placeholder needs a note saying what it rests on")
+            raise Problem("placeholder_note")
         return self
 
 
@@ -85,13 +86,13 @@ class Phone(_Cited):
     @model_validator(mode="after")
     def _one_volume(self) -> Phone:
         if (self.calls_per_patient is None) == (self.calls_per_year is None):
-            raise ValueError("give exactly one of calls_per_patient and calls_per_year")
+            raise Problem("one_of_two", a="calls_per_patient", b="calls_per_year")
         hours = sum(b.hours_per_week for b in self.blocks)
         if hours > 168 + 1e-9:
-            raise ValueError(f"the blocks cover {hours:g} hours a week, more than 168")
+            raise Problem("blocks_hours", hours=hours)
         share = sum(b.call_share for b in self.blocks)
         if abs(share - 1) > 1e-9:
-            raise ValueError(f"the blocks' call shares add up to {share:g}, not 1")
+            raise Problem("call_shares", share=share)
         return self
 
 
@@ -111,7 +112,7 @@ class Work(_Cited):
     @model_validator(mode="after")
     def _one_volume(self) -> Work:
         if (self.per_patient is None) == (self.per_year is None):
-            raise ValueError("give exactly one of per_patient and per_year")
+            raise Problem("one_of_two", a="per_patient", b="per_year")
         return self
 
 
@@ -130,9 +131,9 @@ class Funding(_Cited):
     @model_validator(mode="after")
     def _what(self) -> Funding:
         if (self.route is None) == (self.title is None):
-            raise ValueError("give exactly one of route and title")
+            raise Problem("one_of_two", a="route", b="title")
         if self.to_year < self.from_year:
-            raise ValueError("to_year is before from_year")
+            raise Problem("year_before", later="to_year", earlier="from_year")
         return self
 
 
@@ -165,12 +166,12 @@ class BusinessCase(_Model):
     @model_validator(mode="after")
     def _years(self) -> BusinessCase:
         if self.last_year < self.first_year:
-            raise ValueError("last_year is before first_year")
+            raise Problem("year_before", later="last_year", earlier="first_year")
         if self.last_year - self.first_year > 29:
-            raise ValueError("a horizon of at most 30 years")
+            raise Problem("horizon")
         roles = [r.role for r in self.roles]
         if len(roles) != len(set(roles)):
-            raise ValueError("a role is given twice")
+            raise Problem("role_twice")
         return self
 
 
@@ -188,58 +189,62 @@ def load_business_case(path: Path, cat: Catalogue) -> LoadedCase:
     bc, doc, raw = read_model_file(path, BusinessCase)
     issues: list[CatalogueIssue] = []
 
-    def problem(loc: tuple, message: str) -> None:
+    def problem(loc: tuple, message: str) -> None:  # a Message: rendered in the user's language
         issues.append(CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), message))
 
     meta = cat.meta
     if bc.first_year < meta.first_year:
         problem(
             ("first_year",),
-            f"{bc.first_year} is before the catalogue's first reviewed year {meta.first_year}",
+            Message("before_first_year", year=bc.first_year, first=meta.first_year),
         )
     kind = bc.host.provider_kind
     if kind not in cat.provider_kinds:
-        problem(("host", "provider_kind"), f"unknown provider kind {kind!r}")
+        problem(("host", "provider_kind"), Message("unknown_provider_kind", kind=kind))
     elif why := cat.not_contracting(kind):
         problem(("host", "provider_kind"), why)
     roles = {r.role for r in bc.roles}
     if bc.phone.role not in roles:
-        problem(("phone", "role"), f"{bc.phone.role!r} is not one of the roles: {sorted(roles)}")
+        problem(("phone", "role"), Message("not_a_role", role=bc.phone.role, roles=sorted(roles)))
     for i, w in enumerate(bc.work):
         if w.role not in roles:
-            problem(("work", i, "role"), f"{w.role!r} is not one of the roles: {sorted(roles)}")
+            problem(("work", i, "role"), Message("not_a_role", role=w.role, roles=sorted(roles)))
         if w.activity not in cat.activities:
-            problem(("work", i, "activity"), f"unknown activity {w.activity!r}")
+            problem(
+                ("work", i, "activity"), Message("unknown_id", kind="activity", value=w.activity)
+            )
         if w.setting not in cat.settings:
-            problem(("work", i, "setting"), f"unknown setting {w.setting!r}")
+            problem(("work", i, "setting"), Message("unknown_id", kind="setting", value=w.setting))
     for i, f in enumerate(bc.funding):
         if f.route is not None and f.route not in cat.routes:
             problem(
-                ("funding", i, "route"), f"unknown route {f.route!r}; all: {sorted(cat.routes)}"
+                ("funding", i, "route"),
+                Message("unknown_route", route=f.route, routes=sorted(cat.routes)),
             )
         if f.title is not None and f.title not in cat.titles:
-            problem(("funding", i, "title"), f"unknown title {f.title!r}")
+            problem(("funding", i, "title"), Message("unknown_id", kind="title", value=f.title))
         r = cat.routes.get(f.route or "")
         if r is not None and r.grant is None and f.amount_eur is None:
-            problem(
-                ("funding", i, "amount_eur"), f"route {f.route!r} has no grant: give amount_eur"
-            )
+            problem(("funding", i, "amount_eur"), Message("no_grant", route=f.route))
     sources = bc.sources + [
         s for x in (*bc.roles, bc.phone, *bc.work, *bc.funding) for s in x.sources
     ]
     for src in sources:
         if src.document not in cat.documents:
-            problem(("sources",), f"unknown document {src.document!r}")
+            problem(("sources",), Message("unknown_document", document=src.document))
     scenario_path = path.parent / bc.scenario
     if not scenario_path.exists():
-        problem(("scenario",), f"{scenario_path}: not found")
+        problem(("scenario",), Message("not_found", path=str(scenario_path)))
     if issues:
         raise CatalogueError(issues)
     ls = load_scenario(scenario_path, cat)
     known = set(ls.s.contract_sets)
     for year, cs in bc.contract_sets.items():
         if not bc.first_year <= year <= bc.last_year:
-            problem(("contract_sets", year), f"{year} is outside {bc.first_year}-{bc.last_year}")
+            problem(
+                ("contract_sets", year),
+                Message("outside_years", year=year, first=bc.first_year, last=bc.last_year),
+            )
         if cs not in known and not cs.endswith(".yaml"):
             from passend.settlement.contracts import shipped_sets
 
@@ -247,7 +252,7 @@ def load_business_case(path: Path, cat: Catalogue) -> LoadedCase:
             if cs not in shipped:
                 problem(
                     ("contract_sets", year),
-                    f"unknown contract set {cs!r}; shipped: {sorted(shipped)}",
+                    Message("unknown_contract_set", name=cs, shipped=sorted(shipped)),
                 )
     if issues:
         raise CatalogueError(issues)

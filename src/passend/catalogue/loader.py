@@ -247,14 +247,12 @@ def validation_issues(
 ) -> list[CatalogueIssue]:
     """Pydantic errors as ``file:line: field: reason`` issues (``prefix``: where ``doc``'s
     validated part sits in the file)."""
+    from passend.messages import from_pydantic  # the reason in the user's language
+
     out = []
     for err in e.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field (not in the schema)"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
+        msg = from_pydantic(err)
         out.append(CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), msg))
     return out
 

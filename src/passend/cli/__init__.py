@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 
 from passend import __version__
-from passend.cli.common import LocalizedGroup, _lang, _load, fail, issues_exit, out
+from passend.cli.common import (
+    LocalizedGroup,
+    _lang,
+    _load,
+    fail,
+    issues_exit,
+    out,
+    reset_error_lang,
+)
 
 __all__ = ["_lang", "_load", "app", "fail", "issues_exit", "main"]
 
@@ -66,6 +74,7 @@ def main_callback(
     ] = False,
 ) -> None:
     """passend: de financiering van palliatieve zorg als software."""
+    reset_error_lang()  # each command's errors in its own --lang (Dutch until it says)
 
 
 _register()

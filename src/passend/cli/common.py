@@ -16,8 +16,10 @@ import click
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 from typer.core import TyperGroup
 
+from passend import messages
 from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
 from passend.i18n import CLI_LABELS, LANG_ENV, check_lang, cli_help, env_lang
 
@@ -60,19 +62,36 @@ class LocalizedGroup(TyperGroup):
         localize(self, env_lang())
 
 
-def fail(message: str) -> NoReturn:
-    err.print(f"[bold red]passend:[/] {message}", highlight=False)
+_error_lang_now = [env_lang()]
+"""The language of the running command's ``--lang``, set by :func:`_lang` (which every
+command with that option calls first), reset to ``PASSEND_LANG`` (else Dutch) before each
+command (``reset_error_lang``): error messages are in the language of the output."""
+
+
+def reset_error_lang() -> None:
+    _error_lang_now[0] = env_lang()
+
+
+def _error_lang() -> str:
+    return _error_lang_now[0]
+
+
+def fail(message: str | BaseException) -> NoReturn:
+    """``message`` on stderr, exit code 2: a library Message, or an exception that carries
+    one (``fail(e)`` for a ``Problem``), in the command's language; other text as it is."""
+    text = messages.text(message, _error_lang())
+    err.print(Text.assemble(("passend:", "bold red"), " ", text), highlight=False)
     raise typer.Exit(2)
 
 
 def issues_exit(e: CatalogueError) -> typer.Exit:
     """The problems of a user's YAML file (contract set, scenario, cost prices or provider
-    costs), one ``file:line: field: reason`` per line on stderr; the exit (code 2) to raise."""
-    err.print(
-        f"[bold red]passend: {CLI_LABELS[env_lang()]['problems'].format(n=len(e.issues))}:[/]"
-    )
+    costs), one ``file:line: field: reason`` per line on stderr in the command's language;
+    the exit (code 2) to raise."""
+    lang = _error_lang()
+    err.print(f"[bold red]passend: {CLI_LABELS[lang]['problems'].format(n=len(e.issues))}:[/]")
     for issue in e.issues:
-        err.print(f"  {issue}", highlight=False, markup=False)
+        err.print(f"  {messages.issue_text(issue, lang)}", highlight=False, markup=False)
     return typer.Exit(2)
 
 
@@ -98,7 +117,7 @@ def need_paths(lang: str, *paths: tuple[str, Path | None, str]) -> None:
             else None
         )
         if problem:
-            fail(escape(t[problem].format(what=what, path=path)))
+            fail(t[problem].format(what=what, path=path))
 
 
 def check_year(cat: Catalogue, year: int | None, lang: str, what: str = "--year") -> None:
@@ -111,16 +130,17 @@ def check_year(cat: Catalogue, year: int | None, lang: str, what: str = "--year"
     try:
         warning = cat.year_warning(year, lang)
     except YearError as e:
-        fail(escape(e.text(lang, what)))
+        fail(e.text(lang, what))
     if warning:
         err.print(f"[bold yellow]passend:[/] {escape(warning)}", highlight=False)
 
 
 def _lang(lang: str) -> str:
     try:
-        return check_lang(lang)
+        _error_lang_now[0] = check_lang(lang)
     except ValueError as e:
         fail(f"--lang {e}")
+    return lang
 
 
 def _load(extra: Path | None) -> Catalogue:

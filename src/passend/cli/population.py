@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from passend import messages
 from passend.catalogue.loader import CatalogueError, load_model_file
 from passend.cli import common
 from passend.cli.common import ANY, FILE, check_year, issues_exit, need_paths
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, number, percent, short, significant
-from passend.population.calibration import compare, measures
+from passend.population.calibration import compare, measures, sizes
 from passend.population.generate import Effects, Population, generate
 from passend.population.importer import ImportError_, import_population
 from passend.population.params import load_insurers, load_parameters, load_regions
@@ -203,21 +204,14 @@ def calibration_cmd(
         write_population(pop, Path(tmp))
         claims = declare(cat, Path(tmp)).claims
     values = measures(pop.patients, pop.activities, pop.providers, scale, claims)
-    if region != "national":
-        # targets are national: compare the count with the region's own expected deaths
-        r = regions[region]
-        nat = regions["national"]
-        ratio = (
-            nat.inhabitants.value / r.inhabitants.value
-            if r.deaths_per_year is None
-            else (nat.deaths_per_year.value / r.deaths_per_year.value)
-        )
-        values["palliative_deaths"] *= ratio
-    rows = compare(params, values)
+    rows = compare(params, values, regions, region, sizes(pop.patients, pop.activities), scale)
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         show(calibration_table(rows, region, year, seed, scale))
+        for r in rows:  # why each value that misses its target does
+            if r["why"] is not None:
+                out.print(f"✗ {r['id']}: {messages.text(r['why'], 'nl')}", highlight=False)
     if not all(r["within"] for r in rows):
         raise typer.Exit(1)
 

@@ -2,18 +2,34 @@
 
 Each measure is computed from the tables with vectorised Arrow/NumPy operations. "Last month"
 means the last 30 days of life: an event on day d counts when 0 <= death - d < 30. Counts
-(deaths, attended MDOs and PaTz meetings) are divided by the scale: national figures.
+(deaths, attended MDOs and PaTz meetings) are divided by the scale: the region's own figures
+at full size.
+
+The targets are national. A region is compared with its own targets (:func:`targets_for`):
+a count scales with the region's share of the country's deaths (the deaths of its
+inhabitants: ``deaths_per_year``, or its inhabitants times the national death rate, as the
+generator makes them), shares and means stay as they are (no regional source):
+
+    palliative_deaths(region) = 112,000 × deaths(region) / 170,000        (seed 002)
+
+When a value misses its target, :func:`compare` says why (``why``): how far off it is, and
+whether chance alone can explain it at this size (a share of n patients varies by
+2·√(p(1−p)/n), a count of events at scale s by 2·√(target·s)/s, and one generated event
+stands for 1/s of them).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from passend.population.params import Parameters
+from passend.messages import Message
+from passend.population.generate import national_death_rate
+from passend.population.params import Parameters, Region, Target
 
 GP_PROFESSIONALS = ("gp", "gp_palliative")
 GP_CONTACTS = ("consult", "home_visit", "terminal_care")
@@ -113,21 +129,102 @@ def measures(
     }
 
 
-def compare(params: Parameters, values: dict[str, float]) -> list[dict[str, Any]]:
-    """Each target with the generated value and whether it is within tolerance."""
+def region_deaths(regions: dict[str, Region], region_id: str) -> float:
+    """The deaths of a region's inhabitants in a year: its own figure, or its inhabitants
+    times the national death rate (as the generator counts them)."""
+    r = regions[region_id]
+    if r.deaths_per_year is not None:
+        return float(r.deaths_per_year.value)
+    return r.inhabitants.value * national_death_rate(regions)
+
+
+def targets_for(
+    params: Parameters, regions: dict[str, Region] | None = None, region_id: str = "national"
+) -> list[Target]:
+    """The targets of a region: each count (and its tolerance) times the region's share of
+    the national deaths; shares and means unchanged."""
+    if regions is None or region_id == "national":
+        return list(params.targets)
+    ratio = region_deaths(regions, region_id) / region_deaths(regions, "national")
+    return [
+        t.model_copy(update={"value": t.value * ratio, "tolerance": t.tolerance * ratio})
+        if t.kind == "count"
+        else t
+        for t in params.targets
+    ]
+
+
+def sizes(patients: pa.Table, activities: pa.Table) -> dict[str, int]:
+    """The number each share is taken of: the patients, the cancer patients (their place of
+    death), the consultations (who gave them, where the patient was)."""
+    n = patients.num_rows
+    cancer = int(
+        pc.sum(pc.cast(pc.equal(patients["trajectory"], "cancer"), pa.int64())).as_py() or 0
+    )
+    consults = pc.equal(activities["activity"], "palliative_consultation")
+    n_consults = int(pc.sum(pc.cast(consults, pa.int64())).as_py() or 0)
+    return {
+        "patients": n,
+        "cancer_place_home": cancer,
+        "consults_by_nurse_specialist": n_consults,
+        "consults_patient_at_home": n_consults,
+    }
+
+
+def _why(t: Target, v: float, n: int | None, scale: float) -> Message:
+    """Why ``v`` misses the target ``t``: the difference, and when chance alone at this size
+    (a share of n, a count at this scale) varies more than the tolerance, that it does."""
+    off = Message(
+        "calibration_off",
+        generated=round(v, 4),
+        diff=round(abs(v - t.value), 4),
+        side=Message("above" if v > t.value else "below"),
+        target=round(t.value, 4),
+        tolerance=round(t.tolerance, 4),
+    )
+    if t.kind == "share" and n:
+        noise = 2 * math.sqrt(t.value * (1 - t.value) / n)
+        if noise > t.tolerance:
+            return Message("calibration_noise_share", off=off, n=n, noise=round(noise, 4))
+    elif t.kind == "count" and scale > 0:
+        noise = max(2 * math.sqrt(max(t.value, 0) * scale) / scale, 1 / scale)
+        if noise > t.tolerance:
+            step = round(1 / scale, 4)
+            return Message(
+                "calibration_noise_count", off=off, scale=scale, step=step, noise=round(noise, 1)
+            )
+    return off
+
+
+def compare(
+    params: Parameters,
+    values: dict[str, float],
+    regions: dict[str, Region] | None = None,
+    region_id: str = "national",
+    sizes: dict[str, int] | None = None,
+    scale: float = 1.0,
+) -> list[dict[str, Any]]:
+    """Each target of the region (:func:`targets_for`) with the generated value, whether it
+    is within tolerance and, when not, why (``sizes``: what each share is taken of, as
+    :func:`sizes` gives them; ``scale`` the population's: for the size of chance)."""
+    sizes = sizes or {}
     out = []
-    for t in params.targets:
+    for t in targets_for(params, regions, region_id):
         v = values.get(t.id, float("nan"))
         if v != v:  # not measured (e.g. cost without claims)
             continue
+        within = abs(v - t.value) <= t.tolerance
         out.append(
             {
                 "id": t.id,
                 "kind": t.kind,
-                "target": t.value,
+                "target": round(t.value, 4),
                 "value": round(v, 4),
-                "tolerance": t.tolerance,
-                "within": abs(v - t.value) <= t.tolerance,
+                "tolerance": round(t.tolerance, 4),
+                "within": within,
+                "why": None
+                if within
+                else _why(t, v, sizes.get(t.id, sizes.get("patients")), scale),
                 "source": f"{t.source.document} — {t.source.section}",
             }
         )

@@ -30,8 +30,10 @@ from passend.i18n import (
     OUTCOME_LABELS,
     PARTY_LABELS,
     WORDS,
+    document_title,
     euros,
     number,
+    params_text,
     party,
     percent,
     short,
@@ -711,9 +713,7 @@ class _Sources:
         for s in sources:
             doc = getattr(s, "document", None) or s["document"]
             section = getattr(s, "section", None) or s["section"]
-            title = doc
-            if self.cat is not None and doc in self.cat.documents:
-                title = self.cat.documents[doc].title
+            title = doc if self.cat is None else document_title(self.cat.documents, doc)
             self.cited[doc] = title
             ph = doc == PLACEHOLDER
             self.placeholders += ph
@@ -722,14 +722,8 @@ class _Sources:
 
 
 def _params(params: dict[str, Any], lang: str) -> str:
-    def val(v: Any) -> str:
-        if isinstance(v, float):
-            return short(v, lang, 4)
-        if isinstance(v, (dict, list)):
-            return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
-        return str(v)
-
-    return "; ".join(f"{key} = {val(v)}" for key, v in params.items())
+    """A contract's parameters as labelled values in ``lang`` (never raw JSON)."""
+    return params_text(params, lang)
 
 
 def _scope(scope: Any) -> str:

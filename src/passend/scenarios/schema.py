@@ -20,6 +20,7 @@ from passend.catalogue.loader import (
     read_model_file,
 )
 from passend.catalogue.schema import Source, Text
+from passend.messages import Message, Problem
 from passend.population.generate import MAX_MULTIPLIER, Effects
 
 
@@ -80,7 +81,7 @@ class TeamCost(_Model):
     @model_validator(mode="after")
     def _who(self) -> TeamCost:
         if (self.provider is None) == (self.provider_kind is None):
-            raise ValueError("give exactly one of provider and provider_kind")
+            raise Problem("one_of_two", a="provider", b="provider_kind")
         return self
 
 
@@ -111,11 +112,11 @@ class Distribution(_Model):
         }
         missing = [k for k in need[self.dist] if getattr(self, k) is None]
         if missing:
-            raise ValueError(f"{self.dist} needs {', '.join(missing)}")
+            raise Problem("dist_needs", dist=self.dist, names=missing)
         if self.dist == "triangular" and not (self.low <= self.mode <= self.high):  # type: ignore[operator]
-            raise ValueError("triangular needs low <= mode <= high")
+            raise Problem("triangular_order")
         if self.dist == "uniform" and not self.low <= self.high:  # type: ignore[operator]
-            raise ValueError("uniform needs low <= high")
+            raise Problem("uniform_order")
         return self
 
 
@@ -163,16 +164,16 @@ UNCERTAIN_EFFECTS = ("odds_home", "odds_preferred", "relative_risk_home", "ed_vi
 """The effects besides ``rate_multipliers.<name>`` that a replicate can draw."""
 
 
-def _outside_effect_range(key: str, d: Distribution) -> str | None:
+def _outside_effect_range(key: str, d: Distribution) -> Message | None:
     """Why draws of ``d`` can fall outside the range of the effect ``key`` (odds above 0, rate
     multipliers from 0 to ``MAX_MULTIPLIER``), checked here so that no replicate fails later.
     A normal distribution stays in range only when truncated (low, high)."""
     lo = d.low if d.low is not None else -math.inf
     hi = d.high if d.high is not None else math.inf
     if key.startswith("odds_") or key == "relative_risk_home":
-        return None if lo > 0 else "odds and relative risks must stay above 0: give low > 0"
+        return None if lo > 0 else Message("odds_above_zero")
     if lo < 0 or hi > MAX_MULTIPLIER:
-        return f"a rate multiplier must stay within 0..{MAX_MULTIPLIER:g}: give low and high in it"
+        return Message("multiplier_range", top=MAX_MULTIPLIER)
     return None
 
 
@@ -226,7 +227,7 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
         if tc.provider_kind:
             loc = ("intervention", "team_costs", i, "provider_kind")
             problem = (
-                f"unknown provider kind {tc.provider_kind!r}"
+                Message("unknown_provider_kind", kind=tc.provider_kind)
                 if tc.provider_kind not in cat.provider_kinds
                 else cat.not_contracting(tc.provider_kind)
             )
@@ -238,7 +239,7 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
         loc = ("monte_carlo", "uncertain", key)
         ok = key in UNCERTAIN_EFFECTS or key.startswith("rate_multipliers.")
         problem = (
-            f"not an effect: {', '.join(UNCERTAIN_EFFECTS)} or rate_multipliers.<name>"
+            Message("not_an_effect", names=list(UNCERTAIN_EFFECTS))
             if not ok
             else _outside_effect_range(key, d)
         )
@@ -255,7 +256,9 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
     for src in sources:
         if src.document not in cat.documents:
             issues.append(
-                CatalogueIssue(shown, None, "sources", f"unknown document {src.document!r}")
+                CatalogueIssue(
+                    shown, None, "sources", Message("unknown_document", document=src.document)
+                )
             )
     issues += [
         CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)

@@ -40,6 +40,7 @@ from pydantic import (
 
 from passend.business_case.capacity import staffing
 from passend.i18n import euros, number, percent, short
+from passend.messages import Message, Problem, from_pydantic, message_of
 from passend.settlement.models.availability import availability
 from passend.settlement.models.bundle import bundle
 from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
@@ -60,8 +61,9 @@ a yes/no, or a mapping name -> value (its values' kind in ``of``)."""
 class CalculatorError(ValueError):
     """Bad input for a calculator: ``field`` is the input's name (None when the reason is not
     one field's, e.g. classes that differ between prices and patients), ``message`` the
-    reason as the command line prints it; ``suggestions`` the closest names for an unknown
-    calculator or field."""
+    reason (a :class:`~passend.messages.Message` when it has a template: ``str`` gives the
+    English text, ``messages.text(message, lang)`` the user's language); ``suggestions`` the
+    closest names for an unknown calculator or field."""
 
     def __init__(self, field: str | None, message: str, suggestions: list[str] | None = None):
         super().__init__(message)
@@ -85,7 +87,7 @@ def _scalar(value: Any, info: ValidationInfo) -> Any:
     """A number as given (a decimal string or a JSON number); parsed later by the money
     helpers, which name the option in their errors."""
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError(f"{info.field_name}: expects a decimal string or a number, not {value!r}")
+        raise Problem("expects_number", field=info.field_name, value=value)
     return value
 
 
@@ -99,16 +101,16 @@ def _pairs(value: Any, info: ValidationInfo) -> dict[str, Any]:
         for item in value:
             name, _, text = item.partition("=") if isinstance(item, str) else ("", "", "")
             if not name or not text:
-                raise ValueError(f"{option} expects name=value, not {item!r}")
+                raise Problem("expects_pair", option=option, item=item)
             items.append((name, text.strip()))
     else:
-        raise ValueError(f"{option} expects an object of name: value, not {value!r}")
+        raise Problem("expects_mapping", option=option, value=value)
     out: dict[str, Any] = {}
     for name, v in items:
         if not name.strip():
-            raise ValueError(f"{option} expects name=value, not a blank name")
+            raise Problem("blank_name", option=option)
         if name.strip() in out:
-            raise ValueError(f"{option} {name.strip()} is given twice")
+            raise Problem("given_twice", option=option, name=name.strip())
         out[name.strip()] = _scalar(v, info)
     return out
 
@@ -247,7 +249,7 @@ def _parsed(field: str, parse: Callable[[Any, str], Any], value: Any, what: str)
     try:
         return parse(value, what)
     except ValueError as e:
-        raise CalculatorError(field, str(e)) from None
+        raise CalculatorError(field, message_of(e)) from None
 
 
 def _cents(i: Inputs, field: str) -> int | None:
@@ -280,7 +282,8 @@ def _call(i: Inputs, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except ValueError as e:
         first = str(e).split(" ")[0].rstrip(":").replace("-", "_")
-        raise CalculatorError(first if first in type(i).model_fields else None, str(e)) from None
+        field = first if first in type(i).model_fields else None
+        raise CalculatorError(field, message_of(e)) from None
 
 
 # --- the calculators: parse, run --------------------------------------------------------
@@ -343,7 +346,7 @@ def _whole(field: str, shares: dict[str, Decimal]) -> dict[str, Decimal]:
     try:
         check_whole(shares, "--" + field)
     except ValueError as e:
-        raise CalculatorError(field, str(e)) from None
+        raise CalculatorError(field, message_of(e)) from None
     return shares
 
 
@@ -379,11 +382,9 @@ def _lump_sum_args(i: LumpSumInputs) -> dict[str, Any]:
     for f in ("contract_value", "actual_value"):
         a[f] = _cents(i, f)
         if a[f] is not None and a[f] < 0:
-            raise CalculatorError(f, f"{f.replace('_', '-')} must not be negative")
+            raise CalculatorError(f, Message("must_not_be_negative", option=f.replace("_", "-")))
     if i.corridor is None and (a["contract_value"] is not None or a["actual_value"] is not None):
-        raise CalculatorError(
-            "corridor", "--contract-value and --actual-value are used with --corridor only"
-        )
+        raise CalculatorError("corridor", Message("corridor_only"))
     return a | {
         "amount": _cents(i, "amount"),
         "corridor": _dec(i, "corridor"),
@@ -418,7 +419,7 @@ def _capitation(i: Inputs, a: dict[str, Any]) -> dict[str, Any]:
 def _indicator(name: str, spec: Any) -> Indicator:
     parts = str(spec).split(":")
     if len(parts) != 3:
-        raise CalculatorError("indicator", f"--indicator {name}: expects score:target:weight")
+        raise CalculatorError("indicator", Message("indicator_spec", name=name))
     score, target, weight = (
         _parsed("indicator", to_decimal, v.lstrip("<") if k == "target" else v, f"{name} {k}")
         for k, v in zip(("score", "target", "weight"), parts, strict=True)
@@ -1285,16 +1286,14 @@ def calculator(name: str) -> Calculator:
     if name in CALCULATORS:
         return CALCULATORS[name]
     close = get_close_matches(name, list(CALCULATORS), n=3, cutoff=0.5) or list(CALCULATORS)
-    raise CalculatorError(
-        None, f"unknown calculator {name!r}; closest valid names: {', '.join(close)}", close
-    )
+    raise CalculatorError(None, Message("unknown_calculator", name=name, names=close), close)
 
 
 def validate(name: str, inputs: Mapping[str, Any]) -> Inputs:
     """The inputs checked against the calculator's model (types, required, no unknown field)."""
     model = calculator(name).inputs
     if not isinstance(inputs, Mapping):
-        raise CalculatorError(None, f"the inputs of {name} are an object of name: value")
+        raise CalculatorError(None, Message("inputs_mapping", name=name))
     try:
         return model.model_validate(dict(inputs))
     except ValidationError as e:
@@ -1306,14 +1305,16 @@ def _error(e: ValidationError, model: type[Inputs]) -> CalculatorError:
     field = str(first["loc"][0]) if first["loc"] else None
     if first["type"] == "extra_forbidden":
         close = get_close_matches(str(field), list(model.model_fields), n=3, cutoff=0.5)
-        hint = f"; closest: {', '.join(close)}" if close else ""
-        known = ", ".join(model.model_fields)
-        return CalculatorError(field, f"unknown field {field!r}{hint} (fields: {known})", close)
+        hint = Message("closest", names=close) if close else ""
+        known = list(model.model_fields)
+        return CalculatorError(
+            field, Message("unknown_field", field=field, hint=hint, known=known), close
+        )
     if first["type"] == "missing":
-        return CalculatorError(field, f"{field}: required")
+        return CalculatorError(field, Message("field_required", field=field))
     if first["type"] == "value_error":
-        return CalculatorError(field, str(first["ctx"]["error"]))
-    return CalculatorError(field, f"{field}: {first['msg']}")
+        return CalculatorError(field, from_pydantic(first))
+    return CalculatorError(field, Message("field_reason", field=field, reason=from_pydantic(first)))
 
 
 def _parse(name: str, inputs: Mapping[str, Any]) -> tuple[Calculator, Inputs, dict[str, Any]]:
@@ -1334,7 +1335,7 @@ def explain(
     """The result of ``compute(name, inputs)`` line by line in ``lang`` (nl or en): each step
     its label and the formula with the numbers filled in."""
     if lang not in ("nl", "en"):
-        raise CalculatorError("lang", f"lang must be one of nl, en, not {lang!r}")
+        raise CalculatorError("lang", Message("bad_lang", lang=lang))
     c, _, args = _parse(name, inputs)
     return c.explain(args, dict(result), _Fmt(lang))
 

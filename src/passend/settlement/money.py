@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TypeVar
 
+from passend.messages import Problem
+
 K = TypeVar("K")
 """A party: an id, or a tuple such as (financer id, kind); parties sort for the tie-break."""
 
@@ -20,11 +22,11 @@ def to_decimal(value: str | int | float | Decimal, what: str) -> Decimal:
     try:
         d = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ValueError(f"{what}: not a number: {value!r}") from None
+        raise Problem("not_a_number", what=what, value=value) from None
     if not d.is_finite():
-        raise ValueError(f"{what}: not a finite number: {value!r}")
+        raise Problem("not_finite", what=what, value=value)
     if abs(d) > LIMIT:
-        raise ValueError(f"{what}: out of range (at most 10^12): {value!r}")
+        raise Problem("too_large", what=what, value=value)
     return d
 
 
@@ -32,7 +34,7 @@ def euros_to_cents(value: str | int | float | Decimal, what: str = "amount") -> 
     """'1234.56' -> 123456. More than two decimals is refused rather than rounded away."""
     d = to_decimal(value, what) * 100
     if d != d.to_integral_value():
-        raise ValueError(f"{what}: more than two decimals: {value!r}")
+        raise Problem("two_decimals", what=what, value=value)
     return int(d)
 
 
@@ -80,9 +82,9 @@ def to_count(value: str, what: str) -> int:
     try:
         n = int(value)
     except ValueError:
-        raise ValueError(f"{what}: not a whole number: {value!r}") from None
+        raise Problem("not_whole", what=what, value=value) from None
     if n < 0:
-        raise ValueError(f"{what}: must be 0 or more, not {n}")
+        raise Problem("not_negative", what=what, n=n)
     if n > LIMIT:
-        raise ValueError(f"{what}: out of range (at most 10^12): {value!r}")
+        raise Problem("too_large", what=what, value=value)
     return n

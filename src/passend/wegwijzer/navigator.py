@@ -36,6 +36,7 @@ from passend.catalogue.schema import (
     Source,
     Title,
 )
+from passend.i18n import cite, document_title
 
 STATUS_ORDER = {"claimable": 0, "experimental": 1, "proposed": 2}
 CLAIMABLE_STATUSES = {"claimable", "experimental"}
@@ -134,7 +135,11 @@ def _check_ids(cat: Catalogue, q: Query) -> None:
 
 def _sources(sources: list[Source], cat: Catalogue) -> list[dict[str, str]]:
     return [
-        {"document": s.document, "section": s.section, "title": cat.documents[s.document].title}
+        {
+            "document": s.document,
+            "section": s.section,
+            "title": document_title(cat.documents, s.document),
+        }
         for s in sources
     ]
 
@@ -326,9 +331,10 @@ def _who_may_claim(cat: Catalogue, t: Title, lang: str) -> str:
     return "; ".join(parts)
 
 
-def _cite(sources: list[Source], lang: str) -> str:
+def _cite(cat: Catalogue, sources: list[Source], lang: str) -> str:
+    """' (bron: title, section)': a reason cites its sources by their documents' titles."""
     label = "source" if lang == "en" else "bron"
-    return f" ({label}: " + "; ".join(f"{s.document}, {s.section}" for s in sources) + ")"
+    return f" ({label}: {cite(cat.documents, sources)})"
 
 
 def _not_a_party(cat: Catalogue, professional: str, lang: str) -> list[str]:
@@ -337,7 +343,7 @@ def _not_a_party(cat: Catalogue, professional: str, lang: str) -> list[str]:
     kinds = [cat.provider_kinds[k] for k in cat.professionals[professional].provider_kinds]
     if any(k.contracting_party for k in kinds):
         return []
-    return [k.contracting_rule.get(lang) + _cite(k.sources, lang) for k in kinds]
+    return [k.contracting_rule.get(lang) + _cite(cat, k.sources, lang) for k in kinds]
 
 
 def _financed_by(cat: Catalogue, t: Title, lang: str) -> str:
@@ -370,11 +376,11 @@ def _reason(
         parts.append(
             f"'{act}'{where} is paid in {year} within {t.name} ({t.code}; "
             f"{_financed_by(cat, t, lang)}), claimed by {who}; the {prof} does not claim it "
-            f"separately.{_cite(t.sources, lang)}"
+            f"separately.{_cite(cat, t.sources, lang)}"
             if en
             else f"'{act}'{where} wordt in {year} betaald binnen {t.name} ({t.code}; "
             f"{_financed_by(cat, t, lang)}), gedeclareerd door {who}; de {prof} declareert het "
-            f"niet apart.{_cite(t.sources, lang)}"
+            f"niet apart.{_cite(cat, t.sources, lang)}"
         )
     if barred:
         parts.append(
@@ -387,7 +393,7 @@ def _reason(
             parts.append(
                 f"{t.name} ({t.code}): "
                 + (f"only {who}" if en else f"alleen {who}")
-                + _cite(t.sources, lang)
+                + _cite(cat, t.sources, lang)
                 + "."
             )
             if t.gate_rule is not None:

@@ -21,6 +21,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
+from passend import messages
 from passend.i18n import PAGE_LABELS, euros, number, short
 from passend.settlement import calculators as calc
 from passend.web.pages.common import (
@@ -223,9 +224,9 @@ def calculator_page(request: Request, name: str) -> Response:
             except calc.CalculatorError as e:
                 result = None
                 if e.field in raw:
-                    errors[e.field] = e.message
+                    errors[e.field] = messages.text(e.message, lang)
                 else:
-                    general = e.message
+                    general = messages.text(e.message, lang)
     form = []
     for s in specs:
         hint, example = _hint(c, s, lang)

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from markupsafe import Markup
 
-from passend import templating
+from passend import messages, templating
 from passend.catalogue.loader import Catalogue, UnknownIdError
 from passend.i18n import PAGE_LABELS, lang_of
 from passend.web.api.deps import catalogue
@@ -73,7 +73,10 @@ class PageRoute(APIRoute):
             except PageError as e:
                 return error_page(request, e)
             except RequestValidationError as e:
-                detail = "; ".join(str(x.get("msg", "")) for x in e.errors())
+                lang = page_lang(request)
+                detail = "; ".join(
+                    messages.text(messages.from_pydantic(x), lang) for x in e.errors()
+                )
                 return error_page(request, PageError(422, detail))
 
         return page_handler

@@ -25,7 +25,7 @@ from fastapi.responses import RedirectResponse, Response
 from ruamel.yaml import YAML
 from starlette.datastructures import FormData, UploadFile
 
-from passend import jobs
+from passend import jobs, messages
 from passend.business_case.names import Names
 from passend.catalogue.loader import Catalogue, CatalogueError, read_yaml_file
 from passend.i18n import BUSINESS_CASE_LABELS, PAGE_LABELS, WORDS, euros, number, party, percent
@@ -433,7 +433,7 @@ async def _start(request: Request, pages: RunPages) -> Response:
     try:
         st = submit(request, store, text, pages.kind, lang, replicates, shown)
     except CatalogueError as e:
-        return again(422, [str(i) for i in e.issues], L["invalid_upload"])
+        return again(422, [messages.issue_text(i, lang) for i in e.issues], L["invalid_upload"])
     except jobs.TooLarge as e:
         raise PageError(413, L["too_large"].format(size=e.size, limit=e.limit)) from None
     except jobs.TooManyRuns as e:
@@ -443,7 +443,7 @@ async def _start(request: Request, pages: RunPages) -> Response:
     except jobs.JobError as e:
         raise PageError(503, L["unavailable"].format(detail=e)) from None
     except ValueError as e:
-        return again(422, [str(e)], L["invalid_upload"])
+        return again(422, [messages.text(e, lang)], L["invalid_upload"])
     return RedirectResponse(href(request, f"{pages.path}/{st.id}"), status_code=303)
 
 
