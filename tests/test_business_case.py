@@ -82,7 +82,38 @@ def test_every_year_adds_up(case: dict) -> None:
         # the gap per activity is the cost per activity less its revenue (rounded per activity)
         assert abs(sum(g["cents"] for g in y["gap_by_activity"]) - y["gap_cents"]) <= 10
         assert y["savings_cents"] == sum(s["cents"] for s in y["savings"])
-    assert [y["carried_forward"] for y in case["years"]] == [False, True, True]
+    assert [y["carried_forward"] for y in case["years"]] == [False, False, True]
+
+
+def test_each_year_says_which_rules_it_uses(case: dict) -> None:
+    """2026 is reviewed; 2027 is announced: its routes follow 2027's rules (the PZNL subsidy
+    ends with 2026: no line in 2027) while its titles are priced with 2026's rules and tariffs;
+    2028 carries 2027's rules forward. The notes say exactly that, with the sources."""
+    from passend.business_case.years import notes
+
+    got = [(y["year_status"], y["rules_year"], y["routes_year"]) for y in case["years"]]
+    assert got == [
+        ("reviewed", 2026, 2026),
+        ("announced", 2026, 2027),
+        ("carried_forward", 2026, 2027),
+    ]
+    y26, y27, _ = case["years"]
+    titles = lambda y: {r["title_code"]: r["cents"] for r in y["revenue"] if r["route"] == "title"}  # noqa: E731
+    assert titles(y27) == titles(y26) != {}  # the same titles at the same (2026) tariffs
+    assert [a["year"] for a in case["announced"]] == [2027]
+    nl, en = notes(case, "nl"), notes(case, "en")
+    assert nl[0].startswith(
+        "2027: aangekondigde regels (niet definitief): de routes en subsidies volgen de regels "
+        "van 2027, de betaaltitels de regels en tarieven van 2026; let op: 2027 valt na de "
+        "herziene jaren"
+    )
+    assert "PZNL, Meest gestelde vragen" in nl[0]  # the announcement's source, by its title
+    assert nl[1].startswith(
+        "2028: na 2027 heeft de catalogus geen regels; die van 2027 zijn doorgetrokken (de "
+        "betaaltitels met de regels en tarieven van 2026)"
+    )
+    assert en[1].startswith("2028: after 2027 the catalogue has no rules; those of 2027 were")
+    assert len(nl) == 2
 
 
 def test_capacity_by_hand(case: dict) -> None:

@@ -58,7 +58,7 @@ SOCIETAL = {2026: 21_000_000, 2027: 27_500_000}
 NPV = -3_654_400 - 4_298_077
 
 
-def _year(year: int, carried_forward: bool) -> dict[str, Any]:
+def _year(year: int, status: str) -> dict[str, Any]:
     cost = [
         {"role": role, "fte": fte, "cents": cents}
         for (y, role), (fte, cents) in COST.items()
@@ -89,7 +89,10 @@ def _year(year: int, carried_forward: bool) -> dict[str, Any]:
     saved = sum(r["cents"] for r in savings)
     return {
         "year": year,
-        "carried_forward": carried_forward,
+        "year_status": status,
+        "rules_year": 2026,
+        "routes_year": year,
+        "carried_forward": status == "carried_forward",
         "cost_cents": cost_cents,
         "cost": cost,
         "revenue_cents": revenue_cents,
@@ -108,8 +111,12 @@ def _year(year: int, carried_forward: bool) -> dict[str, Any]:
     }
 
 
+ANNOUNCED_NL = "let op: de regels voor 2027 zijn aangekondigd, niet definitief [bron: Bron A, 1]"
+ANNOUNCED_EN = "warning: the rules for 2027 are announced, not final [source: Source A, 1]"
+
+
 def _fixture() -> dict[str, Any]:
-    years = [_year(2026, False), _year(2027, True)]
+    years = [_year(2026, "reviewed"), _year(2027, "announced")]
     for y in years:  # the hand-made figures reconcile
         assert sum(a["cents"] for a in y["gap_by_activity"]) == y["gap_cents"]
     return {
@@ -125,6 +132,7 @@ def _fixture() -> dict[str, Any]:
         "discount_rate": "0.04",
         "replicates": 1,
         "catalogue_version": "2026.1",
+        "announced": [{"year": 2027, "warning": {"nl": ANNOUNCED_NL, "en": ANNOUNCED_EN}}],
         "inputs": [
             {
                 "section": "roles",
@@ -274,8 +282,13 @@ def test_workbook_summary_equals_the_json(bc: dict[str, Any], cat: Any, tmp_path
         "Maatschappelijke kosten vermeden",
     ]
     # 2026 by hand: cost 250.000 + 240.000; revenue 123.456 + 100.000 + 80.000
-    assert rows[1][:7] == [2026, 490_000.0, 303_456.0, 186_544.0, 150_000.0, 210_000.0, None]
-    assert rows[2][:7] == [2027, 504_700.0, 260_000.0, 244_700.0, 200_000.0, 275_000.0, "ja"]
+    assert rows[0][6] == "Regels"
+    assert rows[1][:7] == [2026, 490_000.0, 303_456.0, 186_544.0, 150_000.0, 210_000.0, "herzien"]
+    assert rows[2][:7] == [
+        *[2027, 504_700.0, 260_000.0, 244_700.0, 200_000.0, 275_000.0],
+        "aangekondigde regels (niet definitief)",
+    ]
+    assert rows[4][6].endswith(f"de betaaltitels de regels en tarieven van 2026; {ANNOUNCED_NL}")
     for row, y in zip(rows[1:3], bc["years"], strict=True):
         keys = ("cost_cents", "revenue_cents", "gap_cents", "savings_cents", "societal_cents")
         assert row[1:6] == [y[k] / 100 for k in keys]
@@ -374,7 +387,11 @@ def test_report_headline_in_dutch(reports: dict) -> None:
     assert "niet binnen 2026–2027" in html
     assert "Niet haalbaar met de geplande bezetting" in html and "0,8 fte" in html
     assert "Verpleegkundig specialist" in html and "Menzis" in html
-    assert "doorgetrokken" in html
+    assert '<span class="badge cf">aangekondigde regels (niet definitief)</span>' in html
+    assert (
+        "2027: aangekondigde regels (niet definitief): de routes en subsidies volgen de regels "
+        f"van 2027, de betaaltitels de regels en tarieven van 2026; {ANNOUNCED_NL}"
+    ) in html
     assert html.count('class="badge">placeholder') == 2  # the intro and the one placeholder
     assert "Kostenhandleiding" in html
 
@@ -384,7 +401,8 @@ def test_report_english(reports: dict) -> None:
     assert '<html lang="en">' in html
     assert "−EUR 79,525" in html and "EUR 1,234" in html
     assert "Not feasible with the planned staff" in html
-    assert "Nurse specialist" in html and "carried forward" in html
+    assert "Nurse specialist" in html and "announced rules (not final)" in html
+    assert f"the titles the rules and tariffs of 2026; {ANNOUNCED_EN}" in html
 
 
 def test_report_is_self_contained_and_stable(

@@ -79,6 +79,17 @@ def test_care_before_the_catalogues_first_year_has_no_rules(cat, two_years: Path
     assert dec.summary["reconciles"]
 
 
+def test_the_unfunded_schema_documents_every_reason() -> None:
+    """Each reason a declaration can give (``included`` and ``no_rules`` too) is named in the
+    documentation of ``unfunded.parquet``'s reason_code column."""
+    from passend.claims.declare import REASONS
+    from passend.claims.tables import UNFUNDED
+
+    doc = UNFUNDED.field("reason_code").metadata[b"doc"].decode()
+    assert sorted(r for r in REASONS if r not in doc) == []
+    assert len(REASONS) == 6
+
+
 def test_the_year_comes_from_the_data_and_year_only_checks(cat, two_years: Path) -> None:
     assert declare(cat, two_years, 2025).summary["year"] == 2025
     with pytest.raises(ValueError, match="the population is of 2025, not 2026; leave --year"):

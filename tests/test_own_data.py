@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -100,6 +101,22 @@ def test_the_title_mapping_is_the_catalogues(cat) -> None:
         assert m[code]["law"] == t.law
     assert m["1032"]["professional"] == "carer"  # Persoonlijke verzorging: the carer first
     assert m["HA-IZ-DAG"]["activity"] == "terminal_care"
+
+
+def test_the_vektis_readers_map_titles_with_the_same_table(cat) -> None:
+    """One title mapping (passend.claims.titles) for the CSV/Parquet import and the AW319 and
+    ZH308 readers: ``from_title`` gives ``title_defaults`` for every title, "" for an unknown
+    code."""
+    from passend.claims import titles
+    from passend.claims.vektis.mapping import from_title
+
+    assert titles.title_defaults is title_defaults
+    m = titles.title_defaults(cat)
+    codes = pa.array([*cat.titles, "NOPE", None], pa.string())
+    for attr in ("activity", "professional", "setting", "law"):
+        got = from_title(cat, codes, attr).to_pylist()
+        assert got == [m[c][attr] for c in cat.titles] + ["", ""], attr
+    assert m["1032"]["unit"] == titles.UNIT_OF_TITLE["hour"] == "minutes"
 
 
 def test_claimed_financer_kind_and_year_that_disagree_are_flagged(tmp_path: Path, cat) -> None:

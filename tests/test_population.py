@@ -227,6 +227,21 @@ def test_region_size_follows_the_national_death_rate(ctx) -> None:
     assert zg.patients.num_rows == round(expected)
 
 
+def test_generation_and_calibration_count_a_regions_deaths_once(ctx) -> None:
+    """One formula for a region's deaths: the generator draws its patients from the same
+    figure the calibration scales the national targets by (560,000 inhabitants of
+    Zuid-Gelderland times 170,000 / 17,942,942 national deaths)."""
+    from passend.population import calibration
+    from passend.population.generate import region_deaths
+
+    _, params, _, regions = ctx
+    assert calibration.region_deaths is region_deaths
+    assert region_deaths(regions, "zuid-gelderland") == pytest.approx(560000 * 170000 / 17942942)
+    zg = gen(ctx, "zuid-gelderland", seed=2, scale=0.5)
+    share = params.palliative_share_of_deaths.value
+    assert zg.patients.num_rows == round(region_deaths(regions, "zuid-gelderland") * share * 0.5)
+
+
 def test_a_user_adds_a_region_with_one_file(tmp_path: Path) -> None:
     region = tmp_path / "mijn-regio.yaml"
     region.write_text(

@@ -206,6 +206,68 @@ def test_population_generate_warns_for_an_announced_year(world: dict[str, Path])
     assert ANNOUNCED_NL in " ".join(r.stderr.split())
 
 
+SCENARIO = """\
+id: years
+name: {nl: "Jaren", en: "Years"}
+sources: [{document: passend_placeholder, section: "test"}]
+population: {region: zuid-gelderland, year: 2026, seed: 1, scale: 0.01}
+intervention:
+  name: {nl: "Niets", en: "Nothing"}
+contract_sets: [pxq]
+"""
+
+
+def test_a_scenario_of_an_unreviewed_year_is_refused_naming_the_line(tmp_path: Path) -> None:
+    scen = tmp_path / "s.yaml"
+    scen.write_text(SCENARIO.replace("year: 2026", "year: 2031"), encoding="utf-8")
+    r = run("simulate", scen, "--out", tmp_path / "out")
+    assert r.exit_code == 2
+    assert f"{scen}:4: population.year: jaar 2031: {REFUSED_NL.format(y=2031)}" in said(r)
+    r = run("simulate", scen, "--out", tmp_path / "out", "--lang", "en")
+    assert f"{scen}:4: population.year: year 2031: {REFUSED_EN.format(y=2031)}" in said(r)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_imported_population_whose_deaths_fall_in_an_unreviewed_year_is_refused(
+    world: dict[str, Path], tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pop = tmp_path / "pop"
+    shutil.copytree(world["pop"], pop)
+    (pop / "meta.json").unlink()
+    p = pq.read_table(pop / "patients.parquet")
+    later = pa.array([d.replace(year=2031) for d in p["death_date"].to_pylist()], pa.date32())
+    p = p.set_column(p.schema.get_field_index("death_date"), "death_date", later)
+    pq.write_table(p, pop / "patients.parquet")  # the deaths of 2026 moved to 2031
+    scen = tmp_path / "s.yaml"
+    text = SCENARIO.replace("{region: zuid-gelderland, year: 2026, seed: 1, scale: 0.01}", "")
+    scen.write_text(text.replace("population: ", "population: {dir: pop}"), encoding="utf-8")
+    r = run("simulate", scen, "--out", tmp_path / "out", "--lang", "en")
+    assert r.exit_code == 2
+    assert (
+        f"{scen}:4: population.year: the year of the deaths in population.dir, 2031: "
+        f"{REFUSED_EN.format(y=2031)}"
+    ) in said(r)
+
+
+def test_a_scenario_of_an_announced_year_runs_with_its_warning(tmp_path: Path) -> None:
+    scen = tmp_path / "s.yaml"
+    scen.write_text(SCENARIO.replace("year: 2026", "year: 2027"), encoding="utf-8")
+    out = tmp_path / "out"
+    r = run("simulate", scen, "--out", out, "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert ANNOUNCED_NL in " ".join(r.stderr.split())
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["year"], summary["year_status"]) == (2027, "announced")
+    assert ANNOUNCED_NL in summary["warning"]["nl"] and ANNOUNCED_EN in summary["warning"]["en"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    headline = html[html.index('<section id="headline">') :]
+    note = headline[: headline.index("</p>")]
+    assert '<p class="note warning" id="year-warning">' in note and ANNOUNCED_NL in note
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, cat: Catalogue) -> TestClient:
     data = tmp_path_factory.mktemp("web-data")

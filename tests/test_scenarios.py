@@ -62,6 +62,7 @@ def test_outputs_and_headline(run: tuple[Path, Path]) -> None:
         assert (out / name).exists(), name
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replicates"] == 2
+    assert (summary["year"], summary["year_status"], summary["warning"]) == (2026, "reviewed", None)
     assert [c["id"] for c in summary["contract_sets"]] == ["pxq", "availability"]
     assert set(summary["drawn_effects"][0]) == {"odds_home"}
     assert 1.5 <= summary["drawn_effects"][0]["odds_home"] <= 2.5

@@ -128,6 +128,7 @@ def test_unknown_run_table_and_kind(client: TestClient, run: dict[str, Any]) -> 
     ("body", "headers", "status", "field"),
     [
         (SCENARIO.replace("scale: 0.02", "scale: 2"), YAML_TYPE, 422, "population.scale"),
+        (SCENARIO.replace("year: 2026", "year: 2031"), YAML_TYPE, 422, "population.year"),
         (SCENARIO + "colour: blue\n", YAML_TYPE, 422, "colour"),
         (SCENARIO.replace("[pxq]", "[../../etc/passwd]"), YAML_TYPE, 422, None),
         ("id: [unclosed", YAML_TYPE, 422, None),

@@ -3,7 +3,7 @@
 It shows the headline figures (NPV, payback, break-even, the gap per year), whether the team
 is feasible with the planned staff (capacity), the cost, the revenue and the funding gap per
 route and activity, the savings per financer beside the societal cost avoided (two different
-questions), the years whose rules were carried forward, the inputs with their sources
+questions), which rules each year uses (reviewed, announced, carried forward), the inputs with their sources
 (placeholders marked) and how to reproduce the page. It is built like the scenario report and
 shares its stylesheet and chart helpers (``passend.scenarios.report``; number formats from
 ``passend.i18n``): matplotlib charts as inline SVG with text kept as text and a fixed hash salt, a Jinja2
@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from passend.business_case import years as years_text
 from passend.business_case.names import Names, default_catalogue
 from passend.business_case.workbook import input_value
 from passend.i18n import (
@@ -92,8 +93,6 @@ TEXT: dict[str, dict[str, str]] = {
         "savings": BUSINESS_CASE_LABELS["nl"]["savings"],
         "societal": BUSINESS_CASE_LABELS["nl"]["societal"],
         "total": BUSINESS_CASE_LABELS["nl"]["total"],
-        "carried_forward": "doorgetrokken",
-        "carried_forward_note": "Voor de jaren gemarkeerd als doorgetrokken heeft de catalogus geen herziene regels; die van het laatste herziene jaar zijn doorgetrokken. Behandel die jaren als een voortzetting van het beleid, niet als een prognose ervan.",
         "capacity": "Capaciteit: is het team haalbaar?",
         "feasible": "Haalbaar: de geplande bezetting ({planned} fte) dekt de benodigde {needed} fte.",
         "not_feasible": "Niet haalbaar met de geplande bezetting: nodig is {needed} fte, gepland {planned} fte, een tekort van {shortfall} fte.",
@@ -122,7 +121,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cost_section": "Kosten en opbrengsten",
         "fig_cost_revenue": "Kosten en opbrengsten per jaar",
         "fig_cost_revenue_cap": "Kosten van het team en de opbrengsten uit alle routes, × € 1.000; boven de balken het tekort (kosten min opbrengsten).{cf}",
-        "cf_hatch": " Gearceerd: jaren met doorgetrokken regels.",
+        "cf_hatch": " Gearceerd: jaren zonder herziene regels (aangekondigd of doorgetrokken).",
         "k_axis": "× € 1.000",
         "cost_table": "Kosten per rol (fte en euro)",
         "fte": BUSINESS_CASE_LABELS["nl"]["fte"],
@@ -203,8 +202,6 @@ TEXT: dict[str, dict[str, str]] = {
         "savings": BUSINESS_CASE_LABELS["en"]["savings"],
         "societal": BUSINESS_CASE_LABELS["en"]["societal"],
         "total": BUSINESS_CASE_LABELS["en"]["total"],
-        "carried_forward": "carried forward",
-        "carried_forward_note": "For the years marked carried forward the catalogue has no reviewed rules; those of its last reviewed year were carried forward. Read those years as a continuation of policy, not a forecast of it.",
         "capacity": "Capacity: is the team feasible?",
         "feasible": "Feasible: the planned staff ({planned} FTE) covers the {needed} FTE needed.",
         "not_feasible": "Not feasible with the planned staff: {needed} FTE are needed, {planned} FTE planned, a shortfall of {shortfall} FTE.",
@@ -233,7 +230,7 @@ TEXT: dict[str, dict[str, str]] = {
         "cost_section": "Cost and revenue",
         "fig_cost_revenue": "Cost and revenue per year",
         "fig_cost_revenue_cap": "The team's cost and the revenue from all routes, × EUR 1,000; above the bars the gap (cost minus revenue).{cf}",
-        "cf_hatch": " Hatched: years whose rules were carried forward.",
+        "cf_hatch": " Hatched: years without reviewed rules (announced or carried forward).",
         "k_axis": "× EUR 1,000",
         "cost_table": "Cost per role (FTE and euros)",
         "fte": BUSINESS_CASE_LABELS["en"]["fte"],
@@ -316,7 +313,7 @@ def chart_cost_revenue(bc: dict[str, Any], lang: str, t: dict[str, str]) -> Mark
             label=name,
         )
         for bar, y in zip(bars, years, strict=True):
-            if y["carried_forward"]:
+            if y["year_status"] != "reviewed":
                 bar.set_hatch("//")
                 bar.set_edgecolor("white")
     for x, y in zip(xs, years, strict=True):
@@ -331,17 +328,13 @@ def chart_cost_revenue(bc: dict[str, Any], lang: str, t: dict[str, str]) -> Mark
             fontsize=8,
             color=NEG_COLOUR if y["gap_cents"] > 0 else POS_COLOUR,
         )
-    ax.set_xticks(list(xs), [_year_label(y, t) for y in years])
+    ax.set_xticks(list(xs), [years_text.tick(y, lang) for y in years])
     ax.set_ylabel(t["k_axis"])
     _k_axis(ax, lang)
     ax.tick_params(axis="x", length=0)
     ax.margins(y=0.15)
     fig.legend(loc="outside lower center", ncols=2)
     return _svg(fig, "fig-cost-revenue")
-
-
-def _year_label(y: dict[str, Any], t: dict[str, str]) -> str:
-    return f"{y['year']}\n({t['carried_forward']})" if y["carried_forward"] else str(y["year"])
 
 
 def _stack(ax: Any, xs: list[int], series: list[tuple[str, list[float], Any]]) -> None:
@@ -399,7 +392,7 @@ def chart_funding(bc: dict[str, Any], names: Names, lang: str, t: dict[str, str]
     )
     for ax, title in ((left, t["coverage"]), (right, t["gap_by_activity"])):
         ax.set_title(title, loc="left")
-        ax.set_xticks(xs, [_year_label(y, t) for y in years])
+        ax.set_xticks(xs, [years_text.tick(y, lang) for y in years])
         ax.tick_params(axis="x", length=0)
         _k_axis(ax, lang)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=7.5)
@@ -628,7 +621,7 @@ def headline(
     year_rows = [
         {
             "year": y["year"],
-            "carried_forward": y["carried_forward"],
+            "rules": years_text.badge(y, lang),
             "gap_sign": (y["gap_cents"] > 0) - (y["gap_cents"] < 0),
             "cells": [euros(y[key], lang, 0) for key in keys],
             "gap_interval": _range(gap_iv.get(str(y["year"])), lang),
@@ -727,7 +720,7 @@ def build_context(
             "funding": chart_funding(bc, names, lang, t),
             "savings": chart_savings(bc, names, lang, t),
         }
-    any_cf = any(y["carried_forward"] for y in years)
+    any_cf = any(y["year_status"] != "reviewed" for y in years)
     host = bc["host"]
     return {
         "t": t,
@@ -756,6 +749,7 @@ def build_context(
         "year_rows": year_rows,
         "year_total": year_total,
         "any_cf": any_cf,
+        "year_notes": years_text.notes(bc, lang),
         "capacity": {
             "verdict": (t["not_feasible"] if cap["shortfall_fte"] > 0 else t["feasible"]).format(
                 needed=number(cap["fte_needed"], lang, 1),

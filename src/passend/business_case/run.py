@@ -9,8 +9,10 @@ Per run:
    ``reach``), the care avoided and who stops paying for it (``simulate``: the same engine);
 2. capacity (``capacity.py``): the phone line by Erlang C per block of the week, the other work
    in hours, FTE per role against the plan;
-3. per year from ``first_year`` to ``last_year``, with the catalogue's rules of that year (of
-   its last reviewed year after it, marked ``carried_forward``):
+3. per year from ``first_year`` to ``last_year``, with the catalogue's rules of that year
+   (``years.year_rules``: a reviewed year its own; an announced year, marked so, its announced
+   rules for the routes and the last reviewed year's titles and tariffs; a later year, marked
+   ``carried_forward``, those of the last year with rules):
 
        cost_y     = sum over roles of fte_needed x cost_per_fte + on-call hours x allowance
                     (+ start-up in the first year)
@@ -48,6 +50,7 @@ import pyarrow as pa
 from passend import __version__, export
 from passend.business_case import capacity
 from passend.business_case.schema import LoadedCase
+from passend.business_case.years import announced, year_rules
 from passend.catalogue.loader import Catalogue
 from passend.i18n import cite
 from passend.population.generate import insurer_shares
@@ -411,10 +414,10 @@ def _years(cat: Catalogue, lc: LoadedCase, b: _Base, reached: int) -> tuple[list
     roles = _role_costs(lc, cap)
     hours = _hours_by_activity(lc, d, cap)
     scale = Decimal(reached) / b.reached if b.reached else Decimal(0)
-    last = cat.meta.last_year
     years = []
     for y in range(bc.first_year, bc.last_year + 1):
-        rules_year = min(y, last)
+        rules = year_rules(cat, y)  # reviewed, announced or carried forward: what it uses
+        rules_year = rules["rules_year"]
         cost_lines = [{"role": r, "fte": v["fte"], "cents": v["cents"]} for r, v in roles.items()]
         start_up = _eur(bc.start_up_eur) if y == bc.first_year else 0
         if start_up:
@@ -436,8 +439,7 @@ def _years(cat: Catalogue, lc: LoadedCase, b: _Base, reached: int) -> tuple[list
         years.append(
             {
                 "year": y,
-                "rules_year": rules_year,
-                "carried_forward": y > last,
+                **rules,
                 "contract_set": cs,
                 "cost_cents": cost,
                 "cost": cost_lines,
@@ -496,6 +498,7 @@ def build(
         "replicates": summary["replicates"],
         "catalogue_version": cat.meta.version,
         "catalogue_last_year": cat.meta.last_year,
+        "announced": announced(cat, list(range(bc.first_year, bc.last_year + 1))),
         "software": f"passend {__version__}",
         "business_case_sha256": lc.sha256,
         "scenario": ls.s.id,

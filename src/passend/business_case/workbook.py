@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from passend.business_case import years as years_text
 from passend.business_case.names import Names, default_catalogue
 from passend.export import save_workbook
 from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS
@@ -93,8 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "Financieringstekort",
         "savings_col": BUSINESS_CASE_LABELS["nl"]["savings"],
         "societal_col": BUSINESS_CASE_LABELS["nl"]["societal"],
-        "carried_forward": "Regels doorgetrokken",
-        "carried_forward_note": "ja: de catalogus had voor dit jaar geen herziene regels; die van het laatste herziene jaar zijn doorgetrokken",
+        "rules": "Regels",
         "key_figures": "Kerncijfers",
         "business_case": BUSINESS_CASE_LABELS["nl"]["business_case"],
         "region": BUSINESS_CASE_LABELS["nl"]["region"],
@@ -172,8 +172,7 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "Funding gap",
         "savings_col": BUSINESS_CASE_LABELS["en"]["savings"],
         "societal_col": BUSINESS_CASE_LABELS["en"]["societal"],
-        "carried_forward": "Rules carried forward",
-        "carried_forward_note": "yes: the catalogue had no reviewed rules for this year; those of its last reviewed year were carried forward",
+        "rules": "Rules",
         "key_figures": "Key figures",
         "business_case": BUSINESS_CASE_LABELS["en"]["business_case"],
         "region": BUSINESS_CASE_LABELS["en"]["region"],
@@ -531,7 +530,7 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
             t["gap"],
             t["savings_col"],
             t["societal_col"],
-            t["carried_forward"],
+            t["rules"],
         ],
         header=True,
     )
@@ -542,15 +541,15 @@ def _summary(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
             [
                 y["year"],
                 *(cell_euros(y[k]) for k in keys),
-                t["yes"] if y["carried_forward"] else "",
+                years_text.cell(y, lang),
             ],
             fmts,
         )
     sh.put(
         [t["total"], *(cell_euros(sum(y[k] for y in bc["years"])) for k in keys)], fmts, header=True
     )
-    if any(y["carried_forward"] for y in bc["years"]):
-        sh.put([None, None, None, None, None, None, t["carried_forward_note"]])
+    for note in years_text.notes(bc, lang):  # what the years without reviewed rules use
+        sh.put([None, None, None, None, None, None, note])
     sh.title(t["key_figures"])
     be = bc.get("break_even") or {}
     iv = (bc.get("intervals") or {}).get("npv_cents")

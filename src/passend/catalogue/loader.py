@@ -46,6 +46,7 @@ from passend.catalogue.schema import (
     TariffOverride,
     Title,
 )
+from passend.messages import Message
 
 DATA_DIR = Path(__file__).parent / "data"
 EXTRA_ENV = "PASSEND_CATALOGUE_EXTRA"
@@ -106,17 +107,52 @@ class YearError(ValueError):
         super().__init__(self.text("en"))
 
     def text(self, lang: str, what: str = "year") -> str:
-        from passend.i18n import YEAR_TEXT
+        return _year_refused(lang, what, self.year, self.first, self.last, self.announced)
 
-        t = YEAR_TEXT[lang]
-        years = ", ".join(map(str, self.announced))
-        return t["refused"].format(
-            what=what,
-            year=self.year,
-            first=self.first,
-            last=self.last,
-            announced=t["refused_announced"].format(years=years) if years else "",
-        )
+    def message(self, what: dict[str, str]) -> Message:
+        """The refusal as a file's issue (``CatalogueIssue.message``), shown in the user's
+        language; ``what``: how the year was given, per language."""
+        return YearRefusal(what, self.year, self.first, self.last, self.announced)
+
+
+def _year_refused(
+    lang: str, what: str, year: int, first: int, last: int, announced: list[int]
+) -> str:
+    from passend.i18n import YEAR_TEXT
+
+    t = YEAR_TEXT["en" if lang == "en" else "nl"]
+    years = ", ".join(map(str, announced))
+    return t["refused"].format(
+        what=what,
+        year=year,
+        first=first,
+        last=last,
+        announced=t["refused_announced"].format(years=years) if years else "",
+    )
+
+
+class YearRefusal(Message):
+    """:class:`YearError`'s text as a :class:`passend.messages.Message` (one text, in
+    ``passend.i18n.YEAR_TEXT``), for a file that names a year the catalogue cannot answer."""
+
+    def __new__(  # type: ignore[misc]
+        cls, what: dict[str, str], year: int, first: int, last: int, announced: list[int]
+    ) -> YearRefusal:
+        params = {"year": year, "first": first, "last": last, "announced": list(announced)}
+        self = str.__new__(cls, _year_refused("en", what["en"], **params))
+        self.id = "year_refused"
+        self.params = {"what": dict(what), **params}
+        self.english = None
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        p = self.params
+        return (YearRefusal, (p["what"], p["year"], p["first"], p["last"], p["announced"]))
+
+    def in_lang(self, lang: str) -> str:
+        p = self.params
+        what = p["what"].get(lang, p["what"]["en"])
+        return _year_refused(lang, what, p["year"], p["first"], p["last"], p["announced"])
 
 
 @dataclass

@@ -15,8 +15,8 @@ passend's activity, professional and setting: a file without the columns ``law``
 ``activity``, ``professional``, ``setting``, ``unit`` or ``patient_bound`` gets them from the
 catalogue's title (:func:`title_defaults`: the title's first activity, first claimant
 professional, first setting, its law, the unit of its quantities and whether it is
-patient-bound; the same mapping the AW319 reader uses), and a ``provider_agb`` column stands
-for ``provider_id``. The code and the amount are kept as claimed; a line whose code the
+patient-bound; :mod:`passend.claims.titles`, the mapping the Vektis readers use too), and a
+``provider_agb`` column stands for ``provider_id``. The code and the amount are kept as claimed; a line whose code the
 catalogue does not know cannot be mapped and is refused with that reason. Columns the file
 gives that passend derives itself (``tariff_cents``, ``financer_kind``, ``year``) are compared
 with the catalogue: a line that disagrees is accepted with the catalogue's value and listed in
@@ -46,6 +46,7 @@ import pyarrow.parquet as pq
 
 from passend.catalogue.loader import Catalogue
 from passend.claims.tables import CLAIMS, ROW_GROUP, conform, write_claims
+from passend.claims.titles import title_defaults
 from passend.population import plausibility
 from passend.privacy import IDENTIFIERS, pseudonymise
 from passend.validation import Checker, ImportError_, as_np, missing_columns, read_any
@@ -86,7 +87,6 @@ COMPARED = ["tariff_cents", "financer_kind", "year"]
 """Columns passend derives itself; when a file gives them, they are compared (flags.csv)."""
 ALIASES = {"provider_agb": "provider_id"}
 """Exported files name the provider by its AGB code."""
-UNIT_OF_TITLE = {"hour": "minutes", "day": "days"}  # other title units: counted per event
 
 
 def _as_dictionary(path: Path) -> list[str]:
@@ -118,33 +118,6 @@ def _used(name: str) -> bool:
         or name in ALIASES
         or name.lower() in IDENTIFIERS
     )
-
-
-def title_defaults(cat: Catalogue) -> dict[str, dict[str, str | bool]]:
-    """Per title code, what a claim line of it means when the file does not say: its first
-    activity, its first claimant's first professional (for a claimant without a list, the
-    first professional of the catalogue working for its provider kinds, carers first), its
-    first setting, its law, the unit of its quantities (hours in minutes, days in days, other
-    units per event) and whether it is patient-bound. A small table (titles, not rows), shared
-    with the AW319 reader."""
-    out: dict[str, dict[str, str | bool]] = {}
-    for t in cat.titles.values():
-        profs = [p for c in t.claimants for p in c.professionals]
-        if not profs:
-            kinds = set(t.claimants[0].provider_kinds)
-            profs = sorted(
-                (p.id for p in cat.professionals.values() if set(p.provider_kinds) & kinds),
-                key=lambda x: x != "carer",
-            )
-        out[t.code] = {
-            "activity": t.activities[0],
-            "professional": profs[0] if profs else "",
-            "setting": t.settings[0],
-            "law": t.law,
-            "unit": UNIT_OF_TITLE.get(t.unit, "count"),
-            "patient_bound": t.patient_bound,
-        }
-    return out
 
 
 def fill_from_titles(cat: Catalogue, raw: pa.Table) -> tuple[pa.Table, list[str]]:

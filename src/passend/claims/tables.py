@@ -105,7 +105,16 @@ UNFUNDED = _schema(
         ("quantity", pa.int64(), False, "Quantity in `unit`."),
         ("unit", pa.string(), False, "'minutes', 'days' or 'count'."),
         ("patient_bound", pa.bool_(), False, "True when attributable to one patient."),
-        ("reason_code", pa.string(), False, "no_title, contract_only, lump_funded or no_amount."),
+        (
+            "reason_code",
+            pa.string(),
+            False,
+            "Why no line pays: the financing gaps no_title (no title for the activity, "
+            "professional, setting and year), contract_only (only in a contract; no amount in "
+            "the catalogue) and no_amount (the title has no amount for the year); lump_funded "
+            "(paid from a fixed budget or grant), included (part of another claim line) or "
+            "no_rules (the year of service is before the catalogue's first year).",
+        ),
         ("reason", pa.string(), False, "The reason in words (Dutch)."),
         (
             "routes",

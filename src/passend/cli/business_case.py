@@ -9,7 +9,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from passend.business_case import years
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
 from passend.cli.common import FILE, LangOpt, _lang, fail, issues_exit, need_paths
@@ -31,7 +33,7 @@ def case_table(bc: dict[str, Any], lang: str) -> Table:
         [Column(t["year"]), *(numeric(t[k.removesuffix("_cents")]) for k in keys)],
     )
     for y in bc["years"]:
-        year = str(y["year"]) + ("*" if y["carried_forward"] else "")
+        year = str(y["year"]) + ("" if y["year_status"] == "reviewed" else "*")
         table.add(year, *(thousands(y[k], lang, signed=k == "net_cents") for k in keys))
     return table
 
@@ -39,8 +41,8 @@ def case_table(bc: dict[str, Any], lang: str) -> Table:
 def print_case(bc: dict[str, Any], lang: str) -> None:
     t = TEXT[lang]
     show(case_table(bc, lang))
-    if any(y["carried_forward"] for y in bc["years"]):
-        out.print("* " + t["carried"].format(y=bc["catalogue_last_year"]))
+    for note in years.notes(bc, lang):  # the years marked *: which rules they use
+        out.print("* " + escape(note))
     p = bc["payback_years"]
     out.print(
         t["npv"].format(

@@ -132,7 +132,12 @@ def check_year(cat: Catalogue, year: int | None, lang: str, what: str = "--year"
     except YearError as e:
         fail(e.text(lang, what))
     if warning:
-        err.print(f"[bold yellow]passend:[/] {escape(warning)}", highlight=False)
+        warn(warning)
+
+
+def warn(text: str) -> None:
+    """A warning on stderr: the command goes on (e.g. an announced year's)."""
+    err.print(f"[bold yellow]passend:[/] {escape(text)}", highlight=False)
 
 
 def _lang(lang: str) -> str:

@@ -161,6 +161,8 @@ def run_scenario(
         raise issues_exit(e) from None
     except (ValueError, OSError) as e:
         raise _fail(str(e).splitlines()[0]) from None
+    if warning := done.result.summary.get("warning"):  # an announced year: rules not final
+        common.warn(warning["en" if lang == "en" else "nl"])
     show(headline_tables(done.result.summary, lang))
     out.print(f"{TEXT[lang]['results']}: {out_dir}")
     if done.report is not None:

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from passend.messages import Message
-from passend.population.generate import national_death_rate
+from passend.population.generate import region_deaths
 from passend.population.params import Parameters, Region, Target
 
 GP_PROFESSIONALS = ("gp", "gp_palliative")
@@ -127,15 +127,6 @@ def measures(
             else float("nan")
         ),
     }
-
-
-def region_deaths(regions: dict[str, Region], region_id: str) -> float:
-    """The deaths of a region's inhabitants in a year: its own figure, or its inhabitants
-    times the national death rate (as the generator counts them)."""
-    r = regions[region_id]
-    if r.deaths_per_year is not None:
-        return float(r.deaths_per_year.value)
-    return r.inhabitants.value * national_death_rate(regions)
 
 
 def targets_for(

@@ -407,6 +407,16 @@ def national_death_rate(regions: dict[str, Region]) -> float:
     return nat.deaths_per_year.value / nat.inhabitants.value
 
 
+def region_deaths(regions: dict[str, Region], region_id: str) -> float:
+    """The deaths of a region's inhabitants in a year: its own figure, or its inhabitants
+    times the national death rate (what the generator draws its patients from and the
+    calibration scales the national targets by)."""
+    r = regions[region_id]
+    if r.deaths_per_year is not None:
+        return float(r.deaths_per_year.value)
+    return r.inhabitants.value * national_death_rate(regions)
+
+
 def insurer_shares(insurers: InsurersFile, region: Region) -> tuple[list[str], np.ndarray]:
     """The health insurers (concerns) and their shares of the region's insured: the region's
     own shares (seed 004 B2, vzinfo), the rest over the others by their national shares."""
@@ -569,11 +579,7 @@ def _cohort(
         raise ValueError(f"unknown rate multiplier(s) {unknown}; valid: {sorted(valid_keys)}")
     mult = dict(effects.rate_multipliers)
 
-    deaths = (
-        region.deaths_per_year.value
-        if region.deaths_per_year is not None
-        else region.inhabitants.value * national_death_rate(regions)
-    )
+    deaths = region_deaths(regions, region_id)
     n = round(deaths * params.palliative_share_of_deaths.value * scale)
     if n < 1:
         raise ValueError(f"scale {scale} leaves no patients in region {region_id}")

@@ -1199,6 +1199,7 @@ def build_context(
         "sets": [
             {"id": c["id"], "name": c["name"][lang], "baseline": i == 0} for i, c in enumerate(sets)
         ],
+        "year_warning": (summary.get("warning") or {}).get(lang),  # an announced year
         "headline_money": headline_money,
         "headline_outcomes": headline_outcomes,
         "cost_sentence": sentence,

@@ -45,7 +45,7 @@ from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
 from passend.population.tables import write_population
 from passend.scenarios.results import OUTCOME_KEYS, groups, incentives, interval, outcomes
-from passend.scenarios.schema import Distribution, LoadedScenario
+from passend.scenarios.schema import Distribution, LoadedScenario, deaths_years
 from passend.settlement.contracts import LoadedSet, load_contract_set, resolve_contract_set
 from passend.settlement.costs import load_provider_costs
 from passend.settlement.engine import Reference, claims_full_cost, settle, write_settlement
@@ -362,7 +362,7 @@ def imported_facts(ls: LoadedScenario, regions: dict[str, Any]) -> dict[str, Any
     assert path is not None
     patients = pq.read_table(path / "patients.parquet", columns=["death_date", "region"])
     n_acts = pq.read_metadata(path / "activities.parquet").num_rows
-    years = sorted(set(pc.unique(pc.year(patients["death_date"])).to_pylist()) - {None})
+    years = deaths_years(patients)
     year = s.population.year
     if year is None:
         if len(years) != 1:
@@ -501,12 +501,27 @@ def simulate(
     summary = summarise(ls, sets, g_all, outcome_rows, drawn_all)
     summary["derived_effects"] = derived_all
     summary["care_cost_cents"] = care_cost  # per arm and replicate, at the cost prices
+    summary.update(year_facts(cat, own["year"] if own is not None else s.population.year))
     if own is not None:  # where the population came from, as the report says it
         summary["population"] = {
             "imported": True,
             **{k: v for k, v in own.items() if k not in ("path", "claims_path")},
         }
     return RunResult(g_all, out_t, inc_t, summary, timings)
+
+
+def year_facts(cat: Catalogue, year: int) -> dict[str, Any]:
+    """The run's year as ``summary.json`` gives it: ``year``, ``year_status`` (reviewed or
+    announced: ``Catalogue.check_year``; any other year was refused when the scenario was
+    loaded) and ``warning``, per language, for an announced year (its rules are not final;
+    what the simulate output and the report show), else None."""
+    status = cat.check_year(year)
+    warning = {lang: cat.year_warning(year, lang) for lang in ("nl", "en")}
+    return {
+        "year": year,
+        "year_status": status,
+        "warning": warning if status != "reviewed" else None,
+    }
 
 
 def _by(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:

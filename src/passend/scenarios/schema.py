@@ -10,12 +10,16 @@ import math
 from pathlib import Path
 from typing import Literal
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from passend.catalogue.loader import (
     Catalogue,
     CatalogueError,
     CatalogueIssue,
+    YearError,
     line_of,
     read_model_file,
 )
@@ -219,6 +223,53 @@ def _imported_problems(s: Scenario, base: Path) -> list[tuple[tuple, str]]:
     return out
 
 
+YEAR_GIVEN = {"nl": "jaar", "en": "year"}
+YEAR_OF_DEATHS = {
+    "nl": "het jaar van de overlijdens in population.dir,",
+    "en": "the year of the deaths in population.dir,",
+}
+"""How a scenario gives its population's year (its ``population.year``, or an imported
+population's deaths), as a refusal names it."""
+
+
+def deaths_years(patients: pa.Table) -> list[int]:
+    """The years the deaths of ``patients`` (a ``death_date`` column) fall in, ascending."""
+    return sorted(set(pc.unique(pc.year(patients["death_date"])).to_pylist()) - {None})
+
+
+def scenario_year(s: Scenario, base: Path) -> tuple[int | None, dict[str, str]]:
+    """The year the scenario's population answers for, and how it was given: its
+    ``population.year``, else the one year of an imported population's deaths (None when
+    that cannot be read yet or is not one year: :func:`passend.scenarios.run.imported_facts`
+    says so)."""
+    pop = s.population
+    if pop.year is not None or pop.dir is None:
+        return pop.year, YEAR_GIVEN
+    d = Path(pop.dir)
+    try:
+        patients = pq.read_table(
+            (d if d.is_absolute() else base / d) / "patients.parquet", columns=["death_date"]
+        )
+        years = deaths_years(patients)
+    except (OSError, KeyError, pa.ArrowException):
+        return None, YEAR_OF_DEATHS
+    return (years[0] if len(years) == 1 else None), YEAR_OF_DEATHS
+
+
+def _year_problem(s: Scenario, base: Path, cat: Catalogue) -> Message | None:
+    """Why the catalogue cannot answer for the scenario's year (never reviewed and not
+    announced: ``Catalogue.check_year``), or None. An announced year runs, with its warning
+    in the output (``summary.json``'s ``warning``) and the report."""
+    year, what = scenario_year(s, base)
+    if year is None:
+        return None
+    try:
+        cat.check_year(year)
+    except YearError as e:
+        return e.message(what)
+    return None
+
+
 def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
     shown = str(path)
     s, doc, raw = read_model_file(path, Scenario)
@@ -264,6 +315,9 @@ def load_scenario(path: Path, cat: Catalogue) -> LoadedScenario:
         CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)
         for loc, problem in _imported_problems(s, path.parent)
     ]
+    if (problem := _year_problem(s, path.parent, cat)) is not None:
+        loc = ("population", "year")  # (the population's line when the data give the year)
+        issues.append(CatalogueIssue(shown, line_of(doc, loc), "population.year", problem))
     if issues:
         raise CatalogueError(issues)
     return LoadedScenario(s, path, hashlib.sha256(raw).hexdigest())

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from passend.catalogue.loader import Catalogue
+from passend.claims.titles import title_defaults
 from passend.claims.vektis.fixedwidth import bsn_valid
 from passend.privacy import PrivacyError, load_key, pseudonym
 
@@ -201,27 +202,11 @@ def title_codes(cat: Catalogue, prestatiecode: pa.Array | pa.ChunkedArray) -> pa
 
 
 def from_title(cat: Catalogue, titles: pa.Array, attr: str) -> pa.Array:
-    """What the standard does not carry, from the title: its law, first activity, first
-    setting or first claimant professional ("" for an unknown title)."""
-
-    def value(code: str) -> str:
-        t = cat.titles.get(code)
-        if t is None:
-            return ""
-        if attr == "activity":
-            return t.activities[0]
-        if attr == "setting":
-            return t.settings[0]
-        if attr == "law":
-            return t.law
-        profs = [p for c in t.claimants for p in c.professionals]
-        if not profs:
-            kinds = t.claimants[0].provider_kinds
-            profs = [p.id for p in cat.professionals.values() if set(p.provider_kinds) & set(kinds)]
-            profs = sorted(profs, key=lambda x: x != "carer")
-        return profs[0] if profs else ""
-
-    return per_value(titles, value)
+    """What the standard does not carry, from the title (:func:`passend.claims.titles.
+    title_defaults`): its law, first activity, first setting or first claimant professional
+    ("" for an unknown title)."""
+    defaults = title_defaults(cat)
+    return per_value(titles, lambda code: defaults.get(code, {}).get(attr, ""))
 
 
 def code_map(path: Path, name: str, code_col: str, id_col: str) -> dict[str, str]:

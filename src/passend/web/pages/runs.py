@@ -488,6 +488,7 @@ def _scenario_results(summary: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _business_case_results(bc: dict[str, Any], lang: str) -> dict[str, Any]:
+    from passend.business_case import years
     from passend.business_case.report import TEXT, headline
 
     cards, year_rows, year_total = headline(bc, lang)
@@ -498,6 +499,7 @@ def _business_case_results(bc: dict[str, Any], lang: str) -> dict[str, Any]:
         "columns": [t[k] for k in ("cost", "revenue", "gap", "savings", "societal")],
         "year_rows": year_rows,
         "year_total": year_total,
+        "year_notes": years.notes(bc, lang),  # which rules the years without reviewed ones use
         "inputs": bc.get("inputs") or [],
         "B": BUSINESS_CASE_LABELS[lang],
     }
