@@ -354,8 +354,8 @@ def test_an_effects_file_error_names_file_line_field_and_reason(world: dict[str,
     )  # fmt: skip
     assert r.exit_code == 2
     text = said(r)
-    assert f"{effects}:3: odds_home: Input should be greater than 0" in text
-    assert f"{effects}:4: odds_preferd: unknown field (not in the schema)" in text
+    assert f"{effects}:3: odds_home: moet groter zijn dan 0" in text  # Dutch by default
+    assert f"{effects}:4: odds_preferd: onbekend veld (niet in het schema)" in text
     assert "validation error for Effects" not in text
 
 
@@ -371,13 +371,13 @@ def test_explicit_shares_in_a_contract_set_must_add_up_to_1(world: dict[str, Pat
         line = next(n for n, t in enumerate(cs.read_text().splitlines(), 1) if "shares:" in t)
         r = run(
             "settle", "--claims", world["claims"], "--contracts", cs, "--out", out,
-            "--population", world["pop"],
+            "--population", world["pop"], "--lang", "en",
         )  # fmt: skip
         if ok:
             assert r.exit_code == 0, r.output
         else:
             assert r.exit_code == 2
             assert (
-                f"{cs}:{line}: budgets.0.params.shares: Value error, shares: the shares add up "
-                "to 0.75, not 1 (tolerance 0.001)"
+                f"{cs}:{line}: budgets.0.params.shares: shares: the shares add up to 0.75, not 1 "
+                "(tolerance 0.001)"
             ) in said(r)
