@@ -21,8 +21,8 @@ Run: .venv/bin/python benchmarks/settle_reference.py [--region national] [--seed
    the same claims, each run its own reference (no ``--reference``).
 
 Whole process: wall time of the child from the parent's clock, peak memory the child's max
-RSS from ``/usr/bin/time -v``. pxq and the reference run ``--repeat`` times (the best time
-counts, the spread is printed); the other sets once. For the sets other than pxq the reference
+RSS from ``/usr/bin/time -v``. pxq and the reference run ``--repeat`` times, alternating (the
+best time counts, every run is printed); the other sets once. For the sets other than pxq the reference
 is still pxq's query (their own outputs are more than PxQ's: the ratio says how much more
 they cost than a PxQ settlement by hand). Targets: pxq <= 2x the reference (goal 1.5x),
 every other set <= 3x. At the end the reference's ledger, stakeholders and costs are compared
@@ -344,18 +344,18 @@ def main() -> None:
     # modules and the Parquet files in the page cache
     _timed(_passend_cmd(work, "pxq"))
     startup = _timed([sys.executable, "-c", STARTUP])
-    ref = [_timed(ref_cmd) for _ in range(args.repeat)]
-    ref_s, ref_gib = min(r[0] for r in ref), max(r[1] for r in ref)
-
     sets = [s for s in args.sets.split(",") if s]
-    if "pxq" in sets:
-        sets = ["pxq", *[s for s in sets if s != "pxq"]]
-    rows = []
+    # the reference and pxq alternate, so that a change in the machine's load falls on both
+    ref, pxq = [], []
+    for _ in range(args.repeat):
+        ref.append(_timed(ref_cmd))
+        if "pxq" in sets:
+            pxq.append(_timed(_passend_cmd(work, "pxq")))
+    ref_s, ref_gib = min(r[0] for r in ref), max(r[1] for r in ref)
+    rows = [("pxq", pxq)] if pxq else []
     for name in sets:
-        runs = [
-            _timed(_passend_cmd(work, name)) for _ in range(args.repeat if name == "pxq" else 1)
-        ]
-        rows.append((name, runs))
+        if name != "pxq":
+            rows.append((name, [_timed(_passend_cmd(work, name))]))
     print("load after:", _uptime())
 
     spread = ", ".join(f"{r[0]:.2f}" for r in ref)
