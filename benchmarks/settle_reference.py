@@ -20,8 +20,11 @@ Run: .venv/bin/python benchmarks/settle_reference.py [--region national] [--seed
 3. ``passend settle`` as a whole process (CLI, Parquet out) for every shipped contract set on
    the same claims, each run its own reference (no ``--reference``).
 
-Whole process: wall time of the child from the parent's clock, peak memory the child's max
-RSS from ``/usr/bin/time -v``. pxq and the reference run ``--repeat`` times, alternating (the
+Whole process: wall time of the child from the parent's clock, its CPU seconds (user +
+system) and peak memory (max RSS) from ``/usr/bin/time -v``; on a shared machine the wall time
+includes waiting for a core, the CPU seconds less so. One ``passend settle`` runs first, not
+timed (byte-compiled modules, Parquet in the page cache); the start-up that every passend
+process pays (imports, catalogue, contract set) is timed apart and printed. pxq and the reference run ``--repeat`` times, alternating (the
 best time counts, every run is printed); the other sets once. For the sets other than pxq the reference
 is still pxq's query (their own outputs are more than PxQ's: the ratio says how much more
 they cost than a PxQ settlement by hand). Targets: pxq <= 2x the reference (goal 1.5x),
