@@ -371,7 +371,7 @@ def write_aw319(lines: pa.Table, out_dir: Path) -> list[Path]:
 
     calc, decl = c["calculated_cents"], c["declared_cents"]
     values04 = {
-        "0402": fw.num(g.first_id),
+        "0402": fw.digits(g.first_id),
         "0403": c["bsn"],
         "0404": c["uzovi"],
         "0407": "1",
@@ -379,13 +379,13 @@ def write_aw319(lines: pa.Table, out_dir: Path) -> list[Path]:
         "0415": fw.yyyymmdd(c["end_date"]),
         "0416": c["codelist"],
         "0417": c["prestatiecode"],
-        "0418": fw.num(c["quantity"]),
+        "0418": fw.digits(c["quantity"]),
         "0419": c["time_unit"],
         "0420": c["zorgverlener_agb"],
-        "0425": fw.num(c["tariff_cents"]),
-        "0426": fw.num(pc.abs(calc)),
+        "0425": fw.digits(c["tariff_cents"]),
+        "0426": fw.digits(pc.abs(calc)),
         "0427": fw.sign(calc),
-        "0429": fw.num(pc.abs(decl)),
+        "0429": fw.digits(pc.abs(decl)),
         "0430": fw.sign(decl),
         "0431": c["reference"],
         "0432": c["previous_reference"],
@@ -405,10 +405,10 @@ def write_aw319(lines: pa.Table, out_dir: Path) -> list[Path]:
     r01 = fw.format_records(_LAYOUT, "01", nfiles, values01, WHO)
     totals = fw.file_totals(decl, g, WHO)
     values99 = {
-        "9902": fw.num(g.persons),
-        "9904": fw.num(g.file_rows),
-        "9906": fw.num(g.persons + g.file_rows),
-        "9907": fw.num(np.abs(totals)),
+        "9902": fw.digits(g.persons),
+        "9904": fw.digits(g.file_rows),
+        "9906": fw.digits(g.persons + g.file_rows),
+        "9907": fw.digits(np.abs(totals)),
         "9908": pc.if_else(pa.array(totals < 0), pa.scalar("C"), pa.scalar("D")),
     }
     r99 = fw.format_records(_LAYOUT, "99", nfiles, values99, WHO)

@@ -297,7 +297,8 @@ def format_records(
     return pc.binary_join_element_wise(*parts, "")
 
 
-def num(values: pa.Array | np.ndarray) -> pa.Array:
+def digits(values: pa.Array | np.ndarray) -> pa.Array:
+    """Integers as the text of their digits (a numeric field, padded by the record writer)."""
     return pc.cast(
         pa.array(values, pa.int64()) if isinstance(values, np.ndarray) else values, pa.string()
     )
@@ -310,7 +311,7 @@ def yyyymmdd(dates: pa.Array) -> pa.Array:
     year = days.astype("datetime64[Y]").astype(np.int64) + 1970
     month = months.astype(np.int64) % 12 + 1
     day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
-    return num(year * 10000 + month * 100 + day)
+    return digits(year * 10000 + month * 100 + day)
 
 
 def sign(cents: pa.Array) -> pa.Array:
@@ -432,7 +433,7 @@ def person_values(c: dict[str, pa.Array], g: Grouping) -> dict[str, pa.Array | s
     "0", 0223 1 (deceased) or 2."""
     first = pa.array(g.person_start)
     return {
-        "0202": num(g.person_id),
+        "0202": digits(g.person_id),
         "0203": c["bsn"].take(first),
         "0204": c["uzovi"].take(first),
         "0207": yyyymmdd(c["birth_date"].take(first)),

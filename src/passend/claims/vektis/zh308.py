@@ -300,14 +300,14 @@ def write_zh308(lines: pa.Table, out_dir: Path) -> list[Path]:
         "codelist": c["codelist"],
         "code": c["prestatiecode"],
         "begin": fw.yyyymmdd(c["begin_date"]),
-        "seq": fw.num(seq),
+        "seq": fw.digits(seq),
     }
     r04 = fw.format_records(
         _LAYOUT,
         "04",
         n,
         {
-            "0402": fw.num(g.first_id),
+            "0402": fw.digits(g.first_id),
             "0403": shared["03"],
             "0404": shared["04"],
             "0407": "1",
@@ -317,7 +317,7 @@ def write_zh308(lines: pa.Table, out_dir: Path) -> list[Path]:
             "0411": shared["begin"],
             "0412": fw.yyyymmdd(c["end_date"]),
             "0413": shared["seq"],
-            "0426": fw.num(c["quantity"]),
+            "0426": fw.digits(c["quantity"]),
             "0439": pc.if_else(pc.equal(c["specialism"], ""), pa.scalar("0000"), c["specialism"]),
             "0440": c["instelling_agb"],
             "0457": fw.sign(decl),
@@ -326,13 +326,13 @@ def write_zh308(lines: pa.Table, out_dir: Path) -> list[Path]:
         },
         WHO,
     )
-    amount, dc = fw.num(pc.abs(decl)), fw.sign(decl)
+    amount, dc = fw.digits(pc.abs(decl)), fw.sign(decl)
     r06 = fw.format_records(
         _LAYOUT,
         "06",
         n,
         {
-            "0602": fw.num(g.first_id + 1),
+            "0602": fw.digits(g.first_id + 1),
             "0603": shared["03"],
             "0604": shared["04"],
             "0606": shared["codelist"],
@@ -340,7 +340,7 @@ def write_zh308(lines: pa.Table, out_dir: Path) -> list[Path]:
             "0609": shared["begin"],
             "0610": shared["seq"],
             "0611": TARIFF_KIND,
-            "0614": fw.num(c["tariff_cents"]),
+            "0614": fw.digits(c["tariff_cents"]),
             "0615": FULL_PERCENTAGE,
             "0617": amount,
             "0618": dc,
@@ -360,11 +360,11 @@ def write_zh308(lines: pa.Table, out_dir: Path) -> list[Path]:
         "99",
         nfiles,
         {
-            "9902": fw.num(g.persons),
-            "9904": fw.num(g.file_rows),
-            "9905": fw.num(g.file_rows),
-            "9908": fw.num(g.persons + 2 * g.file_rows),
-            "9909": fw.num(np.abs(totals)),
+            "9902": fw.digits(g.persons),
+            "9904": fw.digits(g.file_rows),
+            "9905": fw.digits(g.file_rows),
+            "9908": fw.digits(g.persons + 2 * g.file_rows),
+            "9909": fw.digits(np.abs(totals)),
             "9910": pc.if_else(pa.array(totals < 0), pa.scalar("C"), pa.scalar("D")),
         },
         WHO,
