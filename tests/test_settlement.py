@@ -202,7 +202,9 @@ def write_population(folder: Path, patients: list[dict[str, Any]]) -> Path:
         if f != "vws"
     ]
     write_parquet(pa.Table.from_pylist(financers, schema=FINANCERS), folder / "financers.parquet")
-    meta = {"region": REGION, "year": YEAR, "scale": 1}
+    # the people who die in YEAR with their last year of care (lines may fall in the year
+    # before): settled whole in YEAR, as a generated population's deaths view
+    meta = {"region": REGION, "year": YEAR, "scale": 1, "view": "deaths"}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     return folder
 
