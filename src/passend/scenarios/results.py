@@ -28,11 +28,11 @@ import pyarrow.compute as pc
 
 from passend import db
 from passend.claims.declare import CostPrices
+from passend.settlement import models
 from passend.settlement.contracts import LoadedSet
 from passend.settlement.costs import ProviderCosts
 from passend.settlement.engine import DEFAULT_ID, assign_contracts
 from passend.settlement.frame import MARGINAL_COLUMNS, Margin, PrincipalParams
-from passend.settlement.models import BASE
 
 # The group of each financer kind in the wrong-pocket tables (names: passend.i18n.PARTY_LABELS).
 GROUP_OF_KIND = {
@@ -158,10 +158,14 @@ def _marginal_lines(
     """Every claim line of the marginal units with what one unit more (extra units) or fewer
     (avoided units) pays, as the model of the contract that settles it answers
     (``models.<model>.marginal``, given all the contract's lines: caps and norms bind on the
-    pair's totals). Also the principal of each contract that has one."""
+    pair's totals). Also the principal of each contract that has one. A model without a
+    ``marginal`` (``protocol.Model``) does not answer per unit: its lines are left out."""
     ids = [(c.id, c.model) for c in ls.cs.contracts] + [(DEFAULT_ID, ls.cs.default.model)]
     parts, principals = [], {}
-    for cid, model in ids:
+    for cid, name in ids:
+        marginal = models.model(name).marginal
+        if marginal is None:
+            continue
         p = ls.params[cid]
         principal = p.principal_in(providers, cid) if isinstance(p, PrincipalParams) else None
         if principal is not None:
@@ -169,7 +173,7 @@ def _marginal_lines(
         lines = t.filter(t.contract_id == cid)
         for direction in (1, -1):
             acts = [a for a, sign in SIGN_OF.items() if sign == direction]
-            m = BASE[model].marginal(lines, p, Margin(cid, direction, principal))
+            m = marginal(lines, p, Margin(cid, direction, principal))
             m = m.filter(m.activity.isin(acts) & m.provider_kind.notnull())
             parts.append(m.select(*LINE_KEYS, "unit", "quantity", *MARGINAL_COLUMNS))
     return (ibis.union(*parts, distinct=False) if parts else None), principals

@@ -41,6 +41,7 @@ from pydantic import (
 from passend.business_case.capacity import staffing
 from passend.i18n import euros, number, percent, short
 from passend.messages import Message, Problem, from_pydantic, message_of
+from passend.settlement import models
 from passend.settlement.models.availability import availability
 from passend.settlement.models.bundle import bundle
 from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
@@ -1147,7 +1148,12 @@ class Calculator:
     explain: Callable[[dict[str, Any], dict[str, Any], _Fmt], list[Step]]
 
 
-MODELS = "passend.settlement.models."
+def _formula(name: str) -> str:
+    """The module of the model whose ``calculator`` is ``name`` (``models.REGISTRY``): its
+    docstring holds the formula the calculator computes."""
+    return next(m.module for m in models.REGISTRY.values() if m.calculator == name)
+
+
 CALCULATORS: dict[str, Calculator] = {
     c.name: c
     for c in (
@@ -1159,7 +1165,7 @@ CALCULATORS: dict[str, Calculator] = {
                 "en": "A share of S = B − A above MSR × B (quality, cap); paid back above MLR × B.",
             },
             SharedSavingsInputs,
-            MODELS + "shared_savings",
+            _formula("shared-savings"),
             _shared_savings_args,
             _shared_savings,
             _explain_shared_savings,
@@ -1174,7 +1180,7 @@ CALCULATORS: dict[str, Calculator] = {
                 " (AZWA, district nursing).",
             },
             RevenueCapInputs,
-            MODELS + "revenue_cap",
+            _formula("revenue-cap"),
             _revenue_cap_args,
             _revenue_cap,
             _explain_revenue_cap,
@@ -1190,7 +1196,7 @@ CALCULATORS: dict[str, Calculator] = {
                 "en": "Hours above the norm are (partly) paid back.",
             },
             EfficiencyInputs,
-            MODELS + "integral_hourly_rate",
+            _formula("efficiency"),
             _efficiency_args,
             _efficiency,
             _explain_efficiency,
@@ -1203,7 +1209,7 @@ CALCULATORS: dict[str, Calculator] = {
                 "en": "A fixed budget, split over financers by share.",
             },
             AvailabilityInputs,
-            MODELS + "availability",
+            _formula("availability"),
             _availability_args,
             _availability,
             _explain_availability,
@@ -1218,7 +1224,7 @@ CALCULATORS: dict[str, Calculator] = {
                 " corridor and outliers.",
             },
             BundleInputs,
-            MODELS + "bundle",
+            _formula("bundle"),
             _bundle_args,
             _bundle,
             _explain_bundle,
@@ -1233,7 +1239,7 @@ CALCULATORS: dict[str, Calculator] = {
                 " corridor.",
             },
             LumpSumInputs,
-            MODELS + "lump_sum",
+            _formula("lump-sum"),
             _lump_sum_args,
             _lump_sum,
             _explain_lump_sum,
@@ -1246,7 +1252,7 @@ CALCULATORS: dict[str, Calculator] = {
                 "en": "An amount per inhabitant per age band, with a quality bonus.",
             },
             CapitationInputs,
-            MODELS + "population",
+            _formula("capitation"),
             _capitation_args,
             _capitation,
             _explain_capitation,
@@ -1259,7 +1265,7 @@ CALCULATORS: dict[str, Calculator] = {
                 "en": "A bonus (and malus) from the score on indicators with targets and weights.",
             },
             P4PInputs,
-            MODELS + "pay_for_performance",
+            _formula("p4p"),
             _p4p_args,
             _p4p,
             _explain_p4p,

@@ -27,10 +27,18 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pyarrow as pa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from passend.catalogue.loader import (
     Catalogue,
@@ -42,13 +50,38 @@ from passend.catalogue.loader import (
     validation_issues,
 )
 from passend.catalogue.schema import Exemption, Route, Source, Text
-from passend.settlement.models import ADDONS, BASE, BUDGETS
+from passend.settlement import models
+from passend.settlement.models.protocol import Kind
 
 DATA = Path(__file__).parent / "data" / "contracts"
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _registered(kind: Kind) -> Any:
+    """A model name of the registry (``models.REGISTRY``) of that kind, checked when a set is
+    read (so a model registered later is known), with the error of a ``Literal`` of them."""
+
+    def check(name: str) -> str:
+        known = models.names(kind)
+        if name not in known:
+            quoted = [repr(n) for n in known]
+            expected = " or ".join(
+                [", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted
+            )
+            raise PydanticCustomError(
+                "literal_error", "Input should be {expected}", {"expected": expected}
+            )
+        return name
+
+    return Annotated[str, AfterValidator(check)]
+
+
+BaseModelName = _registered("base")
+AddOnModelName = _registered("addon")
+BudgetModelName = _registered("budget")
 
 
 class Episode(_Model):
@@ -78,7 +111,7 @@ class Scope(_Model):
 
 
 class AddOn(_Model):
-    model: Literal["shared_savings", "pay_for_performance"]
+    model: AddOnModelName
     params: dict[str, Any] = {}
 
 
@@ -86,15 +119,7 @@ class Contract(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     name: Text | None = None
     scope: Scope = Scope()
-    model: Literal[
-        "fee_for_service",
-        "integral_hourly_rate",
-        "revenue_cap",
-        "lump_sum",
-        "bundle",
-        "population",
-        "network",
-    ]
+    model: BaseModelName
     params: dict[str, Any] = {}
     addons: list[AddOn] = []
     sources: list[Source] = []
@@ -109,7 +134,7 @@ class DefaultContract(_Model):
 class Budget(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")
     name: Text | None = None
-    model: Literal["availability", "subsidy"]
+    model: BudgetModelName
     params: dict[str, Any]
     sources: list[Source] = []
     note: str | None = None
@@ -172,8 +197,10 @@ class LoadedSet:
             for attr in ("principal", "payee"):
                 pid = getattr(p, attr, None)
                 why = self.not_contracting.get(kinds.get(pid, "")) if pid else None
-                budget = any(b.id == key and b.model == "subsidy" for b in self.cs.budgets)
-                if why and not budget:
+                contract = all(
+                    models.model(b.model).contract for b in self.cs.budgets if b.id == key
+                )
+                if why and contract:
                     raise ValueError(f"{self.path}: {key}: {attr} {pid!r}: {why}")
 
 
@@ -218,13 +245,15 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
                 CatalogueIssue(shown, line_of(doc, loc), ".".join(map(str, loc)), problem)
             )
 
-    parse("default", BASE[cs.default.model].Params, cs.default.params, ("default", "params"))
+    parse(
+        "default", models.model(cs.default.model).params, cs.default.params, ("default", "params")
+    )
     for i, c in enumerate(cs.contracts):
-        parse(c.id, BASE[c.model].Params, c.params, ("contracts", i, "params"))
+        parse(c.id, models.model(c.model).params, c.params, ("contracts", i, "params"))
         for j, a in enumerate(c.addons):
             parse(
                 f"{c.id}/{j}",
-                ADDONS[a.model].Params,
+                models.model(a.model).params,
                 a.params,
                 ("contracts", i, "addons", j, "params"),
             )
@@ -236,10 +265,12 @@ def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
         known(c.scope.activities, cat.activities, (*s, "activities"), "activity")
         paid_kind(c.params.get("principal_kind"), ("contracts", i, "params", "principal_kind"))
     for i, b in enumerate(cs.budgets):
-        parse(b.id, BUDGETS[b.model].Params, b.params, ("budgets", i, "params"))
+        parse(b.id, models.model(b.model).params, b.params, ("budgets", i, "params"))
         # a subsidy is no contract: it may reach a network (seed 000 theme 7 is about contracts)
         paid_kind(
-            b.params.get("payee_kind"), ("budgets", i, "params", "payee_kind"), b.model != "subsidy"
+            b.params.get("payee_kind"),
+            ("budgets", i, "params", "payee_kind"),
+            models.model(b.model).contract,
         )
     sources = (
         list(cs.sources)

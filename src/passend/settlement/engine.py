@@ -54,10 +54,10 @@ from passend import __version__, db
 from passend.claims.declare import CostPrices, load_cost_prices
 from passend.claims.tables import CLAIMS, UNFUNDED
 from passend.population.tables import SCHEMAS
+from passend.settlement import models
 from passend.settlement.contracts import Contract, LoadedSet, Scope
 from passend.settlement.costs import ProviderCosts, full_cost, load_provider_costs
 from passend.settlement.frame import Ctx, Part, base_spend, ratio
-from passend.settlement.models import ADDONS, BASE, BUDGETS
 from passend.settlement.models.availability import apply_grant
 from passend.settlement.tables import (
     ADJUSTMENTS,
@@ -173,7 +173,7 @@ def assign_contracts(
     scopes = [c.scope for c in ls.cs.contracts]
     need_kind = with_kind or any(sc.provider_kinds for sc in scopes)
     need_patient = any(sc.regions or sc.episode for sc in scopes) or any(
-        getattr(ls.params[c.id], "terminal_days", 0) for c in ls.cs.contracts
+        models.model(c.model).needs.patients_for(ls.params[c.id]) for c in ls.cs.contracts
     )
     t = claims
     con = ibis.get_backend(claims)
@@ -258,13 +258,13 @@ def _lines(
     fin = _per_contract(
         t.contract_id, non_contracted, lambda n, d: _half_away(t.price, n, d), t.price
     )
-    models = {c.id: c.model for c in ls.cs.contracts} | {DEFAULT_ID: ls.cs.default.model}
+    model_of = {c.id: c.model for c in ls.cs.contracts} | {DEFAULT_ID: ls.cs.default.model}
     terminal_cases = [
         (
             t.contract_id == cid,
             t.death_date.notnull()
             & (t.service_date > t.death_date - ibis.interval(days=days))
-            & _exempt(t, ls, models[cid], ls.params[cid]),
+            & _exempt(t, ls, model_of[cid], ls.params[cid]),
         )
         for cid, days in sorted(terminal_days.items())
         if days > 0
@@ -600,7 +600,7 @@ def settle(
         .to_pyarrow()
         .to_pylist()[0]
     )
-    counts_months = any(c.model == "integral_hourly_rate" for c in contracts.cs.contracts)
+    counts_months = any(models.model(c.model).needs.months for c in contracts.cs.contracts)
     lines_all = _lines(
         con,
         claims,
@@ -636,24 +636,21 @@ def settle(
     settled: list[tuple[str, Contract | None]] = [(c.id, c) for c in contracts.cs.contracts]
     settled.append((DEFAULT_ID, None))
     for cid, c in settled:
-        model = c.model if c is not None else contracts.cs.default.model
+        model = models.model(c.model if c is not None else contracts.cs.default.model)
         lines = lines_all.filter(lines_all.contract_id == cid)
-        part: Part = BASE[model].settle(ctx, lines, cid, contracts.params[cid])
+        part: Part = model.settle(ctx, lines, cid, contracts.params[cid])
         spend = base_spend(part.ledger_tables(), cid)
         spends.append(spend)
         for j, addon in enumerate(c.addons if c is not None else []):
-            p = contracts.params[f"{cid}/{j}"]
-            if addon.model == "pay_for_performance":
-                extra = ADDONS[addon.model].apply(ctx, cid, p, spend, lines)
-            else:
-                extra = ADDONS[addon.model].apply(ctx, cid, p, spend)
-            part.extend(extra)
+            a = models.model(addon.model)
+            given = lines if a.needs.lines else None
+            part.extend(a.settle(ctx, cid, contracts.params[f"{cid}/{j}"], spend, given))
         ledger += part.ledger_tables()
         adjustments += part.adjustments
         if part.recon is not None:
             recon.append(part.recon)
     for b in contracts.cs.budgets:
-        part = BUDGETS[b.model].apply_budget(ctx, b.id, b.model, contracts.params[b.id])
+        part = models.model(b.model).settle(ctx, b.id, contracts.params[b.id])
         ledger += part.ledger_tables()
         adjustments += part.adjustments
     for route in contracts.grants:  # subsidies: not contracts, the same in every set

@@ -6,10 +6,10 @@ as Ibis expressions (DuckDB here, Spark later: DESIGN section 8).
 non-patient-bound lines) with, summed over the claim lines: ``n_lines``, ``claims_cents`` (the
 claims' amounts), ``price_cents`` (each line at the contract's tariff share, rounded half away
 from zero once per line), ``financer_cents`` and ``patient_cents`` (the split of the price for
-non-contracted care), ``minutes`` (lines in minutes), ``months`` (distinct calendar months with a
-line), ``m_price_cents`` and ``m_claims_cents`` (the lines in minutes), and for the terminal
-phase ``t_financer_cents``, ``t_minutes`` and ``t_months`` (lines
-within the contract's ``terminal_days`` before death).
+non-contracted care), ``minutes`` (lines in minutes), ``months`` (distinct calendar months with
+a line; 0 unless a model of the set declares ``Needs.months``), ``m_price_cents`` and
+``m_claims_cents`` (the lines in minutes), and for the terminal phase ``t_financer_cents``,
+``t_minutes`` and ``t_months`` (lines within the contract's ``terminal_days`` before death).
 """
 
 from __future__ import annotations

@@ -40,9 +40,11 @@ from passend.settlement.frame import (
     movement,
     providers_of_kind,
 )
+from passend.settlement.models.protocol import Model
 from passend.settlement.money import check_whole, euros_to_cents, round_cents, split_by_shares
 
 NAME = "availability"
+SUBSIDY = "subsidy"
 
 
 def availability(budget_cents: int, shares: dict[str, Decimal]) -> dict[str, int]:
@@ -142,3 +144,27 @@ def apply_grant(ctx: Ctx, route: Route) -> Part:
             ),
         )
     return part
+
+
+def settle_availability(ctx: Ctx, budget_id: str, p: Params) -> Part:
+    return apply_budget(ctx, budget_id, NAME, p)
+
+
+def settle_subsidy(ctx: Ctx, budget_id: str, p: Params) -> Part:
+    return apply_budget(ctx, budget_id, SUBSIDY, p)
+
+
+MODEL = Model(
+    NAME, "budget", Params, settle_availability, __name__, marginal=marginal, calculator=NAME
+)
+SUBSIDY_MODEL = Model(
+    SUBSIDY,
+    "budget",
+    Params,
+    settle_subsidy,
+    __name__,
+    marginal=marginal,
+    calculator=NAME,
+    contract=False,  # a subsidy is no contract: it may reach a network (seed 000 theme 7)
+)
+MODELS = (MODEL, SUBSIDY_MODEL)

@@ -47,6 +47,7 @@ from passend.settlement.frame import (
     subcontracted,
     subcontracts,
 )
+from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "bundle"
@@ -247,3 +248,8 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
             ),
         )
     return part
+
+
+MODEL = Model(
+    NAME, "base", Params, settle, __name__, Needs(reference=True), marginal, calculator="bundle"
+)

@@ -34,6 +34,7 @@ from passend.settlement.frame import (
     pay_lines,
     recon_from_sums,
 )
+from passend.settlement.models.protocol import Model
 
 NAME = "fee_for_service"
 
@@ -66,3 +67,6 @@ def pxq_lines(ctx: Ctx, lines: ibis.Table, contract_id: str, model: str) -> Part
     part = Part(ledger=pay_lines(lines, contract_id, model, ctx.year))
     part.recon = recon_from_sums(ctx, contract_id, model, per_line=True)
     return part
+
+
+MODEL = Model(NAME, "base", Params, settle, __name__, marginal=marginal)

@@ -50,6 +50,7 @@ from passend.settlement.frame import (
     ratio,
     recon_rows,
 )
+from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents
 
 NAME = "integral_hourly_rate"
@@ -279,3 +280,15 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
             ),
         )
     return part
+
+
+MODEL = Model(
+    NAME,
+    "base",
+    Params,
+    settle,
+    __name__,
+    Needs(patients=lambda p: p.terminal_days > 0, months=True, reference=True),
+    marginal,
+    calculator="efficiency",
+)

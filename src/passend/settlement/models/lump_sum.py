@@ -37,6 +37,7 @@ from passend.settlement.frame import (
     mul_share,
     recon_from_sums,
 )
+from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
 
 NAME = "lump_sum"
@@ -175,3 +176,8 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
                 ),
             )
     return part
+
+
+MODEL = Model(
+    NAME, "base", Params, settle, __name__, Needs(reference=True), marginal, calculator="lump-sum"
+)

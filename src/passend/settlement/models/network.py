@@ -36,6 +36,7 @@ from passend.settlement.frame import (
     per_patient,
     recon_from_sums,
 )
+from passend.settlement.models.protocol import Model
 from passend.settlement.money import euros_to_cents
 
 NAME = "network"
@@ -182,3 +183,6 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     )
     part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     return part
+
+
+MODEL = Model(NAME, "base", Params, settle, __name__, marginal=marginal)

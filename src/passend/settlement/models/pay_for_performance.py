@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from passend import db
 from passend.settlement.frame import Ctx, Part, book_spread
+from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "pay_for_performance"
@@ -209,3 +210,6 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Ta
             basis=basis,
         )
     return part
+
+
+MODEL = Model(NAME, "addon", Params, apply, __name__, Needs(lines=True), calculator="p4p")

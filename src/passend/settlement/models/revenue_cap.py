@@ -43,6 +43,7 @@ from passend.settlement.frame import (
     mul_share,
 )
 from passend.settlement.models.fee_for_service import pxq_lines
+from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "revenue_cap"
@@ -191,3 +192,15 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
             ),
         )
     return part
+
+
+MODEL = Model(
+    NAME,
+    "base",
+    Params,
+    settle,
+    __name__,
+    Needs(patients=lambda p: p.terminal_days > 0, reference=True),
+    marginal,
+    calculator="revenue-cap",
+)

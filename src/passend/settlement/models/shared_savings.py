@@ -36,6 +36,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from passend.settlement.frame import Ctx, Part, book_spread
+from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
 
 NAME = "shared_savings"
@@ -149,7 +150,8 @@ class Params(BaseModel):
     payee: str | None = None
 
 
-def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
+def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: object = None) -> Part:
+    """``lines``: not needed (``Needs.lines`` off): the savings are of the spend's totals."""
     actual = sum(int(x) for x in spend["spend_cents"].to_pylist())
     if p.benchmark_eur is not None:
         benchmark = euros_to_cents(p.benchmark_eur, "benchmark_eur")
@@ -197,3 +199,8 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
             basis=r.as_dict(),
         )
     return part
+
+
+MODEL = Model(
+    NAME, "addon", Params, apply, __name__, Needs(reference=True), calculator="shared-savings"
+)
