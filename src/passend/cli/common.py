@@ -76,10 +76,13 @@ def _error_lang() -> str:
     return _error_lang_now[0]
 
 
-def fail(message: str | BaseException) -> NoReturn:
+def fail(message: str | BaseException, first_line: bool = False) -> NoReturn:
     """``message`` on stderr, exit code 2: a library Message, or an exception that carries
-    one (``fail(e)`` for a ``Problem``), in the command's language; other text as it is."""
+    one (``fail(e)`` for a ``Problem``), in the command's language; other text as it is.
+    ``first_line``: only the message's first line (e.g. of a Pydantic error's summary)."""
     text = messages.text(message, _error_lang())
+    if first_line:
+        text = text.splitlines()[0] if text else text
     err.print(Text.assemble(("passend:", "bold red"), " ", text), highlight=False)
     raise typer.Exit(2)
 

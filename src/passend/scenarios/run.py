@@ -41,6 +41,7 @@ from passend import __version__, db, export
 from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
 from passend.i18n import COLUMN_LABELS
+from passend.messages import Problem
 from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
 from passend.population.tables import write_population
@@ -118,8 +119,9 @@ def _team_costs(cat: Catalogue, ls: LoadedScenario, providers: pa.Table) -> dict
         if tc.provider:
             why = cat.not_contracting(kinds.get(tc.provider, ""))
             if why:
-                raise ValueError(
-                    f"{ls.path}: intervention.team_costs.{i}.provider {tc.provider!r}: {why}"
+                where = f"intervention.team_costs.{i}.provider"
+                raise Problem(
+                    "party_refused", path=ls.path, where=where, value=tc.provider, why=why
                 )
             parts = {tc.provider: cents}
         else:
