@@ -1686,6 +1686,38 @@ def work_value(row: dict, lang: str) -> str:
     return f"{count} {PER[lang][row['per']]}, {minutes} + {travel} min"
 
 
+TYPER_WORDS = {
+    "nl": {
+        "ARGUMENTS_PANEL_TITLE": "Argumenten",
+        "OPTIONS_PANEL_TITLE": "Opties",
+        "COMMANDS_PANEL_TITLE": "Opdrachten",
+        "ERRORS_PANEL_TITLE": "Fout",
+        "DEFAULT_STRING": "[standaard: {}]",
+        "ENVVAR_STRING": "[omgevingsvariabele: {}]",
+        "REQUIRED_LONG_STRING": "[verplicht]",
+        "DEPRECATED_STRING": "(verouderd) ",
+        "ABORTED_TEXT": "Afgebroken.",
+        "RICH_HELP": "Probeer [blue]'{command_path} {help_option}'[/] voor hulp.",
+    },
+    "en": {
+        "ARGUMENTS_PANEL_TITLE": "Arguments",
+        "OPTIONS_PANEL_TITLE": "Options",
+        "COMMANDS_PANEL_TITLE": "Commands",
+        "ERRORS_PANEL_TITLE": "Error",
+        "DEFAULT_STRING": "[default: {}]",
+        "ENVVAR_STRING": "[env var: {}]",
+        "REQUIRED_LONG_STRING": "[required]",
+        "DEPRECATED_STRING": "(deprecated) ",
+        "ABORTED_TEXT": "Aborted.",
+        "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+    },
+}
+"""Typer's own words in its help and error panels, by the name of their constant in
+``typer.rich_utils`` (set by ``passend.cli.common.localize_typer``). Click's "Usage:", "Show
+this message and exit." and its error messages have no such constant (gettext only) and stay
+English."""
+
+
 def cli_help(text: str, lang: str) -> str:
     """The help ``text`` of a command or an option in ``lang``."""
     return CLI_HELP[lang].get(" ".join(text.split()), text)

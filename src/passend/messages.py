@@ -531,6 +531,82 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "nl": "regio {name!r} is twee keer gedefinieerd",
         "en": "region {name!r} defined twice",
     },
+    # -- a scenario's inputs (scenarios/run.py) ------------------------------------------------
+    "scenario_region": {
+        "nl": "{path}: population.region: onbekende regio {name!r}; alle: {all}",
+        "en": "{path}: population.region: unknown region {name!r}; all: {all}",
+    },
+    "unknown_multipliers": {
+        "nl": "{path}: onbekende factor(en) op kansen (rate multipliers) {names}; geldig: {valid}",
+        "en": "{path}: unknown rate multiplier(s) {names}; valid: {valid}",
+    },
+    "imported_years": {
+        "nl": "{path}: population.year: de overlijdens van de geïmporteerde populatie vallen in "
+        "{found}; geef het jaar",
+        "en": "{path}: population.year: the imported population's deaths fall in {found}; give "
+        "the year",
+    },
+    # -- the ledger check (settlement/check.py); cents as integers, as the files hold them ------
+    "file_missing": {"nl": "{path}: ontbreekt", "en": "{path}: missing"},
+    "columns_differ": {
+        "nl": "{path}: de kolommen wijken af van het schema {name}",
+        "en": "{path}: the columns differ from the {name} schema",
+    },
+    "ledger_not_positive": {
+        "nl": "grootboek: {n} rij(en) met een bedrag dat niet positief is",
+        "en": "ledger: {n} row(s) with an amount that is not positive",
+    },
+    "ledger_pays_itself": {
+        "nl": "grootboek: {n} rij(en) waarin de betaler zichzelf betaalt",
+        "en": "ledger: {n} row(s) where the payer pays itself",
+    },
+    "ledger_unknown_kind": {
+        "nl": "grootboek: {n} rij(en) met een onbekende soort betaler of ontvanger",
+        "en": "ledger: {n} row(s) with an unknown payer or payee kind",
+    },
+    "reconciliation_off": {
+        "nl": "aansluiting: {n} rij(en) waarin declaraties != financier + patiënt + herprijsd + "
+        "in_scope",
+        "en": "reconciliation: {n} row(s) where claims != financer + patient + repriced + in_scope",
+    },
+    "reconciliation_covers": {
+        "nl": "de aansluiting dekt {lines} regels / {cents} cent; de afrekening las "
+        "{read_lines} / {read_cents}",
+        "en": "reconciliation covers {lines} lines / {cents} cents; the settlement read "
+        "{read_lines} / {read_cents}",
+    },
+    "claims_file_differs": {
+        "nl": "{path}: {lines} regels / {cents} cent, maar de aansluiting dekt {rec_lines} / "
+        "{rec_cents} en {out_lines} / {out_cents} vallen buiten het contractjaar",
+        "en": "{path}: {lines} lines / {cents} cents, but the reconciliation covers {rec_lines} "
+        "/ {rec_cents} and {out_lines} / {out_cents} are outside the contract year",
+    },
+    "ledger_claims_differ": {
+        "nl": "grootboek: de betalingen van declaraties wijken af van de aansluiting voor {n} "
+        "paar/paren contract x aanbieder x financier",
+        "en": "ledger: claim payments differ from the reconciliation for {n} contract x "
+        "provider x financer pair(s)",
+    },
+    "ledger_patients_differ": {
+        "nl": "grootboek: de betalingen van patiënten wijken af van de aansluiting",
+        "en": "ledger: patient payments differ from the reconciliation",
+    },
+    "ledger_adjustment_differs": {
+        "nl": "grootboek: {contract} / {reason}: grootboek {ledger} cent, berekend {computed} cent",
+        "en": "ledger: {contract} / {reason}: ledger {ledger} cents, computed {computed} cents",
+    },
+    "stakeholders_differ": {
+        "nl": "partijen: {n} rij(en) wijken af van het grootboek",
+        "en": "stakeholders: {n} row(s) differ from the ledger",
+    },
+    "margins_differ": {
+        "nl": "partijen: {n} marge(s) != ontvangen - betaald - kosten",
+        "en": "stakeholders: {n} margin(s) != in - out - cost",
+    },
+    "not_conserved": {
+        "nl": "het geld sluit niet: betaald {paid}, ontvangen {received}, grootboek {ledger}",
+        "en": "money is not conserved: paid {paid}, received {received}, ledger {ledger}",
+    },
     # -- a background run (jobs.py) ---------------------------------------------------------------
     "and_more": {"nl": " (en nog {n})", "en": " (and {n} more)"},
     "run_interrupted": {

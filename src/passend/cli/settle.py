@@ -9,7 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from passend import messages
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
 from passend.cli.common import ANY, FILE, FOLDER, LangOpt, _lang, fail, issues_exit, need_paths
@@ -143,7 +145,7 @@ def ledger_check(
         print(json.dumps({"ok": not problems, "problems": problems, **figures}, indent=2))
     else:
         for p in problems:
-            err.print(f"[red]✗[/] {p}", highlight=False)
+            err.print(Text.assemble(("✗", "red"), " ", messages.text(p, lang)), highlight=False)
         if not problems:
             amounts = {
                 k: euros(figures[f"{k}_cents"], lang)
