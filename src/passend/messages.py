@@ -645,10 +645,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "{path}: no such file (generate or import a population first)",
     },
     "no_such_file": {"nl": "{path}: bestand ontbreekt", "en": "{path}: no such file"},
-    "population_problems": {
-        "nl": "{n} probleem/problemen in de populatiegegevens",
-        "en": "{n} problem(s) in the population data",
-    },
     # -- a table from an earlier step (tables.py) ------------------------------------------------
     "not_parquet": {
         "nl": "{path}: geen leesbaar Parquet-bestand ({error})",
