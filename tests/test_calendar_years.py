@@ -267,6 +267,8 @@ def test_round_trip_deaths_view_without_year_and_the_message_with_it(cat, tmp_pa
         str(tmp_path / "imp26"),
         "--year",
         "2026",
+        "--lang",
+        "en",
     )
     flat = " ".join(r.stdout.split())
     assert "line(s) dated outside the contract year 2026 refused (2025:" in flat

@@ -342,6 +342,7 @@ def test_declare_a_damaged_population_file_exits_2_naming_it(tmp_path: Path) -> 
     (tmp_path / "activities.parquet").write_bytes(b"not parquet")
     pq.write_table(pa.table({"patient_id": ["p1"]}), tmp_path / "patients.parquet")
     args = ["claims", "declare", "--population", str(tmp_path), "--out", str(tmp_path / "o")]
+    args += ["--lang", "en"]  # the English wording; Dutch by default (messages "not_parquet")
     r = subprocess.run(
         [sys.executable, "-m", "passend.cli", *args], capture_output=True, text=True, check=False
     )

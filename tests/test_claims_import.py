@@ -125,8 +125,12 @@ def test_period_check(tmp_path: Path) -> None:
     with (tmp_path / "out" / "rejects.csv").open(encoding="utf-8") as fh:
         reasons = {x["reason"] for x in csv.DictReader(fh)}
     assert reasons == {"outside the contract year 2026 (import without --year to keep it)"}
-    # the summary says how many lines of which year, and what to do
+    # the summary says how many lines of which year, and what to do: Dutch by default
     flat = " ".join(r.stdout.split())
+    assert "regel(s) buiten contractjaar 2026 geweigerd" in flat
+    assert "importeer zonder --year" in flat and "--view calendar" in flat
+    args = (str(f), "--format", "csv", "--out", str(tmp_path / "en"), "--year", "2026")
+    flat = " ".join(run(*args, "--lang", "en").stdout.split())
     assert "line(s) dated outside the contract year 2026 refused" in flat
     assert "import without --year" in flat and "--view calendar" in flat
 

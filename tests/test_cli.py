@@ -103,14 +103,19 @@ def test_ineligible_answer_has_a_reason() -> None:
 def test_unknown_id_lists_closest_ids_and_exits_2() -> None:
     r = run("wegwijzer", "-a", "patz", "-p", "gp")
     assert r.returncode == 2
+    assert "onbekende activiteit 'patz'" in r.stderr  # Dutch by default
+    r = run("wegwijzer", "-a", "patz", "-p", "gp", "--lang", "en")
+    assert r.returncode == 2
     assert "unknown activity 'patz'" in r.stderr
     assert "patz_meeting" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
 
 
 def test_unknown_professional_and_setting() -> None:
-    r = run("wegwijzer", "-a", "consult", "-p", "huisarts")
+    r = run("wegwijzer", "-a", "consult", "-p", "huisarts", "--lang", "en")
     assert r.returncode == 2 and "unknown professional 'huisarts'" in r.stderr
+    r = run("wegwijzer", "-a", "consult", "-p", "huisarts")
+    assert r.returncode == 2 and "onbekende zorgverlener 'huisarts'" in r.stderr
     r = run("wegwijzer", "-a", "consult", "-p", "gp", "--setting", "hospic")
     assert r.returncode == 2 and "hospice" in r.stderr
     assert "Traceback" not in r.stderr

@@ -181,7 +181,9 @@ def test_a_restart_marks_interrupted_runs_failed_and_keeps_the_finished(
         assert sorted(again.interrupted) == ["q" * 16, "r" * 16]
         for rid in ("q" * 16, "r" * 16):
             st = again.get(rid)
-            assert (st.status, st.error) == ("failed", jobs.INTERRUPTED) and st.finished
+            assert st.status == "failed" and st.finished  # the error in the run's language
+            assert st.error == "onderbroken: de server stopte voordat de run klaar was"
+            assert jobs.INTERRUPTED == "interrupted: the server stopped before the run finished"
         assert again.get("d" * 16).status == "done"
         assert {r.status for r in again.list_runs()} == {"failed", "done"}
     finally:
@@ -227,6 +229,6 @@ def test_a_failing_run_is_recorded_in_one_line(
     (d / "input.yaml").write_text(SCENARIO + "colour: red\n", encoding="utf-8")
     st = jobs.execute(d, cat)
     assert st.status == "failed" and st.finished
-    assert st.error == "input.yaml:11: colour: unknown field (not in the schema)"
+    assert st.error == "input.yaml:11: colour: onbekend veld (niet in het schema)"  # its lang
     assert jobs.one_line(KeyError("x")) == "KeyError: 'x'"
     assert os.getcwd() == str(d.resolve())

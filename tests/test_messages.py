@@ -331,3 +331,61 @@ def test_the_calibration_command_uses_the_regions_targets(cat: Catalogue) -> Non
     assert rows["palliative_deaths"]["within"]  # the region's deaths, not the nation's
     assert rows["mdo_attended"]["target"] == pytest.approx(1227 * deaths / 170_000, abs=1e-3)
     assert all((x["why"] is None) == x["within"] for x in rows.values())
+
+
+# -- the library's refusals and texts in both languages (the sweep of point 5) -------------------
+
+
+def test_a_settlement_model_refuses_in_either_language() -> None:
+    from decimal import Decimal as D
+
+    from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
+    from passend.settlement.money import check_whole
+
+    with pytest.raises(ValueError) as e:
+        integral_hourly_rate(7000, D(1000), D(50), D(-1), D("0.5"))
+    assert str(e.value) == "norm must not be negative"  # the English text, as before
+    assert messages.text(e.value, "nl") == "norm mag niet negatief zijn"
+    with pytest.raises(ValueError) as e:
+        check_whole({"cz": D("0.5"), "vgz": D("0.25")}, "--share")
+    assert str(e.value) == "--share: the shares add up to 0.75, not 1 (tolerance 0.001)"
+    assert messages.text(e.value, "nl") == (
+        "--share: de aandelen tellen op tot 0,75, niet 1 (tolerantie 0,001)"
+    )
+
+
+def test_why_a_provider_kind_cannot_contract_is_in_either_language(cat: Catalogue) -> None:
+    kind = next(k for k in cat.provider_kinds if cat.not_contracting(k))
+    why = cat.not_contracting(kind)
+    nl, en = messages.text(why, "nl"), messages.text(why, "en")
+    assert nl.startswith(f"soort zorgaanbieder {kind!r} is geen contractpartij: ")
+    assert cat.provider_kinds[kind].contracting_rule.nl in nl
+    assert en.startswith(f"provider kind {kind!r} is no contracting party: ")
+    assert cat.provider_kinds[kind].contracting_rule.en in en
+
+
+def test_a_failed_run_is_summed_up_in_its_language() -> None:
+    from passend import jobs
+    from passend.catalogue.loader import CatalogueIssue
+
+    e = CatalogueError([CatalogueIssue("s.yaml", 3, "x", messages.Message("missing"))] * 3)
+    assert jobs.one_line(e, "nl") == "s.yaml:3: x: verplicht veld ontbreekt (en nog 2)"
+    assert jobs.one_line(e, "en") == "s.yaml:3: x: required field is missing (and 2 more)"
+
+
+def test_calc_shows_counts_with_the_language_s_thousands_mark() -> None:
+    args = ["calc", "capitation", "--rate", "f80=120", "--inhabitants", "f80=1000"]
+    args += ["--rate", "f20=10", "--inhabitants", "f20=25000"]
+    nl = " ".join(CliRunner().invoke(app, args, env={"COLUMNS": "200"}).stdout.split())
+    assert "Σ inwoners = 1.000 + 25.000 = 26.000" in nl
+    assert "€ 120,00 × 1.000 + € 10,00 × 25.000 = € 370.000,00" in nl
+    en = CliRunner().invoke(app, [*args, "--lang", "en"], env={"COLUMNS": "200"}).stdout
+    assert "Σ inhabitants = 1,000 + 25,000 = 26,000" in " ".join(en.split())
+
+
+def test_a_service_line_of_a_business_case_reads_in_the_report_s_language() -> None:
+    from passend.i18n import work_value
+
+    row = {"per": "patient", "count": 1.5, "minutes": 30, "travel_minutes": 10}
+    assert work_value(row, "nl") == "1,5 per patiënt, 30 + 10 min"
+    assert work_value({**row, "per": "year", "count": 1200}, "en") == "1,200 per year, 30 + 10 min"

@@ -313,8 +313,9 @@ def test_unknown_region_exits_2() -> None:
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     flat = " ".join(r.stderr.split())
-    assert "closest: zuid-gelderland; all: " in flat  # the likely typo first, then every region
-    assert "all: arnhem-de-liemers, national, noord-kennemerland, " in flat
+    # the likely typo first, then every region (Dutch by default)
+    assert "onbekende regio 'zuid-gelderlnd'; dichtstbij: zuid-gelderland; alle: " in flat
+    assert "alle: arnhem-de-liemers, national, noord-kennemerland, " in flat
 
 
 def test_no_python_loop_per_patient_scales_linearly(ctx) -> None:

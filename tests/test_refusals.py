@@ -348,10 +348,16 @@ def test_an_effects_file_error_names_file_line_field_and_reason(world: dict[str,
         "rate_multipliers:\n  ed_visit_only: 0.5\nodds_home: -1\nodds_preferd: 2\n",
         encoding="utf-8",
     )
-    r = run(
+    args = (
         "population", "generate", "--region", "zuid-gelderland", "--year", "2026",
         "--seed", "1", "--scale", "0.01", "--out", world["root"] / "p-eff", "--effects", effects,
     )  # fmt: skip
+    r = run(*args)
+    assert r.exit_code == 2
+    text = said(r)  # Dutch by default
+    assert f"{effects}:3: odds_home: moet groter zijn dan 0" in text
+    assert f"{effects}:4: odds_preferd: onbekend veld (niet in het schema)" in text
+    r = run(*args, "--lang", "en")
     assert r.exit_code == 2
     text = said(r)
     assert f"{effects}:3: odds_home: moet groter zijn dan 0" in text  # Dutch by default
@@ -369,14 +375,20 @@ def test_explicit_shares_in_a_contract_set_must_add_up_to_1(world: dict[str, Pat
         cs = world["root"] / "availability-shares.yaml"
         cs.write_text(text.replace(given, f"payee_kind: consultation_team, shares: {shares}}}"))
         line = next(n for n, t in enumerate(cs.read_text().splitlines(), 1) if "shares:" in t)
-        r = run(
+        args = (
             "settle", "--claims", world["claims"], "--contracts", cs, "--out", out,
-            "--population", world["pop"], "--lang", "en",
+            "--population", world["pop"],
         )  # fmt: skip
+        r = run(*args)
         if ok:
             assert r.exit_code == 0, r.output
         else:
             assert r.exit_code == 2
+            assert (
+                f"{cs}:{line}: budgets.0.params.shares: shares: de aandelen tellen op tot 0,75, "
+                "niet 1 (tolerantie 0,001)"
+            ) in said(r)
+            r = run(*args, "--lang", "en")
             assert (
                 f"{cs}:{line}: budgets.0.params.shares: shares: the shares add up to 0.75, not 1 "
                 "(tolerance 0.001)"

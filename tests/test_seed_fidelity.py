@@ -93,7 +93,8 @@ def test_a_team_cost_on_the_network_is_refused_before_anything_runs(tmp_path: Pa
     )
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
-    res = CliRunner().invoke(app, ["simulate", str(bad), "--out", str(tmp_path / "o")])
+    args = ["simulate", str(bad), "--out", str(tmp_path / "o"), "--lang", "en"]  # the English
+    res = CliRunner().invoke(app, args)
     assert res.exit_code == 2 and "Traceback" not in res.output
     flat = "".join(res.output.split())
     line_no = text.splitlines().index("    - provider_kind: network") + 1

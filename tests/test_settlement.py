@@ -1550,7 +1550,9 @@ def test_a_damaged_or_foreign_input_table_exits_2_naming_file_and_column(
         else:
             pq.write_table(content, f)
         args = ["--claims", str(c), "--contracts", "pxq", "--population", str(p)]
-        r = CliRunner().invoke(cli_app(), ["settle", *args, "--out", str(tmp_path / "out")])
+        r = CliRunner().invoke(
+            cli_app(), ["settle", *args, "--out", str(tmp_path / "out"), "--lang", "en"]
+        )
         assert r.exit_code == 2, (case, r.stdout, r.stderr)
         assert isinstance(r.exception, SystemExit), case
         flat = "".join(r.stderr.split())  # the console may wrap a long path

@@ -274,7 +274,8 @@ def test_an_error_of_no_one_field_is_shown_above_the_form(client: TestClient) ->
     form = {"price": "cancer=9000", "patients": "other=5", "actual": "1"}
     r = client.get("/rekenhulpen/bundle", params=form)
     assert r.status_code == 422
-    assert "give a price and a number of patients for the same classes" in r.text
+    # in the page's language
+    assert "geef een prijs en een aantal patiënten voor dezelfde klassen" in r.text
     assert 'aria-invalid="true"' not in r.text
 
 

@@ -389,7 +389,7 @@ def test_cli_refuses_an_unknown_format(exported: Path, tmp_path: Path) -> None:
         "--format",
         "zh309",
     )
-    assert r.returncode == 2 and "aw319 or zh308" in r.stderr
+    assert r.returncode == 2 and "--format moet een van aw319, zh308 zijn" in r.stderr
 
 
 def _zorgactiviteit(prestatie: str, code: str) -> str:

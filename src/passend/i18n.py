@@ -1230,6 +1230,17 @@ CLI_LABELS = {
         "accepted": "geaccepteerd",
         "rejected": "geweigerd",
         "table": "Tabel",
+        "file": "Bestand",
+        "unreadable_amounts": "{n} regel(s) met een onleesbaar bedrag (niet in de totalen).",
+        "above_max": "{n} regel(s) boven het maximumtarief: geaccepteerd en gemarkeerd "
+        "(above_max_tariff).",
+        "flagged_lines": "{n} regel(s) geaccepteerd met opmerking: {path}",
+        "exported": "{files} {format}-bestand(en), {lines} prestatieregels; {left_out} regel(s) "
+        "buiten {format} ({outside}).",
+        "outside.aw319": "huisarts, ziekenhuis, Wmo, subsidie of zonder patiënt",
+        "outside.zh308": "geen ziekenhuiszorg of zonder patiënt",
+        "synthetic_bsn": "Let op: het BSN-veld bevat synthetische nummers (11-proef), geen BSN's "
+        "van patiënten.",
         "regions": "Regio's",
         "inhabitants": "Inwoners",
         "insurers_explicit": "Verzekeraars (expliciet)",
@@ -1311,6 +1322,17 @@ CLI_LABELS = {
         "accepted": "accepted",
         "rejected": "rejected",
         "table": "Table",
+        "file": "File",
+        "unreadable_amounts": "{n} line(s) with an unreadable amount (not in the totals).",
+        "above_max": "{n} line(s) above the maximum tariff: accepted and flagged "
+        "(above_max_tariff).",
+        "flagged_lines": "{n} line(s) accepted with a flag: {path}",
+        "exported": "{files} {format} file(s), {lines} service lines; {left_out} line(s) "
+        "outside {format} ({outside}).",
+        "outside.aw319": "GP, hospital, Wmo, subsidy or without a patient",
+        "outside.zh308": "no hospital care or without a patient",
+        "synthetic_bsn": "Note: the BSN field holds synthetic numbers (eleven test), not "
+        "patients' BSNs.",
         "regions": "Regions",
         "inhabitants": "Inhabitants",
         "insurers_explicit": "Insurers (explicit)",
@@ -1410,7 +1432,50 @@ CLI_HELP = {
         "(één YAML-bestand per regio).",
         "Region id, e.g. national or zuid-gelderland.": "Id van de regio, bijvoorbeeld national "
         "of zuid-gelderland.",
-        "Year of death of the population.": "Overlijdensjaar van de populatie.",
+        "The population's year: of death (deaths view) or of care (calendar).": "Het jaar van "
+        "de populatie: van overlijden (weergave deaths) of van de zorg (calendar).",
+        "deaths: the people who die in --year with their last year of care (partly in the year "
+        "before; what calibration compares). calendar: the care delivered in --year, of the "
+        "people who die in it and in the next year (a contract year).": "deaths: de mensen die "
+        "in --year overlijden, met hun laatste levensjaar aan zorg (deels in het jaar ervoor; "
+        "wat de kalibratie vergelijkt). calendar: de zorg geleverd in --year, van de mensen die "
+        "dan en in het jaar erna overlijden (een contractjaar).",
+        "providers file (provider_id, provider_kind; optional name, region, agb_code). Without "
+        "it, providers are derived from the ids the activities name (AGB codes).": "bestand "
+        "met aanbieders (provider_id, provider_kind; naar keuze name, region, agb_code). "
+        "Zonder dit bestand worden de aanbieders afgeleid uit de ids die de activiteiten noemen "
+        "(AGB-codes).",
+        "financers file (financer_id, financer_kind; optional name, region, share, uzovi). "
+        "Without it, financers are derived from the patients' insurer, care office and "
+        "municipality.": "bestand met financiers (financer_id, financer_kind; naar keuze name, "
+        "region, share, uzovi). Zonder dit bestand worden de financiers afgeleid uit de "
+        "zorgverzekeraar, het zorgkantoor en de gemeente van de patiënten.",
+        "CSV provider_agb,provider_kind: your own kind per AGB code (before the AGB groups of "
+        "agb_kinds.yaml).": "CSV provider_agb,provider_kind: een eigen soort per AGB-code "
+        "(gaat voor de AGB-groepen van agb_kinds.yaml).",
+        "claims file (.csv or .parquet, e.g. your system's export): its providers and financers "
+        "are derived too (a financer's kind from the law of its titles).": "declaratiebestand "
+        "(.csv of .parquet, bijvoorbeeld de export van uw systeem): ook de aanbieders en "
+        "financiers daarvan worden afgeleid (de soort financier uit de wet van de betaaltitels).",
+        "Contract year: only the care delivered in it is settled; the other lines are reported "
+        "(default: the claims' year, or the population's).": "Contractjaar: alleen de zorg die "
+        "erin geleverd is wordt afgerekend; de overige regels worden gemeld (standaard: het "
+        "jaar van de declaraties, of dat van de populatie).",
+        "Also write results.xlsx: every result table as a sheet, euros as numbers.": "Schrijf "
+        "ook results.xlsx: elke resultaattabel als werkblad, euro's als getallen.",
+        "The population's year, to check (default: from meta.json, or the year most activities "
+        "fall in). Every line is priced by the rules of its own year of service.": "Het jaar "
+        "van de populatie, ter controle (standaard: uit meta.json, of het jaar waarin de meeste "
+        "activiteiten vallen). Elke regel wordt geprijsd met de regels van zijn eigen "
+        "prestatiejaar.",
+        "Contract year: lines dated in another year are refused (leave out to keep every year; "
+        "each line is checked by its own year of service).": "Contractjaar: regels uit een "
+        "ander jaar worden geweigerd (weglaten om elk jaar te houden; elke regel wordt getoetst "
+        "aan zijn eigen prestatiejaar).",
+        "Folder of the claims' population (patients, providers, financers): dates of death, "
+        "providers and financer kinds are checked against it.": "Map van de populatie van de "
+        "declaraties (patiënten, aanbieders, financiers): overlijdensdatums, aanbieders en "
+        "soorten financier worden ertegen getoetst.",
         "Random seed (0 or more); the same seed, the same files.": "Startgetal van het toeval "
         "(0 of meer); hetzelfde getal, dezelfde bestanden.",
         "Folder for the Parquet tables.": "Map voor de Parquet-tabellen.",
@@ -1429,18 +1494,16 @@ CLI_HELP = {
         "waarvan de regels en tarieven de zorg prijzen (standaard: het jaar van de populatie).",
         "Your own cost prices file.": "Eigen bestand met kostprijzen.",
         "Print the summary as JSON.": "Druk het overzicht af als JSON.",
-        "Claims file: .parquet, .csv or a Vektis AW319 file.": "Declaratiebestand: .parquet, "
-        ".csv of een Vektis AW319-bestand.",
-        "parquet, csv or aw319.": "parquet, csv of aw319.",
+        "Claims file: .parquet, .csv or a Vektis AW319 or ZH308 file.": "Declaratiebestand: "
+        ".parquet, .csv of een Vektis AW319- of ZH308-bestand.",
+        "parquet, csv, aw319 or zh308.": "parquet, csv, aw319 of zh308.",
         "Folder for claims.parquet and rejects.csv.": "Map voor claims.parquet en rejects.csv.",
-        "Claims period: service dates outside this year are refused.": "Declaratieperiode: "
-        "prestatiedatums buiten dit jaar worden geweigerd.",
         "Folder with claims.parquet (from declare or import).": "Map met claims.parquet (van "
         "declare of import).",
         "Folder with the population (patients, providers, financers).": "Map met de populatie "
         "(patiënten, aanbieders, financiers).",
-        "Folder for the AW319 files.": "Map voor de AW319-bestanden.",
-        "aw319.": "aw319.",
+        "Folder for the AW319 or ZH308 files.": "Map voor de AW319- of ZH308-bestanden.",
+        "aw319 or zh308.": "aw319 of zh308.",
         "Folder written by passend settle.": "Map geschreven door passend settle.",
         "Print JSON.": "Druk JSON af.",
         "Amount in euros, e.g. 1250000.00": "Bedrag in euro's, bijvoorbeeld 1250000,00",
@@ -1538,12 +1601,17 @@ CLI_HELP = {
         "(synthetic or imported).",
         "De regio's: het hele land en de acht pilotregio's (seed 004, bijlage B2).": "The "
         "regions: the whole country and the eight pilot regions (seed 004, annex B2).",
-        "Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden.": ""
-        "Generate patients, activities, providers and financers as Parquet files.",
-        "Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md). Exit "
-        "code 1 als een waarde buiten de tolerantie valt.": "Compare a generated population "
-        "with the public figures (CALIBRATION.md). Exit code 1 when a value is outside its "
-        "tolerance.",
+        "Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden. "
+        "Standaard de overledenen van het jaar met hun laatste levensjaar (--view deaths); met "
+        "--view calendar de zorg van het kalenderjaar.": "Generate patients, activities, "
+        "providers and financers as Parquet files. By default the people who die in the year "
+        "with their last year of life (--view deaths); with --view calendar the care of the "
+        "calendar year.",
+        "Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md): de "
+        "overledenen van het jaar (--view deaths). Exit code 1 als een waarde buiten de "
+        "tolerantie valt.": "Compare a generated population with the public figures "
+        "(CALIBRATION.md): the people who die in the year (--view deaths). Exit code 1 when a "
+        "value is outside its tolerance.",
         "Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv).": ""
         "Import patients and activities instead of generating them (with rejects.csv).",
         "Declaraties: activiteiten declareren onder de regels van de catalogus.": "Claims: "
@@ -1600,6 +1668,54 @@ CLI_HELP = {
 """The command line's help in the other language, by its text in the source (whitespace
 folded): option help is written in English there, command help in Dutch. A text without an
 entry is shown as it is (a new option's help stays in its source language until added)."""
+
+
+PER = {
+    "nl": {"patient": "per patiënt", "year": "per jaar"},
+    "en": {"patient": "per patient", "year": "per year"},
+}
+"""A business case's service line: how its volume is given."""
+
+
+def work_value(row: dict, lang: str) -> str:
+    """A service line's input as the report and the workbook show it: '3 per patiënt, 30 + 10
+    min' (``per``, ``count``, ``minutes`` and ``travel_minutes`` of the input's row)."""
+    count, minutes, travel = (
+        short(float(row[k]), lang, 4) for k in ("count", "minutes", "travel_minutes")
+    )
+    return f"{count} {PER[lang][row['per']]}, {minutes} + {travel} min"
+
+
+TYPER_WORDS = {
+    "nl": {
+        "ARGUMENTS_PANEL_TITLE": "Argumenten",
+        "OPTIONS_PANEL_TITLE": "Opties",
+        "COMMANDS_PANEL_TITLE": "Opdrachten",
+        "ERRORS_PANEL_TITLE": "Fout",
+        "DEFAULT_STRING": "[standaard: {}]",
+        "ENVVAR_STRING": "[omgevingsvariabele: {}]",
+        "REQUIRED_LONG_STRING": "[verplicht]",
+        "DEPRECATED_STRING": "(verouderd) ",
+        "ABORTED_TEXT": "Afgebroken.",
+        "RICH_HELP": "Probeer [blue]'{command_path} {help_option}'[/] voor hulp.",
+    },
+    "en": {
+        "ARGUMENTS_PANEL_TITLE": "Arguments",
+        "OPTIONS_PANEL_TITLE": "Options",
+        "COMMANDS_PANEL_TITLE": "Commands",
+        "ERRORS_PANEL_TITLE": "Error",
+        "DEFAULT_STRING": "[default: {}]",
+        "ENVVAR_STRING": "[env var: {}]",
+        "REQUIRED_LONG_STRING": "[required]",
+        "DEPRECATED_STRING": "(deprecated) ",
+        "ABORTED_TEXT": "Aborted.",
+        "RICH_HELP": "Try [blue]'{command_path} {help_option}'[/] for help.",
+    },
+}
+"""Typer's own words in its help and error panels, by the name of their constant in
+``typer.rich_utils`` (set by ``passend.cli.common.localize_typer``). Click's "Usage:", "Show
+this message and exit." and its error messages have no such constant (gettext only) and stay
+English."""
 
 
 def cli_help(text: str, lang: str) -> str:

@@ -67,7 +67,7 @@ from ruamel.yaml.events import (
     NodeEvent,
 )
 
-from passend import db
+from passend import db, messages
 from passend.catalogue.loader import (
     Catalogue,
     CatalogueError,
@@ -76,6 +76,7 @@ from passend.catalogue.loader import (
     load_catalogue,
     read_yaml_file,
 )
+from passend.messages import Message, text
 from passend.scenarios.run import steps
 from passend.scenarios.schema import LoadedScenario
 
@@ -87,7 +88,8 @@ TABLE = re.compile(r"^[a-z0-9_]{1,64}$")
 INPUT = "input.yaml"
 STATE = "state.json"
 OUT = "out"
-INTERRUPTED = "interrupted: the server stopped before the run finished"
+INTERRUPTED = str(Message("run_interrupted"))
+"""The error of a run the server stopped (in English; a state shows it in the run's language)."""
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 20
 MAX_NODES = 100_000
@@ -229,17 +231,19 @@ def _read_state(run_dir: Path) -> RunState:
     return RunState.from_json(json.loads((run_dir / STATE).read_text(encoding="utf-8")))
 
 
-def one_line(e: BaseException) -> str:
-    """An exception as the one line a state keeps: a file's first problem (and how many
-    more), or the message's first line; the type's name when the message is empty."""
+def one_line(e: BaseException, lang: str = "en") -> str:
+    """An exception as the one line a state keeps, in the run's language: a file's first
+    problem (and how many more), or the message's first line; the type's name when the
+    message is empty."""
     if isinstance(e, CatalogueError) and e.issues:
-        more = f" (and {len(e.issues) - 1} more)" if len(e.issues) > 1 else ""
-        return f"{e.issues[0]}{more}"
-    lines = str(e).strip().splitlines()
-    text = lines[0] if lines else type(e).__name__
+        more = len(e.issues) - 1
+        extra = text(Message("and_more", n=more), lang) if more else ""
+        return f"{messages.issue_text(e.issues[0], lang)}{extra}"
+    lines = text(e, lang).strip().splitlines()
+    line = lines[0] if lines else type(e).__name__
     if not isinstance(e, ValueError | OSError | JobError):
-        text = f"{type(e).__name__}: {text}"
-    return text[:500]
+        line = f"{type(e).__name__}: {line}"
+    return line[:500]
 
 
 # -- the worker: one run in a process of the pool ------------------------------------------
@@ -281,7 +285,7 @@ def execute(run_dir: Path, cat: Catalogue, workers: int = 1) -> RunState:
                 cat, Path(INPUT), Path(OUT), state.lang, state.replicates, workers, progress
             )
     except Exception as e:  # every failure lands in the state, as one line
-        state = replace(state, status="failed", error=one_line(e))
+        state = replace(state, status="failed", error=one_line(e, state.lang))
     else:
         state = replace(state, status="done")
     timings = {"queued_s": _seconds(state.created, state.started)}
@@ -546,9 +550,8 @@ class JobStore:
             elif RUN_ID.match(d.name) and (d / STATE).exists():
                 st = _read_state(d)
                 if st.status in ACTIVE:
-                    _write_state(
-                        d, replace(st, status="failed", error=INTERRUPTED, finished=_now())
-                    )
+                    error = text(Message("run_interrupted"), st.lang)
+                    _write_state(d, replace(st, status="failed", error=error, finished=_now()))
                     marked.append(st.id)
         return marked
 
@@ -707,19 +710,22 @@ class JobStore:
         shutdown, the process died), record it here."""
         with self._lock:
             self._futures.pop(run_id, None)
+        d = self.runs / run_id
         if fut.cancelled():
-            error = INTERRUPTED
+            error = Message("run_interrupted")
         elif (exc := fut.exception()) is not None:
             if isinstance(exc, BrokenProcessPool):
                 with self._lock:
                     self._pool = None  # the next submission starts a new pool
-                error = "the worker process stopped before the run finished (out of memory?)"
+                error = Message("worker_stopped")
             else:
-                error = one_line(exc)
+                error = exc
         else:
             return
-        d = self.runs / run_id
         st = _read_state(d)
+        error = (
+            one_line(error, st.lang) if isinstance(error, BaseException) else text(error, st.lang)
+        )
         if st.status in ACTIVE:
             _write_state(d, replace(st, status="failed", error=error, finished=_now()))
 

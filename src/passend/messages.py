@@ -298,11 +298,400 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "varies by chance alone by ±{noise}, more than the tolerance: use a larger scale or "
         "region",
     },
+    # -- importing a population or claims (population/importer.py, claims/importer.py) --------
+    "not_checked": {"nl": "niet getoetst: {what}", "en": "not checked: {what}"},
+    "rule_not_applied": {"nl": "{rule} (zonder {missing})", "en": "{rule} (no {missing})"},
+    "set.providers": {"nl": "bekende aanbieders", "en": "providers"},
+    "set.regions": {"nl": "bekende regio's", "en": "regions"},
+    "providers_derived": {
+        "nl": "afgeleid uit {n} aanbieder-id('s): {with_kind} met een soort ({mapped} uit het "
+        "koppelbestand, de andere via hun AGB-groep), {without} zonder (flags.csv)",
+        "en": "derived from {n} provider id(s): {with_kind} with a kind ({mapped} from the "
+        "mapping file, the others by AGB group), {without} without (flags.csv)",
+    },
+    "financers_derived": {
+        "nl": "afgeleid uit de patiënten: {n} financier(s) (insurer_id, care_office_id, "
+        "municipality_id)",
+        "en": "derived from the patients: {n} financer(s) (insurer_id, care_office_id, "
+        "municipality_id)",
+    },
+    "financers_from_claims": {
+        "nl": "uit de declaraties: nog {n} financier(s), de soort volgens de wet van hun "
+        "betaaltitels",
+        "en": "from the claims: {n} more financer(s), kind by the law of the titles",
+    },
+    "id_in_two_columns": {
+        "nl": "{column}: id('s) {ids} ook genoemd in een andere kolom",
+        "en": "{column}: id(s) {ids} also named in another column",
+    },
+    "agb_mapped": {
+        "nl": "{column}: {n} AGB-code(s) vervangen door de ids van de populatie",
+        "en": "{column}: {n} AGB code(s) mapped to the population's ids",
+    },
+    "uzovi_mapped": {
+        "nl": "{column}: {n} UZOVI-nummer(s) vervangen door de ids van de populatie",
+        "en": "{column}: {n} UZOVI number(s) mapped to the population's ids",
+    },
+    "no_provider_kind_agb": {
+        "nl": "geen soort aanbieder: niet in het koppelbestand, en AGB-groep {group} staat niet "
+        "in agb_kinds.yaml (geef een koppelbestand: provider_agb,provider_kind)",
+        "en": "no provider kind: not in the mapping file, and AGB group {group} is not in "
+        "agb_kinds.yaml (give a mapping file: provider_agb,provider_kind)",
+    },
+    "no_provider_kind": {
+        "nl": "geen soort aanbieder: niet in het koppelbestand, en geen AGB-code van 8 cijfers "
+        "(geef een aanbiedersbestand of een koppelbestand)",
+        "en": "no provider kind: not in the mapping file, and not an 8-digit AGB code (give a "
+        "providers file or a mapping file)",
+    },
+    "outside_contract_year": {
+        "nl": "{n} regel(s) buiten contractjaar {year} geweigerd ({per_year}). De declaraties "
+        "van een populatie van de overledenen van {year} (de standaardweergave van population "
+        "generate) bevatten zorg van {before}: importeer zonder --year om elke regel te houden "
+        "(elke regel wordt getoetst aan zijn eigen prestatiejaar; settle --year {year} meldt de "
+        "andere), of genereer de populatie met --view calendar.",
+        "en": "{n} line(s) dated outside the contract year {year} refused ({per_year}). The "
+        "claims of a population of the people who die in {year} (the default view of population "
+        "generate) include care of {before}: import without --year to keep every line (each is "
+        "checked by its own year of service; settle --year {year} reports the others), or "
+        "generate the population with --view calendar.",
+    },
+    # -- the settlement models and contract sets (settlement/) --------------------------------
+    "between_0_1": {
+        "nl": "{name} moet tussen 0 en 1 liggen",
+        "en": "{name} must be between 0 and 1",
+    },
+    "between_0_1_not": {
+        "nl": "{name} moet tussen 0 en 1 liggen, niet {v}",
+        "en": "{name} must be between 0 and 1, not {v}",
+    },
+    "must_be_positive": {
+        "nl": "{name} moet positief zijn",
+        "en": "{name} must be positive",
+    },
+    "one_of_these": {
+        "nl": "geef precies één van {names}",
+        "en": "give exactly one of {names}",
+    },
+    "shares_negative": {
+        "nl": "aandelen mogen niet negatief zijn",
+        "en": "shares must not be negative",
+    },
+    "shares_zero": {
+        "nl": "de aandelen tellen op tot nul",
+        "en": "shares add up to zero",
+    },
+    "no_shares": {
+        "nl": "geen aandelen om over te verdelen",
+        "en": "no shares to split over",
+    },
+    "shares_not_whole": {
+        "nl": "{what}: de aandelen tellen op tot {total}, niet 1 (tolerantie {tolerance})",
+        "en": "{what}: the shares add up to {total}, not 1 (tolerance {tolerance})",
+    },
+    "unknown_financers": {
+        "nl": "{id}: onbekende financier(s) {names}",
+        "en": "{id}: unknown financer(s) {names}",
+    },
+    "same_classes": {
+        "nl": "geef een prijs en een aantal patiënten voor dezelfde klassen",
+        "en": "give a price and a number of patients for the same classes",
+    },
+    "bundle_negative": {
+        "nl": "prijzen, patiënten en kosten mogen niet negatief zijn",
+        "en": "prices, patients and costs must not be negative",
+    },
+    "outliers_in_actual": {
+        "nl": "de kosten van uitschieters zijn een deel van de werkelijke kosten",
+        "en": "outlier costs are part of the actual costs",
+    },
+    "corridor_range": {
+        "nl": "corridor mag niet negatief zijn; corridor_share ligt tussen 0 en 1",
+        "en": "corridor must not be negative; corridor_share between 0 and 1",
+    },
+    "no_class_price": {
+        "nl": "{id}: prices_eur heeft geen prijs voor {value!r} en ook geen 'default'",
+        "en": "{id}: prices_eur has no price for {value!r} nor 'default'",
+    },
+    "hourly_negative": {
+        "nl": "tarief, uren en cliëntmaanden mogen niet negatief zijn",
+        "en": "rate, hours and client-months must not be negative",
+    },
+    "terminal_in_totals": {
+        "nl": "de terminale uren en cliëntmaanden zijn een deel van de totalen",
+        "en": "terminal hours and client-months are part of the totals",
+    },
+    "corridor_needs_values": {
+        "nl": "een corridor vraagt de contractwaarde en de werkelijke waarde",
+        "en": "a corridor needs the contract value and the actual value",
+    },
+    "indicator_values": {
+        "nl": "indicator {name}: het doel moet positief zijn, score en gewicht niet negatief",
+        "en": "indicator {name}: target must be positive, score and weight not negative",
+    },
+    "no_indicator": {
+        "nl": "geef minstens één indicator",
+        "en": "give at least one indicator",
+    },
+    "weights_zero": {
+        "nl": "de gewichten tellen op tot nul",
+        "en": "the weights add up to zero",
+    },
+    "p4p_pool": {
+        "nl": "{id}: pay_for_performance vraagt pool_eur of pool_share",
+        "en": "{id}: pay_for_performance needs pool_eur or pool_share",
+    },
+    "same_bands": {
+        "nl": "geef een tarief en een aantal inwoners voor dezelfde klassen (bands)",
+        "en": "give a rate and a number of inhabitants for the same bands",
+    },
+    "capitation_negative": {
+        "nl": "tarieven en inwoners mogen niet negatief zijn",
+        "en": "rates and inhabitants must not be negative",
+    },
+    "bonus_quality_range": {
+        "nl": "bonus_rate en quality_score moeten tussen 0 en 1 liggen",
+        "en": "bonus_rate and quality_score must be between 0 and 1",
+    },
+    "bands_alone": {
+        "nl": "geef met bands geen ander tarief; de aandelen van de bands tellen op tot 1",
+        "en": "with bands, give no other rate; the band shares add up to 1",
+    },
+    "capitation_population": {
+        "nl": "{id}: capitation vraagt de populatie (inwoners, verzekeraars)",
+        "en": "{id}: capitation needs the population (inhabitants, insurers)",
+    },
+    "cap_amounts": {
+        "nl": "bedragen mogen niet negatief zijn en de terminale zorg is een deel van de declaraties",
+        "en": "amounts must be non-negative and terminal care part of the claims",
+    },
+    "factors_negative": {
+        "nl": "payment_factor en loss_factor mogen niet negatief zijn",
+        "en": "payment_factor and loss_factor must not be negative",
+    },
+    "start_needs_days": {
+        "nl": "start days_before_death vraagt days_before_death",
+        "en": "start days_before_death needs days_before_death",
+    },
+    "ids_unique": {
+        "nl": "de ids van contracten en budgetten moeten uniek zijn (en niet 'default'): {names}",
+        "en": "contract and budget ids must be unique (and not 'default'): {names}",
+    },
+    "no_contract_set": {
+        "nl": "{value}: bestand bestaat niet, en is geen meegeleverde contractset ({names})",
+        "en": "{value}: no such file, nor a shipped contract set ({names})",
+    },
+    "party_refused": {
+        "nl": "{path}: {where} {value!r}: {why}",
+        "en": "{path}: {where} {value!r}: {why}",
+    },
+    "not_contracting": {
+        "nl": "soort zorgaanbieder {provider_kind!r} is geen contractpartij: {rule} Noem in plaats daarvan een aanbieder van een soort die contracteert [regel: {src}]",
+        "en": "provider kind {provider_kind!r} is no contracting party: {rule} Name a provider of a kind that contracts instead [rule: {src}]",
+    },
+    "no_reference_spend": {
+        "nl": "{id}: de referentierun heeft geen uitgaven onder dit contract; reken de basis af met dezelfde contractset, of geef benchmark_eur",
+        "en": "{id}: the reference run has no spend under this contract; settle the baseline with the same contract set, or give benchmark_eur",
+    },
+    # -- the population's data files (population/params.py) -----------------------------------
+    "shares_total": {
+        "nl": "de aandelen tellen op tot {total}, niet 1",
+        "en": "shares add up to {total}, not 1",
+    },
+    "shares_total_of": {
+        "nl": "de aandelen tellen op tot {total}",
+        "en": "shares add up to {total}",
+    },
+    "mix_shares": {
+        "nl": "de aandelen van {name} tellen op tot {total}, niet 1",
+        "en": "{name} shares add up to {total}, not 1",
+    },
+    "insurer_shares_over": {
+        "nl": "de expliciete aandelen van verzekeraars tellen op tot meer dan 1",
+        "en": "explicit insurer shares add up to more than 1",
+    },
+    "quantity_one": {
+        "nl": "geef precies één van fixed, choice (met p) of gamma_mean (met shape)",
+        "en": "give exactly one of fixed, choice (with p) or gamma_mean (with shape)",
+    },
+    "choice_needs_p": {
+        "nl": "choice vraagt p van dezelfde lengte",
+        "en": "choice needs p of the same length",
+    },
+    "gamma_needs_shape": {"nl": "gamma_mean vraagt shape", "en": "gamma_mean needs shape"},
+    "unknown_bare_id": {"nl": "onbekend id", "en": "unknown id"},
+    "unknown_id_value": {"nl": "onbekend id {value!r}", "en": "unknown id {value!r}"},
+    "unknown_setting_or_kind": {
+        "nl": "onbekende setting of soort zorgaanbieder",
+        "en": "unknown setting or provider kind",
+    },
+    "unknown_insurer": {"nl": "onbekende verzekeraar", "en": "unknown insurer"},
+    "unknown_kind_bare": {"nl": "onbekende soort zorgaanbieder", "en": "unknown provider kind"},
+    "region_twice": {
+        "nl": "regio {name!r} is twee keer gedefinieerd",
+        "en": "region {name!r} defined twice",
+    },
+    # -- a scenario's inputs (scenarios/run.py) ------------------------------------------------
+    "scenario_region": {
+        "nl": "{path}: population.region: onbekende regio {name!r}; alle: {all}",
+        "en": "{path}: population.region: unknown region {name!r}; all: {all}",
+    },
+    "unknown_multipliers": {
+        "nl": "{path}: onbekende factor(en) op kansen (rate multipliers) {names}; geldig: {valid}",
+        "en": "{path}: unknown rate multiplier(s) {names}; valid: {valid}",
+    },
+    "imported_years": {
+        "nl": "{path}: population.year: de overlijdens van de geïmporteerde populatie vallen in "
+        "{found}; geef het jaar",
+        "en": "{path}: population.year: the imported population's deaths fall in {found}; give "
+        "the year",
+    },
+    # -- the ledger check (settlement/check.py); cents as integers, as the files hold them ------
+    "file_missing": {"nl": "{path}: ontbreekt", "en": "{path}: missing"},
+    "columns_differ": {
+        "nl": "{path}: de kolommen wijken af van het schema {name}",
+        "en": "{path}: the columns differ from the {name} schema",
+    },
+    "ledger_not_positive": {
+        "nl": "grootboek: {n} rij(en) met een bedrag dat niet positief is",
+        "en": "ledger: {n} row(s) with an amount that is not positive",
+    },
+    "ledger_pays_itself": {
+        "nl": "grootboek: {n} rij(en) waarin de betaler zichzelf betaalt",
+        "en": "ledger: {n} row(s) where the payer pays itself",
+    },
+    "ledger_unknown_kind": {
+        "nl": "grootboek: {n} rij(en) met een onbekende soort betaler of ontvanger",
+        "en": "ledger: {n} row(s) with an unknown payer or payee kind",
+    },
+    "reconciliation_off": {
+        "nl": "aansluiting: {n} rij(en) waarin declaraties != financier + patiënt + herprijsd + "
+        "in_scope",
+        "en": "reconciliation: {n} row(s) where claims != financer + patient + repriced + in_scope",
+    },
+    "reconciliation_covers": {
+        "nl": "de aansluiting dekt {lines} regels / {cents} cent; de afrekening las "
+        "{read_lines} / {read_cents}",
+        "en": "reconciliation covers {lines} lines / {cents} cents; the settlement read "
+        "{read_lines} / {read_cents}",
+    },
+    "claims_file_differs": {
+        "nl": "{path}: {lines} regels / {cents} cent, maar de aansluiting dekt {rec_lines} / "
+        "{rec_cents} en {out_lines} / {out_cents} vallen buiten het contractjaar",
+        "en": "{path}: {lines} lines / {cents} cents, but the reconciliation covers {rec_lines} "
+        "/ {rec_cents} and {out_lines} / {out_cents} are outside the contract year",
+    },
+    "ledger_claims_differ": {
+        "nl": "grootboek: de betalingen van declaraties wijken af van de aansluiting voor {n} "
+        "paar/paren contract x aanbieder x financier",
+        "en": "ledger: claim payments differ from the reconciliation for {n} contract x "
+        "provider x financer pair(s)",
+    },
+    "ledger_patients_differ": {
+        "nl": "grootboek: de betalingen van patiënten wijken af van de aansluiting",
+        "en": "ledger: patient payments differ from the reconciliation",
+    },
+    "ledger_adjustment_differs": {
+        "nl": "grootboek: {contract} / {reason}: grootboek {ledger} cent, berekend {computed} cent",
+        "en": "ledger: {contract} / {reason}: ledger {ledger} cents, computed {computed} cents",
+    },
+    "stakeholders_differ": {
+        "nl": "partijen: {n} rij(en) wijken af van het grootboek",
+        "en": "stakeholders: {n} row(s) differ from the ledger",
+    },
+    "margins_differ": {
+        "nl": "partijen: {n} marge(s) != ontvangen - betaald - kosten",
+        "en": "stakeholders: {n} margin(s) != in - out - cost",
+    },
+    "not_conserved": {
+        "nl": "het geld sluit niet: betaald {paid}, ontvangen {received}, grootboek {ledger}",
+        "en": "money is not conserved: paid {paid}, received {received}, ledger {ledger}",
+    },
+    # -- a background run (jobs.py) ---------------------------------------------------------------
+    "and_more": {"nl": " (en nog {n})", "en": " (and {n} more)"},
+    "run_interrupted": {
+        "nl": "onderbroken: de server stopte voordat de run klaar was",
+        "en": "interrupted: the server stopped before the run finished",
+    },
+    "worker_stopped": {
+        "nl": "het werkproces stopte voordat de run klaar was (geheugen vol?)",
+        "en": "the worker process stopped before the run finished (out of memory?)",
+    },
+    # -- the command line's own refusals (passend.cli) ------------------------------------------
+    "scale_range": {
+        "nl": "--scale moet in (0, 10] liggen, niet {scale}",
+        "en": "--scale must be in (0, 10], not {scale}",
+    },
+    "one_of_options": {
+        "nl": "{option} moet een van {choices} zijn, niet {value!r}",
+        "en": "{option} must be one of {choices}, not {value!r}",
+    },
+    "at_least_one": {"nl": "{option} moet minstens 1 zijn", "en": "{option} must be at least 1"},
+    "workers_range": {
+        "nl": "--workers moet minstens 1 zijn (of 0 voor de kernen die dit proces mag gebruiken)",
+        "en": "--workers must be at least 1 (or 0 for the cores this process may use)",
+    },
+    "unknown_region": {
+        "nl": "onbekende regio {name!r}; {hint}alle: {all} (passend population regions)",
+        "en": "unknown region {name!r}; {hint}all: {all} (passend population regions)",
+    },
+    "closest_hint": {"nl": "dichtstbij: {names}; ", "en": "closest: {names}; "},
+    "unknown_kind_id": {
+        "nl": "onbekende {kind} {value!r}; dichtstbijzijnde geldige ids: {names}",
+        "en": "unknown {kind} {value!r}; closest valid ids: {names}",
+    },
+    "no_population_file": {
+        "nl": "{path}: bestand ontbreekt (genereer of importeer eerst een populatie)",
+        "en": "{path}: no such file (generate or import a population first)",
+    },
+    "no_such_file": {"nl": "{path}: bestand ontbreekt", "en": "{path}: no such file"},
+    # -- a table from an earlier step (tables.py) ------------------------------------------------
+    "not_parquet": {
+        "nl": "{path}: geen leesbaar Parquet-bestand ({error})",
+        "en": "{path}: not a readable Parquet file ({error})",
+    },
+    "column_missing": {
+        "nl": "{path}: kolom {column}: ontbreekt",
+        "en": "{path}: column {column}: missing",
+    },
+    "column_type": {
+        "nl": "{path}: kolom {column}: type {got}, verwacht {expected}",
+        "en": "{path}: column {column}: type {got}, expected {expected}",
+    },
+    # -- privacy (privacy.py): what was done with a direct identifier ----------------------------
+    "privacy.dropped_for_id": {
+        "nl": "{column}: verwijderd ({id_column} is er al)",
+        "en": "{column}: dropped ({id_column} present)",
+    },
+    "privacy.hashed": {
+        "nl": "{column}: sleutel-hash -> {id_column}",
+        "en": "{column}: keyed hash -> {id_column}",
+    },
+    "privacy.birth_year": {
+        "nl": "{column}: teruggebracht tot birth_year",
+        "en": "{column}: reduced to birth_year",
+    },
+    "privacy.postcode4": {
+        "nl": "{column}: teruggebracht tot postcode4",
+        "en": "{column}: reduced to postcode4",
+    },
+    "privacy.dropped": {"nl": "{column}: verwijderd", "en": "{column}: dropped"},
+    "privacy.bsn": {
+        "nl": "bsn: sleutel-hash -> patient_id (namen, geboortedatums en adressen worden niet "
+        "gelezen)",
+        "en": "bsn: keyed hash -> patient_id (names, birth dates and addresses are not read)",
+    },
 }
 """Each message id with its Dutch and English template (``str.format`` with named fields)."""
 
 KINDS = {
     "activity": {"nl": "activiteit", "en": "activity"},
+    "professional": {"nl": "zorgverlener", "en": "professional"},
+    "specialty": {"nl": "specialisme", "en": "specialty"},
+    "law": {"nl": "wet", "en": "law"},
+    "status": {"nl": "status", "en": "status"},
+    "title code": {"nl": "code van een betaaltitel", "en": "title code"},
+    "table": {"nl": "tabel", "en": "table"},
     "setting": {"nl": "setting", "en": "setting"},
     "title": {"nl": "betaaltitel", "en": "title"},
 }
@@ -326,7 +715,9 @@ def _shown(value: Any, lang: str) -> Any:
         text = f"{value:g}" if isinstance(value, float) else str(value)
         return text.replace(".", ",") if lang == "nl" else text
     if isinstance(value, list | tuple):
-        return ", ".join(str(_shown(v, lang)) for v in value)
+        return ", ".join(
+            v.in_lang(lang) if isinstance(v, Message) else str(_shown(v, lang)) for v in value
+        )
     return value
 
 
@@ -338,6 +729,8 @@ def render(id: str, params: Mapping[str, Any], lang: str) -> str:
     for k, v in params.items():
         if isinstance(v, Message):
             v = v.in_lang(lang)
+        elif hasattr(v, "nl") and hasattr(v, "en"):  # a catalogue Text: its own translation
+            v = v.en if lang == "en" else v.nl
         elif k == "kind" and v in KINDS:
             v = KINDS[v][lang if lang == "en" else "nl"]
         shown[k] = v if k in AS_GIVEN else _shown(v, lang)

@@ -17,6 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from passend.messages import Message
+
 KEY_ENV = "PASSEND_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PASSEND_PSEUDONYM_KEY_FILE"
 
@@ -105,21 +107,21 @@ def pseudonymise(
             values = hashed.take(enc.indices)
             if id_column in table.column_names:
                 table = table.remove_column(idx)
-                done.append(f"{name}: dropped ({id_column} present)")
+                done.append(Message("privacy.dropped_for_id", column=name, id_column=id_column))
             else:
                 table = table.set_column(idx, id_column, values)
-                done.append(f"{name}: keyed hash -> {id_column}")
+                done.append(Message("privacy.hashed", column=name, id_column=id_column))
         elif low in BIRTH_DATES:
             text = pc.cast(col, pa.string())
             year = pc.cast(pc.utf8_slice_codeunits(text, 0, 4), pa.int16(), safe=False)
             table = table.set_column(idx, "birth_year", year)
-            done.append(f"{name}: reduced to birth_year")
+            done.append(Message("privacy.birth_year", column=name))
         elif low in POSTCODES:
             text = pc.utf8_upper(pc.cast(col, pa.string()))
             digits = pc.utf8_slice_codeunits(pc.replace_substring(text, " ", ""), 0, 4)
             table = table.set_column(idx, "postcode4", digits)
-            done.append(f"{name}: reduced to postcode4")
+            done.append(Message("privacy.postcode4", column=name))
         else:
             table = table.remove_column(idx)
-            done.append(f"{name}: dropped")
+            done.append(Message("privacy.dropped", column=name))
     return table, done

@@ -11,6 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from passend.messages import Message, Problem
+
 
 def schema(columns: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
     return pa.schema(
@@ -34,7 +36,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     )
 
 
-def table_problem(path: Path, schema: pa.Schema) -> str | None:
+def table_problem(path: Path, schema: pa.Schema) -> Message | None:
     """Why ``path`` cannot be read as a passend table of ``schema``, from its footer alone: not
     a Parquet file, a column missing, or a column of another type. None when it can. Other
     columns may be there. For the tables a command takes from an earlier step (a population,
@@ -43,15 +45,15 @@ def table_problem(path: Path, schema: pa.Schema) -> str | None:
     try:
         got = pq.read_schema(path)
     except (pa.ArrowInvalid, OSError) as e:
-        return f"{path}: not a readable Parquet file ({str(e).splitlines()[0]})"
+        return Message("not_parquet", path=path, error=str(e).splitlines()[0])
     for f in schema:
         if f.name not in got.names:
-            return f"{path}: column {f.name}: missing"
+            return Message("column_missing", path=path, column=f.name)
         t = got.field(f.name).type
         if pa.types.is_dictionary(t):
             t = t.value_type
         if t != f.type:
-            return f"{path}: column {f.name}: type {t}, expected {f.type}"
+            return Message("column_type", path=path, column=f.name, got=t, expected=f.type)
     return None
 
 
@@ -59,4 +61,4 @@ def check_table(path: Path, schema: pa.Schema) -> None:
     """Raise ``ValueError`` with ``table_problem`` (the commands turn it into exit code 2)."""
     problem = table_problem(path, schema)
     if problem is not None:
-        raise ValueError(problem)
+        raise Problem(problem.id, **problem.params)

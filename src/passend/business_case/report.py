@@ -33,6 +33,7 @@ from passend.i18n import (
     param_value,
     percent,
     short,
+    work_value,
 )
 from passend.scenarios import report as scenario_report
 from passend.scenarios.report import (
@@ -706,7 +707,7 @@ def build_context(
         {
             "section": t.get(f"section_{i['section']}", i["section"]),
             "name": _input_name(i["name"], names, lang, i["section"]),
-            "value": _value(i["value"], lang, i["name"]),
+            "value": work_value(i, lang) if "per" in i else _value(i["value"], lang, i["name"]),
             "unit": i.get("unit") or "",
             "placeholder": bool(i.get("placeholder")),
             "source": i.get("source") or "",

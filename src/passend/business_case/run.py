@@ -737,6 +737,11 @@ def _inputs(lc: LoadedCase, cat: Catalogue) -> list[dict[str, Any]]:
                 "unit": "",
                 "placeholder": w.placeholder,
                 "source": src(w),
+                # the same, for a report in either language (i18n.work_value)
+                "per": "patient" if w.per_patient is not None else "year",
+                "count": w.per_patient if w.per_patient is not None else w.per_year,
+                "minutes": w.minutes,
+                "travel_minutes": w.travel_minutes,
             }
         )
     for f in bc.funding:

@@ -24,7 +24,7 @@ from typing import Any
 from passend.business_case import years as years_text
 from passend.business_case.names import Names, default_catalogue
 from passend.export import save_workbook
-from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS
+from passend.i18n import BUSINESS_CASE_LABELS, LABELS, WORDS, work_value
 
 EUR = '"€" #,##0;[Red]-"€" #,##0'
 FTE = "0.00"
@@ -312,7 +312,7 @@ def _money_rows(
     )
 
 
-def _inputs(ws: Any, bc: dict[str, Any], t: dict[str, str]) -> None:
+def _inputs(ws: Any, bc: dict[str, Any], t: dict[str, str], lang: str) -> None:
     sh = _Sheet(ws)
     sh.put(
         [t["section"], t["name"], t["value"], t["unit"], t["placeholder"], t["source"]],
@@ -324,7 +324,7 @@ def _inputs(ws: Any, bc: dict[str, Any], t: dict[str, str]) -> None:
             [
                 i["section"],
                 i["name"],
-                input_value(i["value"]),
+                work_value(i, lang) if "per" in i else input_value(i["value"]),
                 i.get("unit") or "",
                 t["yes"] if ph else t["no"],
                 i.get("source") or "",
@@ -607,7 +607,7 @@ def build_workbook(bc: dict[str, Any], lang: str = "nl", cat: Any = None) -> Any
     wb = Workbook()
     wb.remove(wb.active)
     sheets = {key: wb.create_sheet(t[key]) for key in SHEETS}
-    _inputs(sheets["inputs"], bc, t)
+    _inputs(sheets["inputs"], bc, t, lang)
     _capacity(sheets["capacity"], bc, t, names)
     _cost(sheets["cost"], bc, t, names)
     _revenue(sheets["revenue"], bc, t, names)

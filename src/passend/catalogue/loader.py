@@ -89,9 +89,8 @@ class UnknownIdError(ValueError):
         self.suggestions = get_close_matches(value, known, n=5, cutoff=0.5)
         if not self.suggestions:
             self.suggestions = sorted(known)[:8]
-        super().__init__(
-            f"unknown {kind} {value!r}; closest valid ids: {', '.join(self.suggestions)}"
-        )
+        self.message = Message("unknown_kind_id", kind=kind, value=value, names=self.suggestions)
+        super().__init__(self.message)
 
 
 class YearError(ValueError):
@@ -177,7 +176,7 @@ class Catalogue:
     policy_defaults: dict[str, PolicyDefault] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
-    def not_contracting(self, kind: str) -> str | None:
+    def not_contracting(self, kind: str) -> Message | None:
         """Why a provider of ``kind`` cannot be paid under a contract or bear a contracted
         cost (``contracting_party: false`` in the vocabulary, with its ``contracting_rule``
         and sources, the same text the wegwijzer gives), or None when it can. Seed 000 theme 7: contracting parties are the provider
@@ -187,10 +186,7 @@ class Catalogue:
         if pk is None or pk.contracting_party or pk.contracting_rule is None:
             return None
         src = "; ".join(f"{s.document}, {s.section}" for s in pk.sources)
-        return (
-            f"provider kind {kind!r} is no contracting party: {pk.contracting_rule.en} "
-            f"Name a provider of a kind that contracts instead [rule: {src}]"
-        )
+        return Message("not_contracting", provider_kind=kind, rule=pk.contracting_rule, src=src)
 
     def check_year(self, year: int) -> YearStatus:
         """Whether the catalogue can answer for ``year``: ``"reviewed"`` from ``first_year``

@@ -47,6 +47,7 @@ import pyarrow.parquet as pq
 from passend.catalogue.loader import Catalogue
 from passend.claims.tables import CLAIMS, ROW_GROUP, conform, write_claims
 from passend.claims.titles import title_defaults
+from passend.messages import Message
 from passend.population import plausibility
 from passend.privacy import IDENTIFIERS, pseudonymise
 from passend.validation import Checker, ImportError_, as_np, missing_columns, read_any
@@ -365,8 +366,8 @@ def ids_from_codes(raw: pa.Table, ref: Reference) -> tuple[pa.Table, list[str]]:
         mapped = _codes_not_ids(values, codes_, ids_)
         new = pc.if_else(pa.array(mapped), ids_.take(pc.fill_null(at, 0)), values)
         raw = raw.set_column(raw.column_names.index(name), name, new.take(enc.indices))
-        what = "AGB code(s)" if name == "provider_id" else "UZOVI number(s)"
-        notes.append(f"{name}: {int(mapped.sum())} {what} mapped to the population's ids")
+        what = "agb_mapped" if name == "provider_id" else "uzovi_mapped"
+        notes.append(Message(what, column=name, n=int(mapped.sum())))
     return raw, notes
 
 
@@ -391,7 +392,9 @@ class ClaimsValidation:
         source: str,
         row_numbers: np.ndarray | None = None,
         reference: Reference | None = None,
+        lang: str = "en",
     ):
+        self.lang = lang  # of the reasons of the plausibility rules in rejects.csv and flags.csv
         raw, self.derived = fill_from_titles(cat, raw)
         missing_columns(raw, REQUIRED, Path(source))
         self.reference = reference or Reference(plausibility.load_rules(cat))
@@ -554,7 +557,8 @@ class ClaimsValidation:
             unreadable_amounts=self._unreadable,
             flagged_above_max=self._above,
             flagged=self._flagged,
-            notes=self._mapped + [f"not checked: {x}" for x in dict.fromkeys(self._not_applied)],
+            notes=self._mapped
+            + [Message("not_checked", what=x) for x in dict.fromkeys(self._not_applied)],
         )
 
     def flags(self) -> pa.Table | None:
@@ -593,7 +597,7 @@ class ClaimsValidation:
         outcome = plausibility.evaluate(
             ref.rules, "claims", columns, {"providers": ref.providers}, {"date": "service_date"}
         )
-        plausibility.apply(outcome, ck, fl)
+        plausibility.apply(outcome, ck, fl, self.lang)
         self._not_applied += outcome.not_applied
 
     def _compared(
@@ -720,10 +724,12 @@ def import_claims(
     out_dir: Path,
     year: int | None = None,
     population: Path | None = None,
+    lang: str = "en",
 ) -> ClaimsImport:
     """Import one claims file and write ``claims.parquet`` (and ``rejects.csv``, ``flags.csv``)
     to ``out_dir``. ``population``: the folder of the claims' population (patients, providers,
-    financers), for the checks against it."""
+    financers), for the checks against it. ``lang``: the language of the plausibility rules'
+    reasons in the CSV files (read by people), each with the rule's id in brackets."""
     ref = reference(cat, population)
     if fmt in ("aw319", "zh308"):
         from passend.claims.vektis import read_vektis_claims
@@ -734,7 +740,7 @@ def import_claims(
         raw, notes = pseudonymise(raw, str(path))
         row_numbers, pre_rejects, issues = None, None, []
     file_total = (raw.schema.metadata or {}).get(b"aw319_total_cents")
-    validation = ClaimsValidation(cat, raw, year, str(path), row_numbers, ref)
+    validation = ClaimsValidation(cat, raw, year, str(path), row_numbers, ref, lang)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_claims(validation.parts(), out_dir / "claims.parquet")  # written while checked
     rejects, result = validation.rejects(), validation.result()
@@ -763,13 +769,8 @@ def outside_issue(year: int | None, outside: dict[int, int]) -> list[str]:
     if year is None or not outside:
         return []
     per_year = ", ".join(f"{y}: {n}" for y, n in sorted(outside.items()))
-    return [
-        f"{sum(outside.values())} line(s) dated outside the contract year {year} refused "
-        f"({per_year}). The claims of a population of the people who die in {year} (the "
-        f"default view of population generate) include care of {year - 1}: import without "
-        f"--year to keep every line (each is checked by its own year of service; settle "
-        f"--year {year} reports the others), or generate the population with --view calendar."
-    ]
+    n = sum(outside.values())
+    return [Message("outside_contract_year", n=n, year=year, per_year=per_year, before=year - 1)]
 
 
 def _distinct_rows(rejects: pa.Table) -> int:

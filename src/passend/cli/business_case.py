@@ -17,6 +17,7 @@ from passend.cli import common
 from passend.cli.common import FILE, LangOpt, _lang, fail, issues_exit, need_paths
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, K_EUROS, LABELS, LANGS, WORDS, euros, number, thousands
+from passend.messages import Message
 
 out = Console()
 err = Console(stderr=True)
@@ -73,7 +74,7 @@ def business_case_cmd(
     lang = _lang(lang)
     need_paths(lang, ("FILE", file, FILE))
     if replicates is not None and replicates < 1:
-        fail("--replicates must be at least 1")
+        fail(Message("at_least_one", option="--replicates"))
     bc, _ = run_business_case(common._load(None), file, out_dir, lang, replicates, workers)
     if json_:
         out.print_json(json.dumps(bc, sort_keys=True, ensure_ascii=False))
@@ -98,4 +99,4 @@ def run_business_case(
     except CatalogueError as e:
         raise issues_exit(e) from None
     except (FileNotFoundError, ValueError) as e:
-        fail(str(e))
+        fail(e)

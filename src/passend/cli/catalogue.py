@@ -55,7 +55,7 @@ def catalogue_list(
     try:
         titles = browse.titles(cat, year, law, status)
     except UnknownIdError as e:
-        fail(str(e))
+        fail(e)
     if json_:
         _print_json([browse.title_row(t) for t in titles])
         return
@@ -86,7 +86,7 @@ def catalogue_show(
     try:
         t = browse.title(cat, code)
     except UnknownIdError as e:
-        fail(str(e))
+        fail(e)
     if json_:
         _print_json(t.model_dump(mode="json"))
         return

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
@@ -18,11 +19,13 @@ from passend.cli.common import (
     LangOpt,
     _lang,
     check_year,
+    fail,
     issues_exit,
     need_paths,
 )
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, LABELS, euros, number
+from passend.messages import Message, text
 
 app = typer.Typer(
     help="Declaraties: activiteiten declareren onder de regels van de catalogus.",
@@ -30,11 +33,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]passend:[/] {message}", highlight=False)
-    return typer.Exit(2)
 
 
 @app.command("declare")
@@ -70,9 +68,7 @@ def declare_cmd(
     need_paths(lang, ("--population", population, FOLDER), ("--cost-prices", cost_prices, FILE))
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
-            raise _fail(
-                f"{population / name}: no such file (generate or import a population first)"
-            )
+            fail(Message("no_population_file", path=population / name))
     cat = common._load(None)
     check_year(cat, year, lang)
     if year is None:  # the population's year prices the care
@@ -83,7 +79,7 @@ def declare_cmd(
     except CatalogueError as e:
         raise issues_exit(e) from None
     except (ValueError, OSError) as e:
-        raise _fail(str(e).splitlines()[0]) from None
+        fail(e, first_line=True)
     write_declaration(dec, out_dir)
     s = dec.summary
     if json_:
@@ -178,51 +174,50 @@ def import_cmd(
             "death, providers and financer kinds are checked against it."
         ),
     ] = None,
+    lang: LangOpt = "nl",
 ) -> None:
     """Importeer een declaratiebestand met controles; geweigerde regels naar rejects.csv."""
     from passend.claims.importer import import_claims
     from passend.privacy import PrivacyError
     from passend.validation import ImportError_
 
-    if fmt not in ("parquet", "csv", "aw319", "zh308"):
-        raise _fail(f"--format must be parquet, csv, aw319 or zh308, not {fmt!r}")
-    need_paths("nl", ("FILE", file, ANY), ("--population", population, FOLDER))
+    lang = _lang(lang)
+    formats = ["parquet", "csv", "aw319", "zh308"]
+    if fmt not in formats:
+        fail(Message("one_of_options", option="--format", choices=formats, value=fmt))
+    need_paths(lang, ("FILE", file, ANY), ("--population", population, FOLDER))
     cat = common._load(None)
-    check_year(cat, year, "nl")
+    check_year(cat, year, lang)
     try:
-        r = import_claims(cat, file, fmt, out_dir, year, population)
+        r = import_claims(cat, file, fmt, out_dir, year, population, lang)
     except (ImportError_, PrivacyError) as e:
-        raise _fail(str(e)) from None
+        fail(e)
     except Exception as e:  # AW319 structural errors and the like: one line, no traceback
         if type(e).__name__ in {"Aw319Error", "Zh308Error"}:
-            raise _fail(str(e)) from None
+            fail(e)
         raise
-    L = CLI_LABELS["nl"]
+    L = CLI_LABELS[lang]
     table = Table(
         f"Import {file.name}",
         [Column(L["lines"]), numeric(L["count"]), numeric(L["amount"])],
     )
-    table.add(L["read"], number(r.read, "nl"), euros(r.total_cents, "nl"))
-    table.add(L["accepted"], number(r.accepted, "nl"), euros(r.accepted_cents, "nl"))
-    table.add(L["rejected"], number(r.rejected, "nl"), euros(r.rejected_cents, "nl"))
+    table.add(L["read"], number(r.read, lang), euros(r.total_cents, lang))
+    table.add(L["accepted"], number(r.accepted, lang), euros(r.accepted_cents, lang))
+    table.add(L["rejected"], number(r.rejected, lang), euros(r.rejected_cents, lang))
     show(table)
     if r.unreadable_amounts:
-        out.print(
-            f"{r.unreadable_amounts} regel(s) met een onleesbaar bedrag (niet in de totalen)."
-        )
+        out.print(L["unreadable_amounts"].format(n=number(r.unreadable_amounts, lang)))
     if r.flagged_above_max:
-        out.print(
-            f"{r.flagged_above_max} regel(s) boven het maximumtarief: geaccepteerd en gemarkeerd (above_max_tariff)."
-        )
+        out.print(L["above_max"].format(n=number(r.flagged_above_max, lang)), highlight=False)
     if r.flagged:
-        out.print(
-            f"{r.flagged} regel(s) geaccepteerd met opmerking: {(out_dir / 'flags.csv').resolve()}"
-        )
+        path = (out_dir / "flags.csv").resolve()
+        out.print(L["flagged_lines"].format(n=number(r.flagged, lang), path=path))
     for note in r.notes:
-        privacy = not note.startswith(("not checked", "provider_id:", "financer_id:"))
-        out.print(f"privacy: {note}" if privacy else note)
+        privacy = getattr(note, "id", "").startswith("privacy.")
+        shown = text(note, lang)
+        out.print(f"privacy: {shown}" if privacy else shown, highlight=False, markup=False)
     for issue in r.issues:
-        out.print(f"[yellow]{L['note']}:[/] {issue}")
+        out.print(f"[yellow]{L['note']}:[/] {escape(text(issue, lang))}")
     if r.rejected:
         out.print(f"{L['rejected_lines']}: {(out_dir / 'rejects.csv').resolve()}")
     out.print(f"{L['written']}: {(out_dir / 'claims.parquet').resolve()}")
@@ -238,15 +233,17 @@ def export_cmd(
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the AW319 or ZH308 files.")],
     fmt: Annotated[str, typer.Option("--format", help="aw319 or zh308.")] = "aw319",
+    lang: LangOpt = "nl",
 ) -> None:
     """Schrijf declaraties als Vektis AW319-bestanden (één per aanbieder x financier x maand)."""
     import pyarrow.parquet as pq
 
     from passend.claims.vektis import EXPORTERS
 
+    lang = _lang(lang)
     if fmt not in EXPORTERS:
-        raise _fail(f"--format must be aw319 or zh308, not {fmt!r}")
-    need_paths("nl", ("--claims", claims, FOLDER), ("--population", population, FOLDER))
+        fail(Message("one_of_options", option="--format", choices=sorted(EXPORTERS), value=fmt))
+    need_paths(lang, ("--claims", claims, FOLDER), ("--population", population, FOLDER))
     from passend.claims.tables import CLAIMS
     from passend.population.tables import SCHEMAS
     from passend.tables import table_problem
@@ -258,30 +255,31 @@ def export_cmd(
         (population / "financers.parquet", SCHEMAS["financers"]),
     ):
         if not f.exists():
-            raise _fail(f"{f}: no such file")
+            fail(Message("no_such_file", path=f))
         problem = table_problem(f, schema)
         if problem is not None:
-            raise _fail(problem)
+            fail(problem)
     cat = common._load(None)
     try:
         paths, written, left_out = EXPORTERS[fmt](
             cat, pq.read_table(claims / "claims.parquet"), population, out_dir
         )
     except ValueError as e:
-        raise _fail(str(e).splitlines()[0]) from None
+        fail(e, first_line=True)
     for name in ("providers.parquet", "financers.parquet"):
         (out_dir / name).write_bytes(
             (population / name).read_bytes()
         )  # code lists to read them back
-    outside = {
-        "aw319": "huisarts, ziekenhuis, Wmo, subsidie of zonder patiënt",
-        "zh308": "geen ziekenhuiszorg of zonder patiënt",
-    }[fmt]
+    L = CLI_LABELS[lang]
     out.print(
-        f"{len(paths)} {fmt.upper()}-bestand(en), {written} prestatieregels; {left_out} regel(s) "
-        f"buiten {fmt.upper()} ({outside})."
+        L["exported"].format(
+            files=number(len(paths), lang),
+            format=fmt.upper(),
+            lines=number(written, lang),
+            left_out=number(left_out, lang),
+            outside=L[f"outside.{fmt}"],
+        ),
+        highlight=False,
     )
-    out.print(
-        "Let op: het BSN-veld bevat synthetische nummers (11-proef), geen BSN's van patiënten."
-    )
-    out.print(f"Geschreven naar: {out_dir.resolve()}")
+    out.print(L["synthetic_bsn"])
+    out.print(f"{L['written']}: {out_dir.resolve()}")

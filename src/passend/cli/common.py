@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 
 from passend import messages
 from passend.catalogue.loader import EXTRA_ENV, Catalogue, CatalogueError, load_catalogue
-from passend.i18n import CLI_LABELS, LANG_ENV, check_lang, cli_help, env_lang
+from passend.i18n import CLI_LABELS, LANG_ENV, TYPER_WORDS, check_lang, cli_help, env_lang
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True, soft_wrap=True)
@@ -52,6 +52,16 @@ def localize(command: click.Command, lang: str) -> None:
         localize(sub, lang)
 
 
+def localize_typer(lang: str) -> None:
+    """Typer's own words (the panels' titles, ``[default: ...]``, ``[required]``) in ``lang``:
+    the module constants of ``typer.rich_utils`` that its help reads when it prints."""
+    from typer import rich_utils
+
+    for name, text in TYPER_WORDS[lang].items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+
+
 class LocalizedGroup(TyperGroup):
     """The root command: built with every subcommand, whose help it turns to the language of
     ``PASSEND_LANG`` (Dutch by default). The help is printed before the options are read, so
@@ -60,6 +70,7 @@ class LocalizedGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         localize(self, env_lang())
+        localize_typer(env_lang())
 
 
 _error_lang_now = [env_lang()]
@@ -76,10 +87,13 @@ def _error_lang() -> str:
     return _error_lang_now[0]
 
 
-def fail(message: str | BaseException) -> NoReturn:
+def fail(message: str | BaseException, first_line: bool = False) -> NoReturn:
     """``message`` on stderr, exit code 2: a library Message, or an exception that carries
-    one (``fail(e)`` for a ``Problem``), in the command's language; other text as it is."""
+    one (``fail(e)`` for a ``Problem``), in the command's language; other text as it is.
+    ``first_line``: only the message's first line (e.g. of a Pydantic error's summary)."""
     text = messages.text(message, _error_lang())
+    if first_line:
+        text = text.splitlines()[0] if text else text
     err.print(Text.assemble(("passend:", "bold red"), " ", text), highlight=False)
     raise typer.Exit(2)
 

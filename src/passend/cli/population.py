@@ -12,9 +12,10 @@ from rich.console import Console
 from passend import messages
 from passend.catalogue.loader import CatalogueError, load_model_file
 from passend.cli import common
-from passend.cli.common import ANY, FILE, check_year, issues_exit, need_paths
+from passend.cli.common import ANY, FILE, LangOpt, _lang, check_year, fail, issues_exit, need_paths
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, number, percent, short, significant
+from passend.messages import Message
 from passend.population.calibration import compare, measures, sizes
 from passend.population.generate import Effects, Population, generate
 from passend.population.importer import ImportError_, import_population
@@ -36,11 +37,6 @@ RegionsOpt = Annotated[
 ParamsOpt = Annotated[Path | None, typer.Option("--parameters", help="Your own parameters file.")]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]passend:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(2)
-
-
 def _context(regions_path: Path | None, params_path: Path | None):
 
     cat = common._load(None)
@@ -49,9 +45,7 @@ def _context(regions_path: Path | None, params_path: Path | None):
         regions = load_regions(cat, regions_path)
         insurers = load_insurers(cat)
     except CatalogueError as e:
-        for issue in e.issues:
-            err.print(f"  {issue}", markup=False, highlight=False)
-        raise _fail(f"{len(e.issues)} problem(s) in the population data") from None
+        raise issues_exit(e) from None
     return cat, params, regions, insurers
 
 
@@ -81,30 +75,30 @@ def make(
         from difflib import get_close_matches
 
         close = get_close_matches(region, list(regions), n=3)
-        hint = f"closest: {', '.join(close)}; " if close else ""
-        raise _fail(
-            f"unknown region {region!r}; {hint}all: {', '.join(sorted(regions))} "
-            "(passend population regions)"
-        )
+        hint = Message("closest_hint", names=close) if close else ""
+        fail(Message("unknown_region", name=region, hint=hint, all=sorted(regions)))
     try:
         return generate(
             cat, params, insurers, regions, region, year, seed, scale, effects, view=view
         )
     except ValueError as e:
-        raise _fail(str(e)) from None
+        fail(e)
 
 
 @app.command("regions")
 def regions_cmd(
-    regions_path: RegionsOpt = None, json_: Annotated[bool, typer.Option("--json")] = False
+    regions_path: RegionsOpt = None,
+    json_: Annotated[bool, typer.Option("--json")] = False,
+    lang: LangOpt = "nl",
 ) -> None:
     """De regio's: het hele land en de acht pilotregio's (seed 004, bijlage B2)."""
-    need_paths("nl", ("--regions", regions_path, ANY))
+    lang = _lang(lang)
+    need_paths(lang, ("--regions", regions_path, ANY))
     _, _, regions, _ = _context(regions_path, None)
     rows = [
         {
             "id": r.id,
-            "name": r.name.nl,
+            "name": r.name.get(lang),
             "inhabitants": r.inhabitants.value,
             "pilot": r.pilot,
             "insurers": r.insurers.shares,
@@ -114,7 +108,7 @@ def regions_cmd(
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    L = CLI_LABELS["nl"]
+    L = CLI_LABELS[lang]
     table = Table(
         L["regions"],
         [
@@ -125,8 +119,8 @@ def regions_cmd(
         ],
     )
     for r in rows:
-        ins = ", ".join(f"{k} {percent(v, 'nl', 0)}" for k, v in r["insurers"].items())
-        table.add(r["id"], r["name"], number(r["inhabitants"], "nl"), ins or L["national_split"])
+        ins = ", ".join(f"{k} {percent(v, lang, 0)}" for k, v in r["insurers"].items())
+        table.add(r["id"], r["name"], number(r["inhabitants"], lang), ins or L["national_split"])
     show(table)
 
 
@@ -153,27 +147,29 @@ def generate_cmd(
             "--year, of the people who die in it and in the next year (a contract year)."
         ),
     ] = "deaths",
+    lang: LangOpt = "nl",
 ) -> None:
     """Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden.
     Standaard de overledenen van het jaar met hun laatste levensjaar (--view deaths); met
     --view calendar de zorg van het kalenderjaar."""
+    lang = _lang(lang)
     if not 0 < scale <= 10:
-        raise _fail("--scale must be in (0, 10]")
+        fail(Message("scale_range", scale=scale))
     if view not in ("deaths", "calendar"):
-        raise _fail(f"--view must be deaths or calendar, not {view!r}")
+        fail(Message("one_of_options", option="--view", choices=["deaths", "calendar"], value=view))
     paths = (("--effects", effects, FILE), ("--regions", regions_path, ANY))
-    need_paths("nl", *paths, ("--parameters", params_path, FILE))
+    need_paths(lang, *paths, ("--parameters", params_path, FILE))
     context = _context(regions_path, params_path)
-    check_year(context[0], year, "nl")
+    check_year(context[0], year, lang)
     pop = make(region, year, seed, scale, _effects(effects), context=context, view=view)
     write_population(pop, out_dir)
-    L = CLI_LABELS["nl"]
+    L = CLI_LABELS[lang]
     title = L["population_title"].format(
-        region=region, year=year, view=L[f"view.{view}"], seed=seed, scale=short(scale, "nl", 6)
+        region=region, year=year, view=L[f"view.{view}"], seed=seed, scale=short(scale, lang, 6)
     )
-    table = Table(title, [Column(L["table"]), numeric(L["rows"])])
+    table = Table(title, [Column(L["file"]), numeric(L["rows"])])
     for name, t in pop.tables().items():
-        table.add(name, number(t.num_rows, "nl"))
+        table.add(f"{name}.parquet", number(t.num_rows, lang))
     show(table)
     out.print(f"{L['written']}: {out_dir.resolve()}")
 
@@ -187,14 +183,16 @@ def calibration_cmd(
     json_: Annotated[bool, typer.Option("--json")] = False,
     regions_path: RegionsOpt = None,
     params_path: ParamsOpt = None,
+    lang: LangOpt = "nl",
 ) -> None:
     """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md): de
     overledenen van het jaar (--view deaths). Exit code 1 als een waarde buiten de tolerantie
     valt."""
-    need_paths("nl", ("--regions", regions_path, ANY), ("--parameters", params_path, FILE))
+    lang = _lang(lang)
+    need_paths(lang, ("--regions", regions_path, ANY), ("--parameters", params_path, FILE))
     context = _context(regions_path, params_path)
     cat, params, regions, _ = context
-    check_year(cat, year, "nl")
+    check_year(cat, year, lang)
     pop = make(region, year, seed, scale, None, context=context)
     import tempfile
 
@@ -208,20 +206,22 @@ def calibration_cmd(
     if json_:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        show(calibration_table(rows, region, year, seed, scale))
+        show(calibration_table(rows, region, year, seed, scale, lang))
         for r in rows:  # why each value that misses its target does
             if r["why"] is not None:
-                out.print(f"✗ {r['id']}: {messages.text(r['why'], 'nl')}", highlight=False)
+                out.print(f"✗ {r['id']}: {messages.text(r['why'], lang)}", highlight=False)
     if not all(r["within"] for r in rows):
         raise typer.Exit(1)
 
 
-def calibration_table(rows: list[dict], region: str, year: int, seed: int, scale: float) -> Table:
+def calibration_table(
+    rows: list[dict], region: str, year: int, seed: int, scale: float, lang: str = "nl"
+) -> Table:
     """Each calibration target beside the generated value, its tolerance and its source."""
-    L = CLI_LABELS["nl"]
+    L = CLI_LABELS[lang]
     table = Table(
         L["calibration_title"].format(
-            region=region, year=year, seed=seed, scale=short(scale, "nl", 6)
+            region=region, year=year, seed=seed, scale=short(scale, lang, 6)
         ),
         [
             Column(L["target"]),
@@ -235,9 +235,9 @@ def calibration_table(rows: list[dict], region: str, year: int, seed: int, scale
     for r in rows:
         table.add(
             r["id"],
-            significant(r["target"], "nl"),
-            significant(r["value"], "nl"),
-            "±" + significant(r["tolerance"], "nl"),
+            significant(r["target"], lang),
+            significant(r["value"], lang),
+            "±" + significant(r["tolerance"], lang),
             "✓" if r["within"] else "✗",
             r["source"],
         )
@@ -280,10 +280,12 @@ def import_cmd(
         ),
     ] = None,
     regions_path: RegionsOpt = None,
+    lang: LangOpt = "nl",
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
+    lang = _lang(lang)
     need_paths(
-        "nl",
+        lang,
         ("--patients", patients, FILE),
         ("--activities", activities, FILE),
         ("--providers", providers, FILE),
@@ -304,22 +306,25 @@ def import_cmd(
             provider_kinds,
             claims_path=claims,
             regions_path=regions_path,
+            lang=lang,
         )
     except (ImportError_, PrivacyError) as e:
-        raise _fail(str(e)) from None
+        fail(e)
     except CatalogueError as e:
         raise common.issues_exit(e) from None
-    L = CLI_LABELS["nl"]
+    L = CLI_LABELS[lang]
     table = Table(
         "Import",
-        [Column(L["table"]), numeric(L["read"]), numeric(L["accepted"]), numeric(L["rejected"])],
+        [Column(L["file"]), numeric(L["read"]), numeric(L["accepted"]), numeric(L["rejected"])],
     )
     for r in results:
-        table.add(r.table, *(number(n, "nl") for n in (r.read, r.accepted, r.rejected)))
+        table.add(
+            f"{r.table}.parquet", *(number(n, lang) for n in (r.read, r.accepted, r.rejected))
+        )
     show(table)
     for r in results:
         for note in r.notes:
-            out.print(f"{r.table}: {note}")
+            out.print(f"{r.table}.parquet: {messages.text(note, lang)}", highlight=False)
     if any(r.rejected for r in results):
         out.print(f"{L['rejected_rows']}: {(out_dir / 'rejects.csv').resolve()}")
     if (out_dir / "flags.csv").exists():

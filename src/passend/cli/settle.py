@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from passend import messages
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import ANY, FILE, FOLDER, LangOpt, _lang, issues_exit, need_paths
+from passend.cli.common import ANY, FILE, FOLDER, LangOpt, _lang, fail, issues_exit, need_paths
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, K_EUROS, PATH_TEXT, WORDS, euros, number, party, thousands
 
@@ -24,11 +26,6 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 HEAD_KEYS = ("money_in_cents", "money_out_cents", "cost_cents", "margin_cents")
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]passend:[/] {message}", highlight=False)
-    return typer.Exit(2)
 
 
 def settle_cmd(
@@ -77,7 +74,7 @@ def settle_cmd(
     )
     tables = ("patients.parquet", "providers.parquet", "financers.parquet")
     if population is not None and not any((population / t).exists() for t in tables):
-        raise _fail(
+        fail(
             PATH_TEXT[lang]["no_tables"].format(
                 what="--population", path=population, tables=", ".join(tables)
             )
@@ -99,7 +96,7 @@ def settle_cmd(
     except CatalogueError as e:
         raise issues_exit(e) from None
     except (ValueError, OSError) as e:
-        raise _fail(str(e).splitlines()[0]) from None
+        fail(e, first_line=True)
     write_settlement(s, out_dir)
     totals = kind_totals(s.tables["stakeholders"])
     if json_:
@@ -142,13 +139,13 @@ def ledger_check(
     lang = _lang(lang)
     L = CLI_LABELS[lang]
     if not folder.is_dir():
-        raise _fail(L["not_a_folder"].format(path=folder))
+        fail(L["not_a_folder"].format(path=folder))
     problems, figures = check_ledger(folder)
     if json_:
         print(json.dumps({"ok": not problems, "problems": problems, **figures}, indent=2))
     else:
         for p in problems:
-            err.print(f"[red]✗[/] {p}", highlight=False)
+            err.print(Text.assemble(("✗", "red"), " ", messages.text(p, lang)), highlight=False)
         if not problems:
             amounts = {
                 k: euros(figures[f"{k}_cents"], lang)

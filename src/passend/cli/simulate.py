@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
-from passend.cli.common import FILE, LangOpt, _lang, issues_exit, need_paths
+from passend.cli.common import FILE, LangOpt, _lang, fail, issues_exit, need_paths
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import (
     CLI_LABELS,
@@ -25,17 +25,13 @@ from passend.i18n import (
     party,
     thousands,
 )
+from passend.messages import Message
 from passend.scenarios.results import HEADLINE_OUTCOMES
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 TEXT = {lang: {**WORDS[lang], **OUTCOME_LABELS[lang], **CLI_LABELS[lang]} for lang in LANGS}
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]passend:[/] {message}", highlight=False)
-    return typer.Exit(2)
 
 
 def _money(entry: dict[str, Any], lang: str, replicates: int) -> str:
@@ -116,9 +112,9 @@ def simulate_cmd(
     lang = _lang(lang)
     need_paths(lang, ("SCENARIO", scenario, FILE))
     if replicates is not None and replicates < 1:
-        raise _fail("--replicates must be at least 1")
+        fail(Message("at_least_one", option="--replicates"))
     if workers < 0:
-        raise _fail("--workers must be at least 1 (or 0 for the cores this process may use)")
+        fail(Message("workers_range"))
     run_scenario(common._load(None), scenario, out_dir, lang, replicates, report, workers, xlsx)
 
 
@@ -160,7 +156,7 @@ def run_scenario(
     except CatalogueError as e:
         raise issues_exit(e) from None
     except (ValueError, OSError) as e:
-        raise _fail(str(e).splitlines()[0]) from None
+        fail(e, first_line=True)
     if warning := done.result.summary.get("warning"):  # an announced year: rules not final
         common.warn(warning["en" if lang == "en" else "nl"])
     show(headline_tables(done.result.summary, lang))

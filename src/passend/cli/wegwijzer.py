@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.text import Text
 
 from passend.catalogue.loader import YearError
@@ -40,9 +39,9 @@ def wegwijzer(
     try:
         answer = ask(cat, Query(activity, professional, specialty, setting, year), lang=lang)
     except UnknownIdError as e:
-        fail(f"unknown {e.kind} {e.value!r}; closest valid ids: {', '.join(e.suggestions)}")
+        fail(e)
     except YearError as e:
-        fail(escape(e.text(lang, "--year")))
+        fail(e.text(lang, "--year"))
     if json_:
         _print_json(answer)
     else:

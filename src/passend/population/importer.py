@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from passend.catalogue.loader import Catalogue, load_model_file
 from passend.catalogue.schema import Source, Text
+from passend.messages import Message, text
 from passend.population import plausibility
 from passend.population.params import TRAJECTORIES, load_regions
 from passend.population.tables import ACTIVITIES, FINANCERS, PATIENTS, PROVIDERS
@@ -110,13 +111,15 @@ def import_population(
     rules_path: Path | None = None,
     claims_path: Path | None = None,
     regions_path: Path | None = None,
+    lang: str = "en",
 ) -> list[Result]:
     """Validate and write ``patients.parquet``, ``activities.parquet``, ``providers.parquet``,
     ``financers.parquet`` and (when any row is refused or flagged) ``rejects.csv`` and
     ``flags.csv`` to ``out_dir``. ``claims_path``: a claims file (CSV or Parquet, e.g. a
     system's export) whose provider and financer ids are derived too (a financer's kind from
     the law of its lines' titles). ``regions_path``: the user's own region files (a region
-    known there is no unknown region)."""
+    known there is no unknown region). ``lang``: the language of the reasons of the
+    plausibility rules and of a provider without a kind in the CSV files (read by people)."""
     results: list[Result] = []
     rejects: list[pa.Table] = []
     flag_tables: list[pa.Table | None] = []
@@ -136,7 +139,7 @@ def import_population(
         prov_flags = None
     else:
         providers, res, prov_flags = _derive_providers(
-            cat, p_raw, a_raw, provider_kinds_path, pk.bad, claims
+            cat, p_raw, a_raw, provider_kinds_path, pk.bad, claims, lang
         )
     known_providers = providers["provider_id"] if providers.num_rows else None
 
@@ -144,23 +147,23 @@ def import_population(
     outcome = plausibility.evaluate(
         rules, "patients", p_cols, {"regions": regions, "providers": known_providers}
     )
-    plausibility.apply(outcome, pk, pf)
+    plausibility.apply(outcome, pk, pf, lang)
     ok = ~pk.bad
     patients = _patients_table(p_raw, p_cols).filter(pa.array(ok)).cast(PATIENTS)
     rejects += pk.rejects
     flag_tables.append(pf.table())
-    p_notes += [f"not checked: {x}" for x in outcome.not_applied]
+    p_notes += [Message("not_checked", what=x) for x in outcome.not_applied]
     results.append(Result("patients", pk.n, int(ok.sum()), int((~ok).sum()), p_notes))
 
     ak, activities, a_cols = _check_activities(cat, a_raw, patients)
     af = plausibility.Flags(ak)
     outcome = plausibility.evaluate(rules, "activities", a_cols, {"providers": known_providers})
-    plausibility.apply(outcome, ak, af)
+    plausibility.apply(outcome, ak, af, lang)
     ok = ~ak.bad
     activities = activities.filter(pa.array(ok)).cast(ACTIVITIES)
     rejects += ak.rejects
     flag_tables.append(af.table())
-    notes = a_notes + [f"not checked: {x}" for x in outcome.not_applied]
+    notes = a_notes + [Message("not_checked", what=x) for x in outcome.not_applied]
     results.append(Result("activities", ak.n, int(ok.sum()), int((~ok).sum()), notes))
 
     results.append(res)
@@ -386,6 +389,7 @@ def _derive_providers(
     mapping: Path | None,
     refused_patients: np.ndarray,
     claims: pa.Table | None = None,
+    lang: str = "en",
 ) -> tuple[pa.Table, Result, pa.Table | None]:
     """One provider per id the activities (and the patients' GP practice and hospital) name,
     with the region most of its patients live in; its kind from the mapping file, else from
@@ -436,16 +440,11 @@ def _derive_providers(
     flags = None
     if (~has).any():
         lost = pa.array(~has)
+        before, after = text(Message("no_provider_kind_agb", group="\0"), lang).split("\0")
         why = pc.if_else(
             pa.array(is_agb),
-            pc.binary_join_element_wise(
-                "no provider kind: not in the mapping file, and AGB group ",
-                group,
-                " is not in agb_kinds.yaml (give a mapping file: provider_agb,provider_kind)",
-                "",
-            ),
-            "no provider kind: not in the mapping file, and not an 8-digit AGB code "
-            "(give a providers file or a mapping file)",
+            pc.binary_join_element_wise(before, group, after, ""),
+            text(Message("no_provider_kind"), lang),
         )
         n = int((~has).sum())
         flags = pa.table(
@@ -459,9 +458,12 @@ def _derive_providers(
             }
         )
     mapped = int(_np(pc.is_valid(own_kind)).sum())
-    note = (
-        f"derived from {len(pid)} provider id(s): {int(has.sum())} with a kind ({mapped} from "
-        f"the mapping file, the others by AGB group), {int((~has).sum())} without (flags.csv)"
+    note = Message(
+        "providers_derived",
+        n=len(pid),
+        with_kind=int(has.sum()),
+        mapped=mapped,
+        without=int((~has).sum()),
     )
     result = Result("providers", len(pid), int(has.sum()), int((~has).sum()), [note])
     return providers, result, flags
@@ -535,7 +537,7 @@ def _derive_financers(
         top = _most_common(patients[col], patients["region"])
         clash = [i for i in top["id"].to_pylist() if i in seen]  # distinct financers: a few
         if clash:
-            notes.append(f"{col}: id(s) {', '.join(clash[:5])} also named in another column")
+            notes.append(Message("id_in_two_columns", column=col, ids=clash[:5]))
             top = top.filter(pc.invert(pc.is_in(top["id"], value_set=pa.array(clash))))
         seen.update(top["id"].to_pylist())
         ids = top["id"]
@@ -582,7 +584,7 @@ def _derive_financers(
                 }
             )
         )
-        notes.append(f"from the claims: {len(ids)} more financer(s), kind by the law of the titles")
+        notes.append(Message("financers_from_claims", n=len(ids)))
     region = _most_common(patients["region"], patients["region"])
     main = region.sort_by([("rows", "descending"), ("id", "ascending")])["id"][:1].to_pylist()
     fixed = [f for f in FIXED_FINANCERS if f[0] not in seen]
@@ -599,8 +601,5 @@ def _derive_financers(
         )
     )
     table = pa.concat_tables([p.cast(FINANCERS) for p in parts])
-    notes.insert(
-        0,
-        f"derived from the patients: {table.num_rows} financer(s) (insurer_id, care_office_id, municipality_id)",
-    )
+    notes.insert(0, Message("financers_derived", n=table.num_rows))
     return table, Result("financers", table.num_rows, table.num_rows, 0, notes)

@@ -8,6 +8,7 @@ Errors name the file, line and field, as for the catalogue.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,6 +22,7 @@ from passend.catalogue.loader import (
     line_of,
 )
 from passend.catalogue.schema import Source, Text
+from passend.messages import Message, Problem, from_pydantic
 
 DATA = Path(__file__).parent / "data"
 TRAJECTORIES = ("cancer", "organ_failure", "frailty_dementia", "other")
@@ -57,7 +59,7 @@ class Entries(Model):
     def _sum(self) -> Entries:
         total = sum(e.share for e in self.entries)
         if abs(total - 1) > 0.01:
-            raise ValueError(f"shares add up to {total:.3f}, not 1")
+            raise Problem("shares_total", total=Decimal(f"{total:.3f}"))
         return self
 
 
@@ -71,7 +73,7 @@ class RegionInsurers(Model):
     @model_validator(mode="after")
     def _sum(self) -> RegionInsurers:
         if sum(self.shares.values()) > 1 + 1e-9:
-            raise ValueError("explicit insurer shares add up to more than 1")
+            raise Problem("insurer_shares_over")
         return self
 
 
@@ -157,13 +159,11 @@ class Quantity(Model):
     def _one(self) -> Quantity:
         kinds = [self.fixed is not None, self.choice is not None, self.gamma_mean is not None]
         if sum(kinds) != 1:
-            raise ValueError(
-                "give exactly one of fixed, choice (with p) or gamma_mean (with shape)"
-            )
+            raise Problem("quantity_one")
         if self.choice is not None and (self.p is None or len(self.p) != len(self.choice)):
-            raise ValueError("choice needs p of the same length")
+            raise Problem("choice_needs_p")
         if self.gamma_mean is not None and self.shape is None:
-            raise ValueError("gamma_mean needs shape")
+            raise Problem("gamma_needs_shape")
         return self
 
 
@@ -196,7 +196,8 @@ class EventSpec(Model):
         for name in ("professional", "setting"):
             mix = getattr(self, name)
             if isinstance(mix, dict) and abs(sum(mix.values()) - 1) > 1e-6:
-                raise ValueError(f"{name} shares add up to {sum(mix.values()):.3f}, not 1")
+                total = Decimal(f"{sum(mix.values()):.3f}")
+                raise Problem("mix_shares", name=name, total=total)
         return self
 
     def ids(self, name: str) -> list[str]:
@@ -338,7 +339,7 @@ def _load_yaml(path: Path, model: type[Model]) -> Model:
         for err in e.errors(include_url=False):
             loc = tuple(err["loc"])
             field = ".".join(str(x) for x in loc)
-            issues.append(CatalogueIssue(shown, line_of(doc, loc), field, err["msg"]))
+            issues.append(CatalogueIssue(shown, line_of(doc, loc), field, from_pydantic(err)))
         raise CatalogueError(issues) from None
 
 
@@ -349,7 +350,9 @@ def _check_sources(obj: BaseModel, cat: Catalogue, shown: str) -> list[Catalogue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, Source) and item.document not in cat.documents:
                 issues.append(
-                    CatalogueIssue(shown, None, name, f"unknown document {item.document!r}")
+                    CatalogueIssue(
+                        shown, None, name, Message("unknown_document", document=item.document)
+                    )
                 )
             elif isinstance(item, BaseModel):
                 issues += _check_sources(item, cat, shown)
@@ -364,13 +367,18 @@ def load_parameters(cat: Catalogue, path: Path | None = None) -> Parameters:
     for spec in params.events:
         if spec.activity not in cat.activities:
             issues.append(
-                CatalogueIssue(str(path), None, f"events.{spec.id}.activity", "unknown id")
+                CatalogueIssue(
+                    str(path), None, f"events.{spec.id}.activity", Message("unknown_bare_id")
+                )
             )
         for prof in spec.ids("professional"):
             if prof not in cat.professionals:
                 issues.append(
                     CatalogueIssue(
-                        str(path), None, f"events.{spec.id}.professional", f"unknown id {prof!r}"
+                        str(path),
+                        None,
+                        f"events.{spec.id}.professional",
+                        Message("unknown_id_value", value=prof),
                     )
                 )
         if (
@@ -379,12 +387,13 @@ def load_parameters(cat: Catalogue, path: Path | None = None) -> Parameters:
         ):
             issues.append(
                 CatalogueIssue(
-                    str(path), None, f"events.{spec.id}", "unknown setting or provider kind"
+                    str(path), None, f"events.{spec.id}", Message("unknown_setting_or_kind")
                 )
             )
     total = sum(params.trajectories.get(t).share for t in TRAJECTORIES)
     if abs(total - 1) > 1e-6:
-        issues.append(CatalogueIssue(str(path), None, "trajectories", f"shares add up to {total}"))
+        shares = Message("shares_total_of", total=total)
+        issues.append(CatalogueIssue(str(path), None, "trajectories", shares))
     if issues:
         raise CatalogueError(issues)
     return params
@@ -418,16 +427,20 @@ def load_regions(cat: Catalogue, extra: Path | None = None) -> dict[str, Region]
         for ins in region.insurers.shares:
             if ins not in insurers:
                 issues.append(
-                    CatalogueIssue(str(path), None, f"insurers.shares.{ins}", "unknown insurer")
+                    CatalogueIssue(
+                        str(path), None, f"insurers.shares.{ins}", Message("unknown_insurer")
+                    )
                 )
         for kind in region.providers:
             if kind not in cat.provider_kinds:
                 issues.append(
-                    CatalogueIssue(str(path), None, f"providers.{kind}", "unknown provider kind")
+                    CatalogueIssue(
+                        str(path), None, f"providers.{kind}", Message("unknown_kind_bare")
+                    )
                 )
         if region.id in regions:
             issues.append(
-                CatalogueIssue(str(path), None, "id", f"region {region.id!r} defined twice")
+                CatalogueIssue(str(path), None, "id", Message("region_twice", name=region.id))
             )
         regions[region.id] = region
     if issues:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from passend.catalogue.loader import Catalogue, CatalogueError, CatalogueIssue, load_model_file
 from passend.catalogue.schema import Source, Text
+from passend.messages import TEMPLATES, Message
 from passend.validation import Checker, as_np
 
 RULES = Path(__file__).parent / "data" / "plausibility.yaml"
@@ -225,7 +226,8 @@ def evaluate(
         if rule.among is not None and sets.get(rule.among) is None:
             missing.append(rule.among)
         if missing:
-            out.not_applied.append(f"{rule.id} (no {', '.join(missing)})")
+            shown = [Message(f"set.{m}") if f"set.{m}" in TEMPLATES else m for m in missing]
+            out.not_applied.append(Message("rule_not_applied", rule=rule.id, missing=shown))
             continue
         mask = _check(rule, columns, sets)
         if mask.any():

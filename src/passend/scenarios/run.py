@@ -41,6 +41,7 @@ from passend import __version__, db, export
 from passend.catalogue.loader import Catalogue
 from passend.claims.declare import declare, load_cost_prices, write_declaration
 from passend.i18n import COLUMN_LABELS
+from passend.messages import Problem
 from passend.population.generate import Effects, generate, multiplier_keys
 from passend.population.params import load_insurers, load_parameters, load_regions
 from passend.population.tables import write_population
@@ -118,8 +119,9 @@ def _team_costs(cat: Catalogue, ls: LoadedScenario, providers: pa.Table) -> dict
         if tc.provider:
             why = cat.not_contracting(kinds.get(tc.provider, ""))
             if why:
-                raise ValueError(
-                    f"{ls.path}: intervention.team_costs.{i}.provider {tc.provider!r}: {why}"
+                where = f"intervention.team_costs.{i}.provider"
+                raise Problem(
+                    "party_refused", path=ls.path, where=where, value=tc.provider, why=why
                 )
             parts = {tc.provider: cents}
         else:
@@ -328,9 +330,8 @@ def checked_inputs(
     if s.population.imported:
         imported_facts(ls, regions)  # its year and region, or a ValueError naming them
     elif s.population.region not in regions:
-        raise ValueError(
-            f"{ls.path}: population.region: unknown region {s.population.region!r}; "
-            f"all: {', '.join(sorted(regions))}"
+        raise Problem(
+            "scenario_region", path=ls.path, name=s.population.region, all=sorted(regions)
         )
     params = load_parameters(cat)
     named = {*s.intervention.effects.rate_multipliers} | {
@@ -338,9 +339,8 @@ def checked_inputs(
     }
     valid = multiplier_keys(params)
     if named - valid:
-        raise ValueError(
-            f"{ls.path}: unknown rate multiplier(s) {', '.join(sorted(named - valid))}; "
-            f"valid: {', '.join(sorted(valid))}"
+        raise Problem(
+            "unknown_multipliers", path=ls.path, names=sorted(named - valid), valid=sorted(valid)
         )
     sets: list[LoadedSet] = [
         load_contract_set(resolve_contract_set(ls.resolve(c) if c.endswith(".yaml") else c), cat)
@@ -367,16 +367,12 @@ def imported_facts(ls: LoadedScenario, regions: dict[str, Any]) -> dict[str, Any
     if year is None:
         if len(years) != 1:
             found = ", ".join(map(str, years)) or "none"
-            raise ValueError(
-                f"{ls.path}: population.year: the imported population's deaths fall in "
-                f"{found}; give the year"
-            )
+            raise Problem("imported_years", path=ls.path, found=found)
         year = int(years[0])
     given = "region" in s.population.model_fields_set
     if given and s.population.region not in regions:
-        raise ValueError(
-            f"{ls.path}: population.region: unknown region {s.population.region!r}; "
-            f"all: {', '.join(sorted(regions))}"
+        raise Problem(
+            "scenario_region", path=ls.path, name=s.population.region, all=sorted(regions)
         )
     named = sorted(set(pc.unique(patients["region"]).to_pylist()) - {None, ""})
     region = s.population.region if given else (named[0] if len(named) == 1 else None)

@@ -489,13 +489,22 @@ class _Fmt:
         return " + ".join(items) if len(items) < 2 else f"({' + '.join(items)})"
 
 
+def _figure(value: Any, lang: str) -> Any:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return short(Decimal(str(value)), lang, most=12)
+    return value
+
+
 Texts = dict[str, dict[str, tuple[str, str]]]
 """step key -> language -> (label, formula template with named numbers)."""
 
 
 def _steps(texts: Texts, lang: str, *steps: tuple[str, dict[str, Any]]) -> list[Step]:
+    """The steps' labels and formulas in ``lang``; a figure not yet formatted (a count of
+    people or agents) with the language's marks (Dutch ``25.000``)."""
     out = []
-    for key, values in steps:
+    for key, given in steps:
+        values = {k: _figure(v, lang) for k, v in given.items()}
         label, template = texts[key][lang]
         out.append(Step(label.format(**values), template.format(**values)))
     return out
@@ -890,7 +899,7 @@ def _explain_bundle(a: dict[str, Any], r: dict[str, Any], f: _Fmt) -> list[Step]
     v |= {k.removesuffix("_cents") + "_op": f.eur(x) for k, x in r.items()}
     v |= {"actual": f.eur(r["actual_cents"]), "outlier": f.eur(r["outlier_cents"])}
     v["settlement"] = f.eur(r["settlement_cents"])
-    terms = [f"{f.eur(p)} × {a['patients'][c]}" for c, p in a["price"].items()]
+    terms = [f"{f.eur(p)} × {f.num(a['patients'][c])}" for c, p in a["price"].items()]
     v["terms"] = " + ".join(terms) or "0"
     corridor = _corridor(
         a, r["result_cents"], r["payment_cents"], r["settlement_cents"], BUNDLE_NAMES[f.lang], f
@@ -982,8 +991,10 @@ def _explain_capitation(a: dict[str, Any], r: dict[str, Any], f: _Fmt) -> list[S
     v |= {"payment_op": f.eur(r["payment_cents"]), "bonus_op": f.eur(r["bonus_cents"])}
     v |= {"rate": f.num(a["bonus_rate"]), "score": f.num(a["quality_score"])}
     counts = a["inhabitants"]
-    people = {"terms": " + ".join(str(n) for n in counts.values()) or "0"}
-    money = {"terms": " + ".join(f"{f.eur(c)} × {counts[b]}" for b, c in a["rate"].items()) or "0"}
+    people = {"terms": " + ".join(f.num(n) for n in counts.values()) or "0"}
+    money = {
+        "terms": " + ".join(f"{f.eur(c)} × {f.num(counts[b])}" for b, c in a["rate"].items()) or "0"
+    }
     return _steps(
         CAPITATION_TEXTS,
         f.lang,

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from passend import db
 from passend.claims.tables import CLAIMS
+from passend.messages import Message
 from passend.settlement.engine import TABLES
 from passend.settlement.tables import KINDS
 from passend.tables import table_problem
@@ -45,7 +46,7 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     for name, schema in TABLES.items():
         f = folder / f"{name}.parquet"
         if not f.exists():
-            problems.append(f"{f}: missing")
+            problems.append(Message("file_missing", path=f))
             continue
         problem = table_problem(f, schema)
         if problem is not None:
@@ -53,13 +54,13 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
             continue
         t = pq.read_table(f)
         if not t.schema.equals(schema, check_metadata=False):
-            problems.append(f"{f}: the columns differ from the {name} schema")
+            problems.append(Message("columns_differ", path=f, name=name))
             continue
         tables[name] = ibis.memtable(t)
     meta_file = folder / "meta.json"
     meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
     if not meta:
-        problems.append(f"{meta_file}: missing")
+        problems.append(Message("file_missing", path=meta_file))
     if problems:
         return problems, {}
     led, rec, adj, st = (
@@ -69,13 +70,13 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     # 1
     bad = _scalar(led.filter(led.amount_cents <= 0).count())
     if bad:
-        problems.append(f"ledger: {bad} row(s) with an amount that is not positive")
+        problems.append(Message("ledger_not_positive", n=bad))
     same = _scalar(led.filter(led.payer_id == led.payee_id).count())
     if same:
-        problems.append(f"ledger: {same} row(s) where the payer pays itself")
+        problems.append(Message("ledger_pays_itself", n=same))
     unknown = _scalar(led.filter(~led.payer_kind.isin(KINDS) | ~led.payee_kind.isin(KINDS)).count())
     if unknown:
-        problems.append(f"ledger: {unknown} row(s) with an unknown payer or payee kind")
+        problems.append(Message("ledger_unknown_kind", n=unknown))
 
     # 2
     off = rec.filter(
@@ -84,17 +85,19 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     )
     n_off = _scalar(off.count())
     if n_off:
-        problems.append(
-            f"reconciliation: {n_off} row(s) where claims != financer + patient + repriced + "
-            "in_scope"
-        )
+        problems.append(Message("reconciliation_off", n=n_off))
 
     # 3
     rec_lines, rec_cents = _scalar(rec.lines.sum()), _scalar(rec.claims_cents.sum())
     if (rec_lines, rec_cents) != (meta.get("claims_lines"), meta.get("claims_cents")):
         problems.append(
-            f"reconciliation covers {rec_lines} lines / {rec_cents} cents; the settlement read "
-            f"{meta.get('claims_lines')} / {meta.get('claims_cents')}"
+            Message(
+                "reconciliation_covers",
+                lines=rec_lines,
+                cents=rec_cents,
+                read_lines=meta.get("claims_lines"),
+                read_cents=meta.get("claims_cents"),
+            )
         )
     claims_file = Path(meta.get("claims", ""))
     problem = table_problem(claims_file, CLAIMS) if claims_file.is_file() else None
@@ -107,9 +110,16 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
         out_lines, out_cents = int(out.get("lines", 0)), int(out.get("amount_cents", 0))
         if (n, cents) != (rec_lines + out_lines, rec_cents + out_cents):
             problems.append(
-                f"{claims_file}: {n} lines / {cents} cents, but the reconciliation covers "
-                f"{rec_lines} / {rec_cents} and {out_lines} / {out_cents} are outside the "
-                "contract year"
+                Message(
+                    "claims_file_differs",
+                    path=claims_file,
+                    lines=n,
+                    cents=cents,
+                    rec_lines=rec_lines,
+                    rec_cents=rec_cents,
+                    out_lines=out_lines,
+                    out_cents=out_cents,
+                )
             )
 
     # 4
@@ -128,14 +138,11 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     j = want.outer_join(by_pair, ["contract_id", "provider_id", "financer_id"])
     n_diff = _scalar(j.filter(j.rec_c.fill_null(0) != j.led_c.fill_null(0)).count())
     if n_diff:
-        problems.append(
-            f"ledger: claim payments differ from the reconciliation for {n_diff} contract x "
-            "provider x financer pair(s)"
-        )
+        problems.append(Message("ledger_claims_differ", n=n_diff))
     pat = led.filter(led.reason == "patient_share")
     pat_c = ibis.ifelse(pat.payer_kind == "provider", -pat.amount_cents, pat.amount_cents)
     if _scalar(pat_c.sum()) != _scalar(rec.patient_cents.sum()):
-        problems.append("ledger: patient payments differ from the reconciliation")
+        problems.append(Message("ledger_patients_differ"))
 
     # 5
     other = led.filter(~led.reason.isin(CLAIM_REASONS))
@@ -145,9 +152,13 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     diff = j.filter(j.led_c.fill_null(0) != j.adj_c.fill_null(0)).to_pyarrow().to_pylist()
     for r in diff:  # (contract, reason) pairs: a handful
         problems.append(
-            f"ledger: {r['contract_id'] or r['contract_id_right']} / "
-            f"{r['reason'] or r['reason_right']}: ledger {r['led_c'] or 0} cents, computed "
-            f"{r['adj_c'] or 0} cents"
+            Message(
+                "ledger_adjustment_differs",
+                contract=r["contract_id"] or r["contract_id_right"],
+                reason=r["reason"] or r["reason_right"],
+                ledger=r["led_c"] or 0,
+                computed=r["adj_c"] or 0,
+            )
         )
 
     # 6
@@ -157,17 +168,17 @@ def check_ledger(folder: Path) -> tuple[list[str], dict[str, int]]:
     j = s.left_join(outs, s.sid == outs.o_id).left_join(ins, s.sid == ins.i_id)
     n_bad = _scalar(j.filter((j.so != j.o.fill_null(0)) | (j.si != j.i.fill_null(0))).count())
     if n_bad:
-        problems.append(f"stakeholders: {n_bad} row(s) differ from the ledger")
+        problems.append(Message("stakeholders_differ", n=n_bad))
     n_margin = _scalar(
         st.filter(st.margin_cents != st.money_in_cents - st.money_out_cents - st.cost_cents).count()
     )
     if n_margin:
-        problems.append(f"stakeholders: {n_margin} margin(s) != in - out - cost")
+        problems.append(Message("margins_differ", n=n_margin))
     total_in, total_out = _scalar(st.money_in_cents.sum()), _scalar(st.money_out_cents.sum())
     ledger_total = _scalar(led.amount_cents.sum())
     if not total_in == total_out == ledger_total:
         problems.append(
-            f"money is not conserved: paid {total_out}, received {total_in}, ledger {ledger_total}"
+            Message("not_conserved", paid=total_out, received=total_in, ledger=ledger_total)
         )
     figures = {
         "ledger_rows": _scalar(led.count()),

@@ -50,6 +50,7 @@ from passend.catalogue.loader import (
     validation_issues,
 )
 from passend.catalogue.schema import Exemption, Route, Source, Text
+from passend.messages import Problem
 from passend.settlement import models
 from passend.settlement.models.protocol import Kind
 
@@ -93,7 +94,7 @@ class Episode(_Model):
     @model_validator(mode="after")
     def _days(self) -> Episode:
         if self.start == "days_before_death" and self.days_before_death is None:
-            raise ValueError("start days_before_death needs days_before_death")
+            raise Problem("start_needs_days")
         return self
 
 
@@ -154,7 +155,7 @@ class ContractSet(_Model):
         ids = [c.id for c in self.contracts] + [b.id for b in self.budgets] + ["default"]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"contract and budget ids must be unique (and not 'default'): {dup}")
+            raise Problem("ids_unique", names=dup)
         return self
 
 
@@ -201,7 +202,9 @@ class LoadedSet:
                     models.model(b.model).contract for b in self.cs.budgets if b.id == key
                 )
                 if why and contract:
-                    raise ValueError(f"{self.path}: {key}: {attr} {pid!r}: {why}")
+                    raise Problem(
+                        "party_refused", path=self.path, where=f"{key}: {attr}", value=pid, why=why
+                    )
 
 
 def load_contract_set(path: Path, cat: Catalogue) -> LoadedSet:
@@ -316,4 +319,4 @@ def resolve_contract_set(value: str | Path) -> Path:
     if shipped.exists():
         return shipped
     names = ", ".join(sorted(f.stem for f in DATA.glob("*.yaml")))
-    raise ValueError(f"{value}: no such file, nor a shipped contract set ({names})")
+    raise Problem("no_contract_set", value=value, names=names)

@@ -52,9 +52,11 @@ def check_whole(shares: dict[K, Decimal], what: str) -> None:
     ``SHARE_TOLERANCE``: 0.75 or 1.2 is a typing error, not something to normalise silently."""
     total = sum(shares.values(), Decimal(0))
     if abs(total - 1) > SHARE_TOLERANCE:
-        raise ValueError(
-            f"{what}: the shares add up to {total.normalize():f}, not 1 "
-            f"(tolerance {SHARE_TOLERANCE:f})"
+        raise Problem(
+            "shares_not_whole",
+            what=what,
+            total=Decimal(f"{total.normalize():f}"),
+            tolerance=SHARE_TOLERANCE,
         )
 
 
@@ -62,12 +64,12 @@ def split_by_shares(total_cents: int, shares: dict[K, Decimal]) -> dict[K, int]:
     """Split an amount over parties by shares so that the parts add up to the total exactly:
     each part rounded down, the remaining cents to the largest remainders (ties by name)."""
     if not shares:
-        raise ValueError("no shares to split over")
+        raise Problem("no_shares")
     if any(s < 0 for s in shares.values()):
-        raise ValueError("shares must not be negative")
+        raise Problem("shares_negative")
     weight = sum(shares.values())
     if weight <= 0:
-        raise ValueError("shares add up to zero")
+        raise Problem("shares_zero")
     sign = -1 if total_cents < 0 else 1
     raw = {k: Decimal(abs(total_cents)) * s / weight for k, s in shares.items()}
     parts = {k: int(v) for k, v in raw.items()}  # int() truncates towards zero

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from passend.catalogue.loader import Catalogue
 from passend.claims.vektis import mapping as m
 from passend.claims.vektis.aw319 import read_aw319_many, write_aw319
+from passend.messages import Message
 
 MESSAGE_CODE = {"wlz": "187", "zvw": "428"}
 TIME_UNIT = {"minutes": "01", "days": "14", "count": ""}
@@ -107,7 +108,7 @@ def read_aw319_claims(
             "code_list": records["codelist"],  # 0416: information, kept as read
         }
     )
-    notes = ["bsn: keyed hash -> patient_id (names, birth dates and addresses are not read)"]
+    notes = [Message("privacy.bsn")]
     total = m.closing_total(
         batch.closings, "9907 TOTAAL DECLARATIEBEDRAG", "9908 INDICATIE DEBET/CREDIT"
     )

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from passend.catalogue.loader import Catalogue
 from passend.claims.vektis import mapping as m
 from passend.claims.vektis.zh308 import SUFFIX, read_zh308_many, write_zh308
+from passend.messages import Message
 
 SECTOR, LAW = "medical_specialist_care", "zvw"
 DBC_CODELIST = "041"  # 0409: "instellingen met DBC-zorgproducten" (the layout's constraint)
@@ -121,7 +122,7 @@ def read_zh308_claims(
             "code_list": records["codelist"],  # 0409: information, kept as read
         }
     )
-    notes = ["bsn: keyed hash -> patient_id (names, birth dates and addresses are not read)"]
+    notes = [Message("privacy.bsn")]
     total = m.closing_total(
         batch.closings, "9909 TOTAAL DECLARATIEBEDRAG", "9910 INDICATIE DEBET/CREDIT"
     )

@@ -30,6 +30,7 @@ import ibis
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from passend.catalogue.schema import Route
+from passend.messages import Problem
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -49,7 +50,7 @@ SUBSIDY = "subsidy"
 
 def availability(budget_cents: int, shares: dict[str, Decimal]) -> dict[str, int]:
     if budget_cents < 0:
-        raise ValueError("budget must not be negative")
+        raise Problem("must_not_be_negative", option="budget")
     return split_by_shares(budget_cents, shares)
 
 
@@ -68,7 +69,7 @@ class Params(BaseModel):
     def _whole(cls, shares: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
         if shares is not None:
             if any(v < 0 for v in shares.values()):
-                raise ValueError("shares must not be negative")
+                raise Problem("shares_negative")
             check_whole(shares, "shares")
         return shares
 
@@ -97,7 +98,7 @@ def apply_budget(ctx: Ctx, budget_id: str, model: str, p: Params) -> Part:
         }
     unknown = sorted(set(shares) - set(kinds))
     if unknown:
-        raise ValueError(f"{budget_id}: unknown financer(s) {', '.join(unknown)}")
+        raise Problem("unknown_financers", id=budget_id, names=list(unknown))
     budget = euros_to_cents(p.amount_eur, f"{budget_id}.amount_eur")
     part = Part()
     for fid, cents in sorted(availability(budget, shares).items()):

@@ -33,6 +33,7 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from passend import db
+from passend.messages import Problem
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -76,15 +77,15 @@ def bundle(
     outlier_cents: int = 0,
 ) -> BundleResult:
     if set(prices_cents) != set(patients):
-        raise ValueError("give a price and a number of patients for the same classes")
+        raise Problem("same_classes")
     if any(
         v < 0 for v in (*prices_cents.values(), *patients.values(), actual_cents, outlier_cents)
     ):
-        raise ValueError("prices, patients and costs must not be negative")
+        raise Problem("bundle_negative")
     if outlier_cents > actual_cents:
-        raise ValueError("outlier costs are part of the actual costs")
+        raise Problem("outliers_in_actual")
     if (corridor is not None and corridor < 0) or not Decimal(0) <= corridor_share <= Decimal(1):
-        raise ValueError("corridor must not be negative; corridor_share between 0 and 1")
+        raise Problem("corridor_range")
     payment = sum(prices_cents[c] * patients[c] for c in prices_cents)
     result = payment - (actual_cents - outlier_cents)
     settlement = 0
@@ -114,7 +115,7 @@ class Params(PrincipalParams):
     @model_validator(mode="after")
     def _one_price(self) -> Params:
         if (self.prices_eur is None) == (self.price_factor_of_reference is None):
-            raise ValueError("give exactly one of prices_eur and price_factor_of_reference")
+            raise Problem("one_of_two", a="prices_eur", b="price_factor_of_reference")
         return self
 
 
@@ -124,7 +125,7 @@ def class_prices(ctx: Ctx, contract_id: str, p: Params, classes: list[str]) -> d
         for c in classes:
             eur = p.prices_eur.get(c, p.prices_eur.get("default"))
             if eur is None:
-                raise ValueError(f"{contract_id}: prices_eur has no price for {c!r} nor 'default'")
+                raise Problem("no_class_price", id=contract_id, value=c)
             out[c] = euros_to_cents(eur, f"prices_eur.{c}")
         return out
     assert p.price_factor_of_reference is not None

@@ -35,6 +35,7 @@ from pydantic import Field
 
 from passend import db
 from passend.catalogue.loader import policy_default
+from passend.messages import Problem
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -94,13 +95,13 @@ def integral_hourly_rate(
     if not isinstance(terminal_hours, Decimal):
         terminal_hours = Decimal(exact_terminal.numerator) / exact_terminal.denominator
     if not Decimal(0) <= payback_share <= Decimal(1):
-        raise ValueError("payback_share must be between 0 and 1")
+        raise Problem("between_0_1", name="payback_share")
     if min(rate_cents, hours, client_months, terminal_hours, terminal_client_months) < 0:
-        raise ValueError("rate, hours and client-months must not be negative")
+        raise Problem("hourly_negative")
     if norm_hours_per_client_month < 0:
-        raise ValueError("norm must not be negative")
+        raise Problem("must_not_be_negative", option="norm")
     if exact_terminal > exact_hours or terminal_client_months > client_months:
-        raise ValueError("terminal hours and client-months are part of the totals")
+        raise Problem("terminal_in_totals")
     tested_hours = hours - terminal_hours if exclude_terminal else hours
     tested_months = client_months - terminal_client_months if exclude_terminal else client_months
     norm = norm_hours_per_client_month * tested_months

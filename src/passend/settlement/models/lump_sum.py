@@ -26,6 +26,7 @@ from typing import Any
 import ibis
 from pydantic import Field, model_validator
 
+from passend.messages import Problem
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -65,13 +66,13 @@ def lump_sum(
     corridor_share: Decimal = Decimal(1),
 ) -> LumpSumResult:
     if amount_cents < 0:
-        raise ValueError("amount must not be negative")
+        raise Problem("must_not_be_negative", option="amount")
     deviation = settlement = 0
     if corridor is not None:
         if contract_value_cents is None or actual_value_cents is None:
-            raise ValueError("a corridor needs the contract value and the actual value")
+            raise Problem("corridor_needs_values")
         if corridor < 0 or not Decimal(0) <= corridor_share <= Decimal(1):
-            raise ValueError("corridor must not be negative; corridor_share between 0 and 1")
+            raise Problem("corridor_range")
         deviation = actual_value_cents - contract_value_cents
         band = corridor * contract_value_cents
         if abs(deviation) > band:
@@ -93,7 +94,7 @@ class Params(ModelParams):
     @model_validator(mode="after")
     def _one_amount(self) -> Params:
         if (self.amounts_eur is None) == (self.share_of_reference is None):
-            raise ValueError("give exactly one of amounts_eur and share_of_reference")
+            raise Problem("one_of_two", a="amounts_eur", b="share_of_reference")
         return self
 
 

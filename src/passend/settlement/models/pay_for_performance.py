@@ -42,6 +42,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from passend import db
+from passend.messages import Problem
 from passend.settlement.frame import Ctx, Part, book_spread
 from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
@@ -70,9 +71,7 @@ class Indicator:
 
     def achievement(self) -> Decimal:
         if self.target <= 0 or self.score < 0 or self.weight < 0:
-            raise ValueError(
-                f"indicator {self.name}: target must be positive, score and weight not negative"
-            )
+            raise Problem("indicator_values", name=self.name)
         if self.lower_is_better:
             return Decimal(1) if self.score == 0 else min(Decimal(1), self.target / self.score)
         return min(Decimal(1), self.score / self.target)
@@ -97,12 +96,12 @@ def pay_for_performance(
     malus_below: Decimal = Decimal(0),
 ) -> P4PResult:
     if not indicators:
-        raise ValueError("give at least one indicator")
+        raise Problem("no_indicator")
     if pool_cents < 0:
-        raise ValueError("pool must not be negative")
+        raise Problem("must_not_be_negative", option="pool")
     weights = sum(i.weight for i in indicators)
     if weights <= 0:
-        raise ValueError("the weights add up to zero")
+        raise Problem("weights_zero")
     ach = {i.name: i.achievement() for i in indicators}
     score = sum(i.weight * ach[i.name] for i in indicators) / weights
     bonus = round_cents(pool_cents * score) if score >= threshold else 0
@@ -179,7 +178,7 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Ta
     elif p.pool_share is not None:
         pool = round_cents(p.pool_share * base)
     else:
-        raise ValueError(f"{contract_id}: pay_for_performance needs pool_eur or pool_share")
+        raise Problem("p4p_pool", id=contract_id)
     scores = indicator_scores(ctx, lines.filter(lines.patient_id.notnull()).select("patient_id"))
     r = pay_for_performance(
         pool,

@@ -24,6 +24,7 @@ from decimal import Decimal
 import ibis
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from passend.messages import Problem
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -59,11 +60,11 @@ def population(
     quality_score: Decimal = Decimal(0),
 ) -> PopulationResult:
     if set(rates_cents) != set(inhabitants):
-        raise ValueError("give a rate and a number of inhabitants for the same bands")
+        raise Problem("same_bands")
     if any(v < 0 for v in (*rates_cents.values(), *inhabitants.values())):
-        raise ValueError("rates and inhabitants must not be negative")
+        raise Problem("capitation_negative")
     if not (Decimal(0) <= bonus_rate <= Decimal(1) and Decimal(0) <= quality_score <= Decimal(1)):
-        raise ValueError("bonus_rate and quality_score must be between 0 and 1")
+        raise Problem("bonus_quality_range")
     payment = sum(rates_cents[b] * inhabitants[b] for b in rates_cents)
     bonus = round_cents(bonus_rate * quality_score * payment)
     return PopulationResult(sum(inhabitants.values()), payment, bonus, payment + bonus)
@@ -88,15 +89,15 @@ class Params(PrincipalParams):
         given = sum(x is not None for x in (self.rate_eur, self.rate_factor_of_reference))
         if self.bands:
             if given or abs(sum(b.share for b in self.bands) - 1) > Decimal("0.000001"):
-                raise ValueError("with bands, give no other rate; the band shares add up to 1")
+                raise Problem("bands_alone")
         elif given != 1:
-            raise ValueError("give exactly one of rate_eur, rate_factor_of_reference, bands")
+            raise Problem("one_of_these", names=["rate_eur", "rate_factor_of_reference", "bands"])
         return self
 
 
 def _members(ctx: Ctx, contract_id: str) -> dict[tuple[str, str], int]:
     if ctx.inhabitants is None or ctx.financers is None:
-        raise ValueError(f"{contract_id}: capitation needs the population (inhabitants, insurers)")
+        raise Problem("capitation_population", id=contract_id)
     fin = ctx.financers.to_pylist()  # the financers table: a few dozen rows
     shares = {
         (f["financer_id"], f["financer_kind"]): Decimal(str(f["share"] or 0))

@@ -30,6 +30,7 @@ import ibis
 from pydantic import Field, model_validator
 
 from passend.catalogue.loader import policy_default
+from passend.messages import Problem
 from passend.settlement.frame import (
     Ctx,
     Margin,
@@ -70,9 +71,9 @@ def revenue_cap(
     exempt_terminal: bool = True,
 ) -> RevenueCapResult:
     if not Decimal(0) <= above_cap_share <= Decimal(1):
-        raise ValueError("above_cap_share must be between 0 and 1")
+        raise Problem("between_0_1", name="above_cap_share")
     if min(claimed_cents, cap_cents, terminal_cents) < 0 or terminal_cents > claimed_cents:
-        raise ValueError("amounts must be non-negative and terminal care part of the claims")
+        raise Problem("cap_amounts")
     return _revenue_cap(claimed_cents, cap_cents, above_cap_share, terminal_cents, exempt_terminal)
 
 
@@ -105,9 +106,9 @@ class Params(ModelParams):
     @model_validator(mode="after")
     def _one_cap(self) -> Params:
         if (self.caps_eur is None) == (self.cap_share_of_reference is None):
-            raise ValueError("give exactly one of caps_eur and cap_share_of_reference")
+            raise Problem("one_of_two", a="caps_eur", b="cap_share_of_reference")
         if any(v < 0 for caps in (self.caps_eur or {}).values() for v in caps.values()):
-            raise ValueError("caps_eur must not be negative")
+            raise Problem("must_not_be_negative", option="caps_eur")
         return self
 
 

@@ -35,6 +35,7 @@ from decimal import Decimal
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
+from passend.messages import Problem
 from passend.settlement.frame import Ctx, Part, book_spread
 from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
@@ -86,13 +87,13 @@ def shared_savings(
         ("loss_cap", loss_cap),
     ):
         if not Decimal(0) <= v <= Decimal(1):
-            raise ValueError(f"{name} must be between 0 and 1, not {v}")
+            raise Problem("between_0_1_not", name=name, v=v)
     if payment_factor < 0 or loss_factor < 0:
-        raise ValueError("payment_factor and loss_factor must not be negative")
+        raise Problem("factors_negative")
     if benchmark_cents <= 0:
-        raise ValueError("benchmark must be positive")
+        raise Problem("must_be_positive", name="benchmark")
     if actual_cents < 0:
-        raise ValueError("actual must not be negative")
+        raise Problem("must_not_be_negative", option="actual")
     b, a = Decimal(benchmark_cents), Decimal(actual_cents)
     s = b - a
     earned = owed = Decimal(0)
@@ -158,10 +159,7 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: object 
     else:
         ref = ctx.reference_spend(contract_id, spend)
         if ref.num_rows == 0 and ctx.spend_reference is not None:
-            raise ValueError(
-                f"{contract_id}: the reference run has no spend under this contract; settle "
-                "the baseline with the same contract set, or give benchmark_eur"
-            )
+            raise Problem("no_reference_spend", id=contract_id)
         benchmark = round_cents(
             p.benchmark_factor * sum(int(x) for x in ref["spend_cents"].to_pylist())
         )
