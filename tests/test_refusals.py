@@ -360,8 +360,8 @@ def test_an_effects_file_error_names_file_line_field_and_reason(world: dict[str,
     r = run(*args, "--lang", "en")
     assert r.exit_code == 2
     text = said(r)
-    assert f"{effects}:3: odds_home: moet groter zijn dan 0" in text  # Dutch by default
-    assert f"{effects}:4: odds_preferd: onbekend veld (niet in het schema)" in text
+    assert f"{effects}:3: odds_home: Input should be greater than 0" in text
+    assert f"{effects}:4: odds_preferd: unknown field (not in the schema)" in text
     assert "validation error for Effects" not in text
 
 
