@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from passend.cli import app
 from passend.cli.tables import Column, Table, numeric, render
+from test_business_case import CASE as BC_CASE
+from test_business_case import SCENARIO as BC_SMALL
 
 WIDTHS = (60, 80, 200)
 runner = CliRunner()
@@ -45,47 +47,9 @@ monte_carlo:
 """
 
 
-BC_SCENARIO = """\
-id: bc-small
-name: {nl: Klein, en: Small}
-sources: [{document: passend_placeholder, section: test}]
-population: {region: zuid-gelderland, year: 2026, seed: 3, scale: 0.02}
-intervention:
-  name: {nl: Team, en: Team}
-  effects:
-    reach: {who: marked_at_home, share: 1.0, assumption: true, note: test}
-    rate_multipliers: {admission_via_ed: 0.579, admission_other: 0.692}
-contract_sets: [pxq]
-"""
-
-BC_CASE = """\
-id: bc-test
-name: {nl: Test, en: Test}
-sources: [{document: passend_placeholder, section: test}]
-scenario: scenario.yaml
-first_year: 2026
-last_year: 2028
-discount_rate: 0.05
-host: {provider_kind: hospital}
-roles:
-  - {role: palliative_nurse, cost_per_fte_eur: 73000, productive_hours_per_fte: 1456, on_call_eur_per_hour: 5, planned_fte: 4, placeholder: true, note: test}
-  - {role: coordinator, cost_per_fte_eur: 80000, productive_hours_per_fte: 1456, planned_fte: 0.5, placeholder: true, note: test}
-phone:
-  role: palliative_nurse
-  calls_per_year: 500
-  handling_minutes: 20
-  answer_within_seconds: 60
-  target: 0.8
-  placeholder: true
-  note: test
-  blocks:
-    - {name: days, hours_per_week: 84, call_share: 0.8}
-    - {name: nights, hours_per_week: 84, call_share: 0.2, on_call: true}
-work:
-  - {activity: team_coordination, role: coordinator, per_year: 52, minutes: 420, placeholder: true, note: test}
-funding:
-  - {route: pznl_consultation_subsidy, from_year: 2026, to_year: 2028, placeholder: true, note: test}
-"""
+# the business case of test_business_case, on a smaller population
+BC_SCENARIO = BC_SMALL.replace("scale: 0.05", "scale: 0.02")
+assert BC_SCENARIO != BC_SMALL
 
 
 def numbers(text: str) -> Counter[str]:
