@@ -201,12 +201,15 @@ def title_codes(cat: Catalogue, prestatiecode: pa.Array | pa.ChunkedArray) -> pa
     return per_value(prestatiecode, lambda v: codes.get(v.strip(), v.strip()))
 
 
-def from_title(cat: Catalogue, titles: pa.Array, attr: str) -> pa.Array:
+def from_title(cat: Catalogue, titles: pa.Array) -> dict[str, pa.Array]:
     """What the standard does not carry, from the title (:func:`passend.claims.titles.
-    title_defaults`): its law, first activity, first setting or first claimant professional
-    ("" for an unknown title)."""
+    title_defaults`): its law, first activity, first claimant professional and first setting
+    ("" for an unknown title), one lookup table for the four."""
     defaults = title_defaults(cat)
-    return per_value(titles, lambda code: defaults.get(code, {}).get(attr, ""))
+    return {
+        attr: per_value(titles, lambda code, a=attr: defaults.get(code, {}).get(a, ""))
+        for attr in ("law", "activity", "professional", "setting")
+    }
 
 
 def code_map(path: Path, name: str, code_col: str, id_col: str) -> dict[str, str]:

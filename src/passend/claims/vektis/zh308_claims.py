@@ -103,17 +103,18 @@ def read_zh308_claims(
         records["institution_agb"],
     )
     provider, financer = m.providers_and_financers(path, institution, records["uzovi"])
+    derived = m.from_title(cat, titles)
     raw = pa.table(
         {
             "claim_id": pc.utf8_trim_whitespace(records["reference"]),
             "patient_id": m.hashed(key, records["bsn"]),
             "provider_id": provider,
             "financer_id": financer,
-            "law": m.from_title(cat, titles, "law"),
+            "law": derived["law"],
             "title_code": titles,
-            "activity": m.from_title(cat, titles, "activity"),
-            "professional": m.from_title(cat, titles, "professional"),
-            "setting": m.from_title(cat, titles, "setting"),
+            "activity": derived["activity"],
+            "professional": derived["professional"],
+            "setting": derived["setting"],
             "service_date": records["begin_date"],
             "quantity": pc.cast(records["quantity"], pa.int64()),
             "unit": m.per_value(titles, lambda t: "days" if t in per_day else "count"),
