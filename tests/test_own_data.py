@@ -114,7 +114,7 @@ def test_the_vektis_readers_map_titles_with_the_same_table(cat) -> None:
     m = titles.title_defaults(cat)
     codes = pa.array([*cat.titles, "NOPE", None], pa.string())
     for attr in ("activity", "professional", "setting", "law"):
-        got = from_title(cat, codes, attr).to_pylist()
+        got = from_title(cat, codes)[attr].to_pylist()
         assert got == [m[c][attr] for c in cat.titles] + ["", ""], attr
     assert m["1032"]["unit"] == titles.UNIT_OF_TITLE["hour"] == "minutes"
 
