@@ -165,3 +165,23 @@ def test_months_are_counted_only_when_a_model_needs_them(tmp_path: Path) -> None
     finally:
         models.unregister("fixed_fee")
     assert moves(s) == [("fixed_fee", "cz", "gp1", "p1", 1250)]
+
+
+def test_the_contracts_that_fix_figures_from_a_reference_are_named() -> None:
+    """``Needs.reference``: settled without a reference, meta.json names the contracts (and
+    add-ons) that take their caps, prices or benchmarks from the run's own volume."""
+    from passend.settlement.contracts import resolve_contract_set
+    from passend.settlement.engine import own_reference
+
+    def named(set_id: str) -> list[str]:
+        return own_reference(load_contract_set(resolve_contract_set(set_id), catalogue()))
+
+    assert named("pxq") == []  # fee for service fixes nothing
+    assert named("bundle") == ["palliative-bundle"]
+    assert named("pxq-shared-savings") == ["zvw-shared-savings/0"]  # the add-on, not its base
+
+
+def test_settling_without_a_reference_says_so(tmp_path: Path) -> None:
+    lump = "contracts:\n  - id: gp-lump\n    scope: {provider_ids: [gp1]}\n    model: lump_sum\n    params: {share_of_reference: 1}\n"
+    s = run(tmp_path, [line("gp1", "cz", 1000)], lump)
+    assert s.meta["reference"] is False and s.meta["own_reference"] == ["gp-lump"]

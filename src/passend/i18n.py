@@ -1191,6 +1191,8 @@ CLI_LABELS = {
         "outside_year": "Buiten contractjaar {year} (niet afgerekend): {lines} regel(s), {amount}",
         "whole_population": "Populatie van overledenen in {year}: hun hele laatste levensjaar is "
         "afgerekend in {year} (--year {year} voor alleen de zorg van dat jaar)",
+        "own_reference": "Zonder --reference: {contracts} zetten plafonds, prijzen of benchmarks "
+        "uit het eigen volume van deze afrekening",
         "ledger_ok": "{rows} grootboekregels; declaraties {claims} = per regel betaald "
         "{claims_paid} + herprijsd {repriced} + binnen andere betalingen {in_scope}; het geld "
         "sluit.",
@@ -1285,6 +1287,8 @@ CLI_LABELS = {
         "outside_year": "Outside contract year {year} (not settled): {lines} line(s), {amount}",
         "whole_population": "Population of the people who die in {year}: their whole last year "
         "of care is settled in {year} (--year {year} for the care of that year only)",
+        "own_reference": "Without --reference: {contracts} set caps, prices or benchmarks from "
+        "this settlement's own volume",
         "ledger_ok": "{rows} ledger rows; claims {claims} = paid per line {claims_paid} + "
         "repriced {repriced} + in scope of other payments {in_scope}; money conserved.",
         "sim_title": "Change in margin from the intervention, {unit} (intervention minus baseline)",

@@ -111,6 +111,9 @@ def settle_cmd(
         out.print(line, highlight=False)
     elif s.meta["whole_population"]:
         out.print(L["whole_population"].format(year=y), highlight=False)
+    if s.meta["own_reference"]:
+        line = L["own_reference"].format(contracts=", ".join(s.meta["own_reference"]))
+        out.print(line, highlight=False)
     out.print(f"{CLI_LABELS[lang]['written']}: {out_dir}")
 
 

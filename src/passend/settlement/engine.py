@@ -678,6 +678,7 @@ def settle(
         "claims_cents": int(totals["cents"] or 0),
         "population": str(pop_dir) if pop_dir else None,
         "reference": reference is not None,
+        "own_reference": [] if reference is not None else own_reference(contracts),
         "year": year,
         "service_years": years,
         "whole_population": whole and len(years) > 1,
@@ -698,6 +699,15 @@ def settle(
         "costs": costs,
     }
     return Settlement(tables, meta)
+
+
+def own_reference(ls: LoadedSet) -> list[str]:
+    """The contracts (and add-ons, ``id/index``) whose model fixes figures from a reference
+    run (``Needs.reference``: caps, prices, rates, benchmarks): settled without one, they take
+    them from this run's own volume, which ``meta.json`` names so the reader knows."""
+    named = [(c.id, c.model) for c in ls.cs.contracts]
+    named += [(f"{c.id}/{i}", a.model) for c in ls.cs.contracts for i, a in enumerate(c.addons)]
+    return sorted(cid for cid, name in named if models.model(name).needs.reference)
 
 
 def write_settlement(s: Settlement, out_dir: Path) -> None:

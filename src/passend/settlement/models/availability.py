@@ -24,7 +24,9 @@ end of 2026 (seed 000 theme 3). Booked with model ``subsidy``, the route id as c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import ibis
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -79,23 +81,37 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
     return marginal_pay(lines, 0)
 
 
-def apply_budget(ctx: Ctx, budget_id: str, model: str, p: Params) -> Part:
+def insurer_shares(fins: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """The availability payment's default payers: the health insurers by their shares of the
+    insured (normalised by ``split_by_shares``)."""
+    return {
+        f["financer_id"]: Decimal(str(f["share"] or 0))
+        for f in fins
+        if f["financer_kind"] == "health_insurer"
+    }
+
+
+def government(fins: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """The subsidy's default payer: the ministry (VWS) alone."""
+    return {"vws": Decimal(1)}
+
+
+def apply_budget(
+    ctx: Ctx,
+    budget_id: str,
+    model: str,
+    p: Params,
+    default_shares: Callable[[list[dict[str, Any]]], dict[str, Decimal]],
+) -> Part:
+    """The budget split over its payers: the contract's ``shares``, else ``default_shares`` of
+    the run's financers (the model's own default payers)."""
     payee = PrincipalParams(principal=p.payee, principal_kind=p.payee_kind).principal_id(
         ctx, budget_id
     )
     fins = ctx.financers.to_pylist() if ctx.financers is not None else []  # a few dozen rows
     kinds = {f["financer_id"]: f["financer_kind"] for f in fins}
     kinds.setdefault("vws", "government")
-    if p.shares is not None:
-        shares = p.shares
-    elif model == "subsidy":
-        shares = {"vws": Decimal(1)}
-    else:
-        shares = {
-            f["financer_id"]: Decimal(str(f["share"] or 0))
-            for f in fins
-            if f["financer_kind"] == "health_insurer"
-        }
+    shares = p.shares if p.shares is not None else default_shares(fins)
     unknown = sorted(set(shares) - set(kinds))
     if unknown:
         raise Problem("unknown_financers", id=budget_id, names=list(unknown))
@@ -148,11 +164,11 @@ def apply_grant(ctx: Ctx, route: Route) -> Part:
 
 
 def settle_availability(ctx: Ctx, budget_id: str, p: Params) -> Part:
-    return apply_budget(ctx, budget_id, NAME, p)
+    return apply_budget(ctx, budget_id, NAME, p, insurer_shares)
 
 
 def settle_subsidy(ctx: Ctx, budget_id: str, p: Params) -> Part:
-    return apply_budget(ctx, budget_id, SUBSIDY, p)
+    return apply_budget(ctx, budget_id, SUBSIDY, p, government)
 
 
 MODEL = Model(
