@@ -338,10 +338,11 @@ class _FastLoader(_FAST_BASE):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
-def _read_fast(path: Path) -> Any:
+def read_fast(path: Path) -> Any:
     """A shipped file read by libyaml: a plain document (dicts and lists, no lines). Its
     values are those of the round-trip loader (tests/test_catalogue_schema.py compares
-    every shipped file); a user's file is always read with lines."""
+    every shipped file); a user's file is always read with lines, and so is a shipped file
+    that has a problem (for the line in its message). Raises yaml.YAMLError."""
     doc = yaml.load(path.read_bytes(), Loader=_FastLoader)  # a safe loader
     return CommentedMap() if doc is None else doc
 
@@ -349,7 +350,7 @@ def _read_fast(path: Path) -> Any:
 def _read(path: Path, shown: str, fast: bool = False) -> tuple[Any, list[CatalogueIssue]]:
     if fast:
         try:
-            doc = _read_fast(path)
+            doc = read_fast(path)
         except (yaml.YAMLError, UnicodeDecodeError):
             doc = None  # read again below, for the message and its line
         if isinstance(doc, dict):
