@@ -3,6 +3,7 @@ user overrides replace tariffs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -200,3 +201,78 @@ def test_override_of_an_unknown_code(tmp_path: Path) -> None:
     """
     (issue,) = _issues(tmp_path, text)
     assert "extra.yaml:2: tariff_overrides[0].code (99999): unknown title code '99999'" in issue
+
+
+def _typed(value: object) -> object:
+    """A document as plain values with their types (True == 1 in Python, 'yes' is not)."""
+    if isinstance(value, dict):
+        return [(k, _typed(v)) for k, v in value.items()]  # in order
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    kind = next(t for t in (bool, int, float, str, dt.date, type(None)) if isinstance(value, t))
+    return (kind.__name__, value if kind is not float else repr(float(value)))
+
+
+def test_shipped_files_read_fast_hold_what_the_round_trip_loader_reads() -> None:
+    """The shipped catalogue and population files are read by libyaml (no lines) for speed:
+    every value must be the round-trip loader's (YAML 1.1 and 1.2 differ on e.g. ``yes``,
+    ``010``, ``1e3``, ``1:30``), every file, as the same types."""
+    from passend.catalogue import loader
+    from passend.population.params import DATA
+
+    files = loader._files(loader.DATA_DIR) + loader._files(DATA)
+    assert len(files) > 25
+    for path in files:
+        fast = loader.read_fast(path)
+        slow = loader._yaml().load(path.read_text("utf-8"))
+        assert _typed(fast) == _typed(slow), path
+
+
+def _shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> int:
+    """A copy of the shipped catalogue as the shipped one, with ``old`` replaced by ``new``
+    in activities.yaml; returns the line of ``new``."""
+    import shutil
+
+    from passend.catalogue import loader
+
+    data = tmp_path / "data"
+    shutil.copytree(loader.DATA_DIR, data)
+    path = data / "activities.yaml"
+    text = path.read_text("utf-8")
+    assert text.count(old) >= 1
+    text = text.replace(old, new, 1)
+    path.write_text(text, "utf-8")
+    monkeypatch.setattr(loader, "DATA_DIR", data)
+    return _line_of(text, new.splitlines()[-1])
+
+
+def test_a_broken_shipped_file_names_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = _shipped_copy(
+        tmp_path, monkeypatch, "  - id: nursing\n", "  - id: nursing\n    bogus: 1\n"
+    )
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(None)
+    (issue,) = [str(i) for i in info.value.issues]
+    assert issue.startswith(f"catalogue/activities.yaml:{line}: ")
+    assert "unknown field" in issue
+
+
+def test_a_key_given_twice_in_a_shipped_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _shipped_copy(tmp_path, monkeypatch, "  - id: nursing\n", "  - id: nursing\n    id: care\n")
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(None)
+    (issue,) = [str(i) for i in info.value.issues]
+    assert issue.startswith("catalogue/activities.yaml:") and "YAML:" in issue
+
+
+def test_a_changed_extra_file_is_read_again(tmp_path: Path) -> None:
+    """The catalogue is loaded once per process while its files do not change."""
+    path = tmp_path / "extra.yaml"
+    path.write_text(GOOD_TITLE, encoding="utf-8")
+    assert load_catalogue(path) is load_catalogue(path)
+    path.write_text(GOOD_TITLE.replace("cents: 1000", "cents: 12345"), encoding="utf-8")
+    assert load_catalogue(path).titles["TEST-1"].tariff(2026).cents == 12345

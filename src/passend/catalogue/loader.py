@@ -17,6 +17,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -49,6 +50,7 @@ from passend.catalogue.schema import (
 from passend.messages import Message
 
 DATA_DIR = Path(__file__).parent / "data"
+_FAST_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 EXTRA_ENV = "PASSEND_CATALOGUE_EXTRA"
 """Environment variable naming a user's extra catalogue file or folder (e.g. tariff overrides)."""
 
@@ -325,7 +327,34 @@ def _entry_label(doc: Any, loc: Loc) -> str:
     return ""
 
 
-def _read(path: Path, shown: str) -> tuple[Any, list[CatalogueIssue]]:
+class _FastLoader(_FAST_BASE):  # type: ignore[misc, valid-type]
+    """libyaml's safe loader (PyYAML's C parser): some 20 times faster than ruamel's
+    round-trip loader, without line numbers and refusing a key given twice."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict:
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        if len(set(keys)) != len(keys):
+            raise yaml.constructor.ConstructorError(None, None, "duplicate key", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_fast(path: Path) -> Any:
+    """A shipped file read by libyaml: a plain document (dicts and lists, no lines). Its
+    values are those of the round-trip loader (tests/test_catalogue_schema.py compares
+    every shipped file); a user's file is always read with lines, and so is a shipped file
+    that has a problem (for the line in its message). Raises yaml.YAMLError."""
+    doc = yaml.load(path.read_bytes(), Loader=_FastLoader)  # a safe loader
+    return CommentedMap() if doc is None else doc
+
+
+def _read(path: Path, shown: str, fast: bool = False) -> tuple[Any, list[CatalogueIssue]]:
+    if fast:
+        try:
+            doc = read_fast(path)
+        except (yaml.YAMLError, UnicodeDecodeError):
+            doc = None  # read again below, for the message and its line
+        if isinstance(doc, dict):
+            return doc, []
     try:
         with path.open(encoding="utf-8") as fh:
             doc = _yaml().load(fh)
@@ -383,11 +412,12 @@ class _Checker:
     def ref(
         self, file: str, doc: Any, loc: Loc, value: str, known: Iterable[str], what: str
     ) -> None:
-        known = list(known)
+        if not isinstance(known, dict | set | frozenset):
+            known = list(known)
         if value not in known:
             from difflib import get_close_matches
 
-            close = get_close_matches(value, known, n=3)
+            close = get_close_matches(value, list(known), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self.add(file, doc, loc, f"unknown {what} {value!r}{hint}")
 
@@ -493,25 +523,46 @@ def load_catalogue(extra: Path | str | None = None) -> Catalogue:
             raise CatalogueError([CatalogueIssue(str(extra_path), None, "", "no such file")])
         roots.append(extra_path)
 
+    files = tuple(
+        (str(path), root is DATA_DIR, *_stamp(path)) for root in roots for path in _files(root)
+    )
+    return _load_files(files)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _load_files(files: tuple[tuple[str, bool, int, int], ...]) -> Catalogue:
+    """The catalogue of these files (path, shipped, mtime, size), once per process while
+    they do not change: the CLI, the models' policy defaults and the runner ask for it
+    several times. The same object is returned each time: do not change it. The shipped
+    files are read by libyaml; when any file has a problem, every file is read again with
+    its lines, so that each issue names its line as before."""
+    try:
+        return _load_parsed(files, fast=True)
+    except CatalogueError:
+        return _load_parsed(files, fast=False)
+
+
+def _load_parsed(files: tuple[tuple[str, bool, int, int], ...], fast: bool) -> Catalogue:
     issues: list[CatalogueIssue] = []
     parsed: list[tuple[str, Any, CatalogueFile]] = []
     shown_files: list[str] = []
-    for root in roots:
-        for path in _files(root):
-            shown = (
-                f"catalogue/{path.relative_to(DATA_DIR).as_posix()}"
-                if root is DATA_DIR
-                else str(path)
-            )
-            shown_files.append(shown)
-            doc, errs = _read(path, shown)
-            issues += errs
-            if doc is None:
-                continue
-            model, errs = _validate(doc, shown)
-            issues += errs
-            if model is not None:
-                parsed.append((shown, doc, model))
+    for name, shipped, *_ in files:
+        path = Path(name)
+        shown = f"catalogue/{path.relative_to(DATA_DIR).as_posix()}" if shipped else name
+        shown_files.append(shown)
+        doc, errs = _read(path, shown, fast=fast and shipped)
+        issues += errs
+        if doc is None:
+            continue
+        model, errs = _validate(doc, shown)
+        issues += errs
+        if model is not None:
+            parsed.append((shown, doc, model))
     if issues:
         raise CatalogueError(issues)
     return _assemble(parsed, shown_files)

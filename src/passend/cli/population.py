@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,12 +16,12 @@ from passend.cli.common import ANY, FILE, LangOpt, _lang, check_year, fail, issu
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, number, percent, short, significant
 from passend.messages import Message
-from passend.population.calibration import compare, measures, sizes
-from passend.population.generate import Effects, Population, generate
-from passend.population.importer import ImportError_, import_population
-from passend.population.params import load_insurers, load_parameters, load_regions
-from passend.population.tables import write_population
-from passend.privacy import PrivacyError
+
+if TYPE_CHECKING:
+    from passend.population.generate import Effects, Population
+
+# the population library is imported inside the commands: every passend command loads this
+# module (settle, simulate ...), and the generator, calibration and importer take 0.05 s
 
 app = typer.Typer(
     help="De populatie: patiënten in hun laatste levensjaar en hun zorg (synthetisch of geïmporteerd).",
@@ -38,6 +38,7 @@ ParamsOpt = Annotated[Path | None, typer.Option("--parameters", help="Your own p
 
 
 def _context(regions_path: Path | None, params_path: Path | None):
+    from passend.population.params import load_insurers, load_parameters, load_regions
 
     cat = common._load(None)
     try:
@@ -51,6 +52,8 @@ def _context(regions_path: Path | None, params_path: Path | None):
 
 def _effects(path: Path | None) -> Effects:
     """The effects file, every problem as ``file:line: field: reason`` (exit 2)."""
+    from passend.population.generate import Effects
+
     if path is None:
         return Effects()
     try:
@@ -70,6 +73,8 @@ def make(
     context: tuple | None = None,
     view: str = "deaths",
 ) -> Population:
+    from passend.population.generate import generate
+
     cat, params, regions, insurers = context or _context(regions_path, params_path)
     if region not in regions:
         from difflib import get_close_matches
@@ -152,6 +157,8 @@ def generate_cmd(
     """Genereer patiënten, activiteiten, aanbieders en financiers als Parquet-bestanden.
     Standaard de overledenen van het jaar met hun laatste levensjaar (--view deaths); met
     --view calendar de zorg van het kalenderjaar."""
+    from passend.population.tables import write_population
+
     lang = _lang(lang)
     if not 0 < scale <= 10:
         fail(Message("scale_range", scale=scale))
@@ -188,6 +195,9 @@ def calibration_cmd(
     """Vergelijk een gegenereerde populatie met de publieke cijfers (CALIBRATION.md): de
     overledenen van het jaar (--view deaths). Exit code 1 als een waarde buiten de tolerantie
     valt."""
+    from passend.population.calibration import compare, measures, sizes
+    from passend.population.tables import write_population
+
     lang = _lang(lang)
     need_paths(lang, ("--regions", regions_path, ANY), ("--parameters", params_path, FILE))
     context = _context(regions_path, params_path)
@@ -283,6 +293,9 @@ def import_cmd(
     lang: LangOpt = "nl",
 ) -> None:
     """Importeer patiënten en activiteiten in plaats van ze te genereren (met rejects.csv)."""
+    from passend.population.importer import ImportError_, import_population
+    from passend.privacy import PrivacyError
+
     lang = _lang(lang)
     need_paths(
         lang,

@@ -293,6 +293,9 @@ def _lines(
         t_minutes=total(ibis.ifelse(t.terminal, t.mins, 0)),
     )
     keys = ("contract_id", "patient_id", "provider_id", "financer_id", "financer_kind", "law")
+    columns = [*keys, *aggs, "months", "t_months"]
+    known = _known_sums(tariff, non_contracted, bool(terminal_cases))
+    aggs = {k: v for k, v in aggs.items() if k not in known}
     if first_month is None:  # no model counts months
         g = t.group_by(*keys).aggregate(**aggs)
         g = g.mutate(months=ibis.literal(0, "int64"), t_months=ibis.literal(0, "int64"))
@@ -314,7 +317,25 @@ def _lines(
         aggs["months"] = month.nunique().cast("int64")
         aggs["t_months"] = month.nunique(where=t.terminal).cast("int64")
         g = t.group_by(*keys).aggregate(**aggs)
-    return db.create_temp(con, "lines", g)
+    g = g.mutate(**{k: g[v] if v else ibis.literal(0, "int64") for k, v in known.items()})
+    return db.create_temp(con, "lines", g.select(*columns))
+
+
+def _known_sums(
+    tariff: dict[str, tuple[int, int]], non_contracted: dict[str, tuple[int, int]], terminal: bool
+) -> dict[str, str | None]:
+    """The sums of ``_lines`` known before its query: without a tariff share below 1 the price
+    is the amount, without a non-contracted share the financer pays the price, without a
+    terminal phase its sums are zero. Each maps to the sum it equals (None: zero); leaving
+    them out of the query takes a third of its time (pxq, national: 1.2 -> 0.75 s CPU)."""
+    known: dict[str, str | None] = {}
+    if all(n == d for n, d in tariff.values()):
+        known |= {"price_cents": "claims_cents", "m_price_cents": "m_claims_cents"}
+    if all(n == d for n, d in non_contracted.values()):
+        known |= {"financer_cents": known.get("price_cents", "price_cents"), "patient_cents": None}
+    if not terminal:
+        known |= {"t_financer_cents": None, "t_minutes": None}
+    return known
 
 
 def _sums(lines: ibis.Table) -> pa.Table:
