@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from decimal import Decimal as D
 
 import pytest
 
+from clirun import Ran, passend
 from passend.settlement.models.availability import availability
 from passend.settlement.models.integral_hourly_rate import integral_hourly_rate
 from passend.settlement.models.revenue_cap import revenue_cap
@@ -170,38 +169,30 @@ def test_euros_are_parsed_exactly() -> None:
 
 
 def test_calc_cli_json_contract() -> None:
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "calc",
-            "shared-savings",
-            "--benchmark",
-            "1000000",
-            "--actual",
-            "950000",
-            "--msr",
-            "0.02",
-            "--mlr",
-            "0.02",
-            "--sharing-rate",
-            "0.5",
-            "--loss-sharing-rate",
-            "0.4",
-            "--quality-score",
-            "0.8",
-            "--savings-cap",
-            "0.1",
-            "--loss-cap",
-            "0.05",
-            "--payment-factor",
-            "1",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    r = passend(
+        "calc",
+        "shared-savings",
+        "--benchmark",
+        "1000000",
+        "--actual",
+        "950000",
+        "--msr",
+        "0.02",
+        "--mlr",
+        "0.02",
+        "--sharing-rate",
+        "0.5",
+        "--loss-sharing-rate",
+        "0.4",
+        "--quality-score",
+        "0.8",
+        "--savings-cap",
+        "0.1",
+        "--loss-cap",
+        "0.05",
+        "--payment-factor",
+        "1",
+        "--json",
     )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
@@ -210,22 +201,7 @@ def test_calc_cli_json_contract() -> None:
         2_000_000,
         0,
     )
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "calc",
-            "shared-savings",
-            "--benchmark",
-            "x",
-            "--actual",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    bad = passend("calc", "shared-savings", "--benchmark", "x", "--actual", "1")
     assert bad.returncode == 2 and "benchmark" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -322,12 +298,7 @@ def test_pay_for_performance_bonus_and_malus() -> None:
 
 def test_calc_cli_other_models() -> None:
     def calc(*args: str) -> dict:
-        r = subprocess.run(
-            [sys.executable, "-m", "passend.cli", "calc", *args, "--json"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        r = passend("calc", *args, "--json")
         assert r.returncode == 0, r.stderr
         return json.loads(r.stdout)
 
@@ -448,12 +419,7 @@ def test_calc_cli_other_models() -> None:
     ],
 )
 def test_calc_counts_and_amounts_out_of_range_exit_2(args: list[str], message: str) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", "calc", *args, "--lang", "en"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = passend("calc", *args, "--lang", "en")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert message in " ".join(r.stderr.split()), r.stderr
 
@@ -467,13 +433,8 @@ def test_shared_savings_refuses_negative_actual_spending() -> None:
 def test_calc_staffing_cli() -> None:
     """24 calls per hour x 5 minutes = 2 Erlang; 4 agents: C = 4/23, SL = 1 - (4/23) e^(-2/15)."""
 
-    def calc(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "passend.cli", "calc", "staffing", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    def calc(*args: str) -> Ran:
+        return passend("calc", "staffing", *args)
 
     opts = ["--calls-per-hour", "24", "--handling-minutes", "5", "--answer-within-seconds", "20"]
     r = calc(*opts, "--target", "0.8", "--json")

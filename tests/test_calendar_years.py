@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,6 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from clirun import Ran, passend
 from passend.claims.declare import declare, write_declaration
 from passend.population.generate import generate
 from passend.population.params import load_insurers, load_parameters, load_regions
@@ -205,16 +203,10 @@ def test_the_calendar_view_is_the_care_delivered_in_the_year(cat) -> None:
         generate(*ctx, "salland", 2026, 7, 0.1, view="cohort")
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    env["PASSEND_PSEUDONYM_KEY"] = "test-key"
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+def cli(*args: str) -> Ran:
+    """The command in this process (tests/clirun.py), with the test's pseudonym key only."""
+    env = {"PASSEND_PSEUDONYM_KEY": "test-key"}
+    r = passend(*args, env=env, drop=("PASSEND_PSEUDONYM",))
     assert r.returncode == 0, r.stderr
     return r
 

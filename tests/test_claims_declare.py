@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from clirun import Ran, passend
 from passend.claims.declare import declare
 from passend.population.tables import ACTIVITIES, PATIENTS, PROVIDERS
 
@@ -250,7 +251,12 @@ def test_dated_rules_price_by_year(cat, tmp_path: Path) -> None:
 
 
 def test_declared_population_reconciles_and_is_deterministic(tmp_path: Path) -> None:
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str) -> Ran:
+        r = passend(*args)  # in this process (tests/clirun.py)
+        assert r.returncode == 0, r.stderr
+        return r
+
+    def process(*args: str) -> subprocess.CompletedProcess[str]:
         r = subprocess.run(
             [sys.executable, "-m", "passend.cli", *args],
             capture_output=True,
@@ -275,7 +281,8 @@ def test_declared_population_reconciles_and_is_deterministic(tmp_path: Path) -> 
         str(tmp_path / "pop"),
     )
     run("claims", "declare", "--population", str(tmp_path / "pop"), "--out", str(tmp_path / "c1"))
-    r = run(
+    # the second in a process of its own: the same bytes from another process (hash seed)
+    r = process(
         "claims",
         "declare",
         "--population",
@@ -307,22 +314,7 @@ def test_declared_population_reconciles_and_is_deterministic(tmp_path: Path) -> 
 
 
 def test_declare_without_population_files_exits_2(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "claims",
-            "declare",
-            "--population",
-            str(tmp_path),
-            "--out",
-            str(tmp_path / "o"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = passend("claims", "declare", "--population", str(tmp_path), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "activities.parquet" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -343,17 +335,13 @@ def test_declare_a_damaged_population_file_exits_2_naming_it(tmp_path: Path) -> 
     pq.write_table(pa.table({"patient_id": ["p1"]}), tmp_path / "patients.parquet")
     args = ["claims", "declare", "--population", str(tmp_path), "--out", str(tmp_path / "o")]
     args += ["--lang", "en"]  # the English wording; Dutch by default (messages "not_parquet")
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", *args], capture_output=True, text=True, check=False
-    )
+    r = passend(*args)
     flat = "".join(r.stderr.split())  # the console may wrap a long path
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert f"{tmp_path / 'activities.parquet'}:notareadableParquetfile" in flat
     (tmp_path / "activities.parquet").unlink()
     shutil.copy(tmp_path / "patients.parquet", tmp_path / "activities.parquet")
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", *args], capture_output=True, text=True, check=False
-    )
+    r = passend(*args)
     flat = "".join(r.stderr.split())
     assert r.returncode == 2 and "activities.parquet:columnactivity_id:missing" in flat, r.stderr
 
@@ -378,12 +366,7 @@ def test_a_wrong_cost_prices_file_names_file_line_and_field(tmp_path: Path) -> N
     args = ["claims", "declare", "--population", str(pop), "--out", str(tmp_path / "o")]
     for f in ("activities.parquet", "patients.parquet"):
         (pop / f).write_bytes(b"")  # the prices are read before the population
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", *args, "--cost-prices", str(bad)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = passend(*args, "--cost-prices", str(bad))
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert f"{bad}:{line}:hourly_cents.gp:" in "".join(r.stderr.split())
 

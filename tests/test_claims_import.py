@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from clirun import Ran, passend
 from passend.claims.importer import ClaimsValidation, import_claims, validate_claims
 from passend.claims.tables import CLAIMS
 from passend.validation import Checker, read_any
@@ -57,15 +55,10 @@ def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    return subprocess.run(
-        [sys.executable, "-m", "passend.cli", "claims", "import", *args],
-        capture_output=True,
-        text=True,
-        env={**e, **(env or {})},
-        check=False,
-    )
+def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """``passend claims import`` in this process (tests/clirun.py), without a pseudonym key
+    unless ``env`` gives one."""
+    return passend("claims", "import", *args, env=env, drop=("PASSEND_PSEUDONYM",))
 
 
 def test_csv_import_checks_every_row(tmp_path: Path) -> None:
@@ -149,12 +142,7 @@ def test_missing_column_and_unreadable_file_exit_2(tmp_path: Path) -> None:
 
 def test_parquet_round_trip_of_declared_claims(tmp_path: Path) -> None:
     def cli(*args: str) -> None:
-        r = subprocess.run(
-            [sys.executable, "-m", "passend.cli", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        r = passend(*args)
         assert r.returncode == 0, r.stderr
 
     cli(

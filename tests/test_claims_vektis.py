@@ -4,31 +4,22 @@ that never reach an output."""
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from clirun import Ran, passend
 from passend.claims.vektis import synthetic_bsn
 from passend.claims.vektis.aw319 import bsn_valid, read_aw319
 
 
-def cli(*args: str, key: str | None = "test-key") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    if key:
-        env["PASSEND_PSEUDONYM_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "passend.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+def cli(*args: str, key: str | None = "test-key") -> Ran:
+    """The command in this process (tests/clirun.py), with ``key`` as the only pseudonym key."""
+    env = {"PASSEND_PSEUDONYM_KEY": key} if key else {}
+    return passend(*args, env=env, drop=("PASSEND_PSEUDONYM",))
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from clirun import Ran, passend
+
 OPTION_KEYS = {
     "title_code": str,
     "title_name": str,
@@ -29,9 +31,10 @@ OPTION_KEYS = {
 }
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "COLUMNS": "120", **(env or {})}
-    full_env.pop("PASSEND_CATALOGUE_EXTRA", None) if env is None else None
+def process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m passend.cli``, the entry point, in a process of its own."""
+    full_env = {**os.environ, "COLUMNS": "120"}
+    full_env.pop("PASSEND_CATALOGUE_EXTRA", None)
     return subprocess.run(
         [sys.executable, "-m", "passend.cli", *args],
         capture_output=True,
@@ -39,6 +42,13 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         env=full_env,
         check=False,
     )
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """The command in this process (tests/clirun.py): the same answers, without a new
+    Python's start-up."""
+    drop = ("PASSEND_CATALOGUE_EXTRA",) if env is None else ()
+    return passend(*args, env={"COLUMNS": "120", **(env or {})}, drop=drop)
 
 
 def test_wegwijzer_json_contract() -> None:
@@ -101,10 +111,12 @@ def test_ineligible_answer_has_a_reason() -> None:
 
 
 def test_unknown_id_lists_closest_ids_and_exits_2() -> None:
-    r = run("wegwijzer", "-a", "patz", "-p", "gp")
+    """In real processes of the entry point: its exit code, stderr and no traceback."""
+    r = process("wegwijzer", "-a", "patz", "-p", "gp")
     assert r.returncode == 2
     assert "onbekende activiteit 'patz'" in r.stderr  # Dutch by default
-    r = run("wegwijzer", "-a", "patz", "-p", "gp", "--lang", "en")
+    assert "Traceback" not in r.stderr + r.stdout
+    r = process("wegwijzer", "-a", "patz", "-p", "gp", "--lang", "en")
     assert r.returncode == 2
     assert "unknown activity 'patz'" in r.stderr
     assert "patz_meeting" in r.stderr

@@ -168,7 +168,9 @@ def test_calc_speaks_dutch_and_json_keeps_english_keys(args: list[str]) -> None:
 def test_simulate_speaks_dutch(tmp_path: Path) -> None:
     scen = tmp_path / "s.yaml"
     scen.write_text(SCENARIO, encoding="utf-8")
-    out = dutch(["simulate", str(scen), "--out", str(tmp_path / "o"), "--no-report"])
+    out = dutch(
+        ["simulate", str(scen), "--out", str(tmp_path / "o"), "--no-report", "--workers", "1"]
+    )
     assert "Uitkomsten per patiënt" in out and english_words(out) == []
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from clirun import passend
 from passend import messages
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import app
@@ -194,10 +193,10 @@ def test_a_calculator_page_says_not_a_number_in_its_language(client: TestClient)
 
 
 def test_the_calc_command_says_not_a_number_in_its_language() -> None:
-    base = [sys.executable, "-m", "passend.cli", "calc", "shared-savings"]
+    base = ["calc", "shared-savings"]
     args = ["--benchmark", "abc", "--actual", "1"]
-    nl = subprocess.run([*base, *args], capture_output=True, text=True, check=False)
-    en = subprocess.run([*base, *args, "--lang", "en"], capture_output=True, text=True)
+    nl = passend(*base, *args)  # in this process (tests/clirun.py)
+    en = passend(*base, *args, "--lang", "en")
     assert nl.returncode == en.returncode == 2
     assert "benchmark: geen getal: 'abc'" in nl.stderr, nl.stderr
     assert "benchmark: not a number: 'abc'" in en.stderr, en.stderr
@@ -311,12 +310,7 @@ CALIBRATE = ["--region", "zuid-gelderland", "--scale", "0.05", "--json"]
 
 
 def test_the_calibration_command_uses_the_regions_targets(cat: Catalogue) -> None:
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", "population", "calibration", *CALIBRATE],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    r = passend("population", "calibration", *CALIBRATE)
     rows = {x["id"]: x for x in json.loads(r.stdout)}
     regions = load_regions(cat)
     zg = regions["zuid-gelderland"]

@@ -6,15 +6,13 @@ flagging its row with its reason; nothing lost (rows in = rows out + rejected ro
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from clirun import passend
 from passend.catalogue.loader import CatalogueError
 from passend.claims.importer import import_claims, title_defaults
 from passend.population.importer import import_population
@@ -343,11 +341,10 @@ def test_cli_population_import_takes_providers_and_a_mapping(tmp_path: Path) -> 
         tmp_path / "financers.csv",
         [["financer_id", "financer_kind"], ["cz", "health_insurer"], ["x", "bank"]],
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", "population", "import", "--patients", str(p),
-         "--activities", str(a), "--providers", str(prov), "--financers", str(fin), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True, env=env, check=False,
+    r = passend(
+        "population", "import", "--patients", str(p), "--activities", str(a),
+        "--providers", str(prov), "--financers", str(fin), "--out", str(tmp_path / "o"),
+        drop=("PASSEND_PSEUDONYM",),
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert pq.read_table(tmp_path / "o" / "providers.parquet").num_rows == 2
@@ -389,20 +386,18 @@ def test_cli_claims_import_of_an_export_with_its_population(tmp_path: Path, cat)
         tmp_path / "export.csv",
         [EXPORT[0][:8], ["k1", "p1", "01000001", "cz", "12001", "2026-07-01", "1", "2485"]],
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    r = subprocess.run(
-        [sys.executable, "-m", "passend.cli", "claims", "import", str(f), "--format", "csv",
-         "--out", str(tmp_path / "c"), "--population", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, check=False,
+    drop = ("PASSEND_PSEUDONYM",)
+    r = passend(
+        "claims", "import", str(f), "--format", "csv",
+        "--out", str(tmp_path / "c"), "--population", str(tmp_path / "out"), drop=drop,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     rejects = read_csv(tmp_path / "c" / "rejects.csv")
     assert [(x["row"], x["column"]) for x in rejects] == [("1", "service_date")]
     assert rejects[0]["reason"].endswith("[after_bereavement_window]")
-    missing = subprocess.run(
-        [sys.executable, "-m", "passend.cli", "claims", "import", str(f), "--format", "csv",
-         "--out", str(tmp_path / "d"), "--population", str(tmp_path / "nowhere")],
-        capture_output=True, text=True, env=env, check=False,
+    missing = passend(
+        "claims", "import", str(f), "--format", "csv",
+        "--out", str(tmp_path / "d"), "--population", str(tmp_path / "nowhere"), drop=drop,
     )  # fmt: skip
     assert missing.returncode == 2 and "nowhere: bestaat niet" in missing.stderr
 

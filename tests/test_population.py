@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from clirun import passend
 from passend.population.calibration import compare, measures
 from passend.population.generate import AddedActivity, Effects, generate
 from passend.population.params import load_insurers, load_parameters, load_regions
@@ -86,33 +87,23 @@ def test_same_seed_same_population_and_other_seed_differs(ctx) -> None:
 
 
 def test_generate_twice_writes_byte_identical_files(tmp_path: Path) -> None:
-    def run(out: Path) -> dict[str, str]:
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "passend.cli",
-                "population",
-                "generate",
-                "--region",
-                "salland",
-                "--year",
-                "2025",
-                "--seed",
-                "9",
-                "--scale",
-                "0.5",
-                "--out",
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    def run(out: Path, own_process: bool) -> dict[str, str]:
+        args = ["population", "generate", "--region", "salland", "--year", "2025"]
+        args += ["--seed", "9", "--scale", "0.5", "--out", str(out)]
+        if own_process:
+            r = subprocess.run(
+                [sys.executable, "-m", "passend.cli", *args],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        else:
+            r = passend(*args)  # in this process (tests/clirun.py)
         assert r.returncode == 0, r.stderr
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
 
-    first, second = run(tmp_path / "a"), run(tmp_path / "b")
+    # the second in a process of its own: the same bytes from another process (hash seed)
+    first, second = run(tmp_path / "a", False), run(tmp_path / "b", True)
     assert first == second
     assert set(first) == {
         "patients.parquet",
@@ -260,27 +251,19 @@ providers: {hospital: 1, gp_practice: 10}
 """,
         encoding="utf-8",
     )
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "population",
-            "generate",
-            "--region",
-            "mijn-regio",
-            "--year",
-            "2026",
-            "--seed",
-            "1",
-            "--regions",
-            str(region),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    r = passend(
+        "population",
+        "generate",
+        "--region",
+        "mijn-regio",
+        "--year",
+        "2026",
+        "--seed",
+        "1",
+        "--regions",
+        str(region),
+        "--out",
+        str(tmp_path / "out"),
     )
     assert r.returncode == 0, r.stderr
     import pyarrow.parquet as pq
@@ -291,25 +274,17 @@ providers: {hospital: 1, gp_practice: 10}
 
 
 def test_unknown_region_exits_2() -> None:
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "population",
-            "generate",
-            "--region",
-            "zuid-gelderlnd",
-            "--year",
-            "2026",
-            "--seed",
-            "1",
-            "--out",
-            "/tmp/never",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    r = passend(
+        "population",
+        "generate",
+        "--region",
+        "zuid-gelderlnd",
+        "--year",
+        "2026",
+        "--seed",
+        "1",
+        "--out",
+        "/tmp/never",
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
     flat = " ".join(r.stderr.split())
@@ -329,24 +304,16 @@ def test_no_python_loop_per_patient_scales_linearly(ctx) -> None:
 def test_calibration_command_prices_the_last_year_with_the_claims() -> None:
     import json
 
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "population",
-            "calibration",
-            "--region",
-            "national",
-            "--scale",
-            "0.3",
-            "--seed",
-            "2",
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    r = passend(
+        "population",
+        "calibration",
+        "--region",
+        "national",
+        "--scale",
+        "0.3",
+        "--seed",
+        "2",
+        "--json",
     )
     assert r.returncode == 0, r.stdout + r.stderr  # exit 1 would mean a target outside tolerance
     rows = {row["id"]: row for row in json.loads(r.stdout)}

@@ -4,12 +4,11 @@ reason; counts reconcile; fatal problems exit 2; identifiers never leak."""
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
+from clirun import Ran, passend
 
 # fmt: off
 PATIENTS = [
@@ -42,15 +41,10 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    return subprocess.run(
-        [sys.executable, "-m", "passend.cli", "population", "import", *args],
-        capture_output=True,
-        text=True,
-        env={**e, **(env or {})},
-        check=False,
-    )
+def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """``passend population import`` in this process (tests/clirun.py), without a pseudonym
+    key unless ``env`` gives one."""
+    return passend("population", "import", *args, env=env, drop=("PASSEND_PSEUDONYM",))
 
 
 def test_rows_are_accepted_or_rejected_with_reasons(tmp_path: Path) -> None:
@@ -95,27 +89,19 @@ def test_rows_are_accepted_or_rejected_with_reasons(tmp_path: Path) -> None:
 
 
 def test_generated_population_imports_whole(tmp_path: Path) -> None:
-    gen = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "passend.cli",
-            "population",
-            "generate",
-            "--region",
-            "salland",
-            "--year",
-            "2026",
-            "--seed",
-            "1",
-            "--scale",
-            "0.2",
-            "--out",
-            str(tmp_path / "g"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    gen = passend(
+        "population",
+        "generate",
+        "--region",
+        "salland",
+        "--year",
+        "2026",
+        "--seed",
+        "1",
+        "--scale",
+        "0.2",
+        "--out",
+        str(tmp_path / "g"),
     )
     assert gen.returncode == 0, gen.stderr
     r = run(

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from clirun import Ran, passend
 from passend.claims.vektis.fixedwidth import HIDDEN
 from passend.claims.vektis.zh308 import (
     LAYOUT,
@@ -233,17 +231,10 @@ def test_write_refuses_a_bad_bsn_naming_column_and_row_not_the_value(tmp_path):
 # through the CLI, from a declaration
 
 
-def cli(*args: str, key: str | None = "test-key") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PASSEND_PSEUDONYM")}
-    if key:
-        env["PASSEND_PSEUDONYM_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "passend.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+def cli(*args: str, key: str | None = "test-key") -> Ran:
+    """The command in this process (tests/clirun.py), with ``key`` as the only pseudonym key."""
+    env = {"PASSEND_PSEUDONYM_KEY": key} if key else {}
+    return passend(*args, env=env, drop=("PASSEND_PSEUDONYM",))
 
 
 @pytest.fixture(scope="module")
