@@ -10,6 +10,13 @@ non-contracted care), ``minutes`` (lines in minutes), ``months`` (distinct calen
 a line; 0 unless a model of the set declares ``Needs.months``), ``m_price_cents`` and
 ``m_claims_cents`` (the lines in minutes), and for the terminal phase ``t_financer_cents``,
 ``t_minutes`` and ``t_months`` (lines within the contract's ``terminal_days`` before death).
+
+Replicates as a key (``engine.settle_batch``): a batch of Monte Carlo replicates is settled in
+one run, every table of it (claims, lines, the population's tables, the reference's) with an
+int32 ``replicate`` column (``REPLICATE``) that every group-by and join of a batched model
+(``Model.batched``) keeps beside its own keys; ``Ctx.keys`` names it (empty when one replicate
+is settled alone: then no table has the column). The helpers below keep the column when their
+input has it (``keyed``).
 """
 
 from __future__ import annotations
@@ -28,6 +35,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from passend import db
 from passend.settlement.money import split_by_shares
 from passend.settlement.tables import ADJUSTMENTS, BASIS, LEDGER, RECONCILIATION, SPEND
+
+REPLICATE = "replicate"
+"""The key column of a batch of replicates (int32; see the module docstring)."""
+
+
+def keyed(schema: pa.Schema, t: pa.Table | ibis.Table) -> pa.Schema:
+    """``schema`` with the ``replicate`` key appended when ``t`` has it (a batch)."""
+    names = t.schema.names if isinstance(t, pa.Table) else t.columns
+    return schema.append(pa.field(REPLICATE, pa.int32())) if REPLICATE in names else schema
 
 
 def _of_contract(t: pa.Table, contract_id: str) -> pa.Table:
@@ -62,6 +78,11 @@ class Ctx:
     """CLASSES of the reference run."""
     scale: float = 1.0
     """The population's scale (a share of the region's patients): grants scale with it."""
+    keys: tuple[str, ...] = ()
+    """The key columns of a batch of replicates (``(REPLICATE,)``) that every table of the run
+    has, or empty (one replicate alone)."""
+    replicates: tuple[int, ...] = ()
+    """The replicates of a batch, in order (empty: one replicate alone)."""
 
     def reference_claims(self, contract_id: str) -> pa.Table:
         """Claims value per provider and financer of a contract in the reference run."""
@@ -88,6 +109,40 @@ class Ctx:
             raise ValueError(f"{what} needs the population (--population DIR) for the patients")
         return self.patients
 
+    def one(self, r: int) -> Ctx:
+        """The context of replicate ``r`` of a batch alone (no key column): what a model that
+        is not batched is given, once per replicate."""
+
+        def cut(t: pa.Table | None) -> pa.Table | None:
+            return None if t is None else only(t, r)
+
+        w = self.work
+        return Ctx(
+            year=self.year,
+            patients=cut(self.patients),
+            providers=cut(self.providers),
+            financers=cut(self.financers),
+            inhabitants=self.inhabitants,
+            work=w.filter(w[REPLICATE] == r).drop(REPLICATE),
+            reference=cut(self.reference),
+            basis=only(self.basis, r),
+            classes=only(self.classes, r),
+            reference_classes_table=cut(self.reference_classes_table),
+            scale=self.scale,
+            spend_reference=cut(self.spend_reference),
+            line_sums=cut(self.line_sums),
+        )
+
+
+def only(t: pa.Table, r: int) -> pa.Table:
+    """The rows of replicate ``r`` of a keyed table, without the key column."""
+    return t.filter(pc.equal(t[REPLICATE], r)).drop_columns([REPLICATE])
+
+
+def with_replicate(t: pa.Table, r: int) -> pa.Table:
+    """``t`` (one replicate's rows) with the ``replicate`` key column appended."""
+    return t.append_column(REPLICATE, pa.array(np.full(t.num_rows, r, np.int32)))
+
 
 @dataclass
 class Part:
@@ -106,9 +161,21 @@ class Part:
         self.rows += other.rows
 
     def ledger_tables(self) -> list[pa.Table]:
-        """All ledger rows of the part, as LEDGER tables."""
-        rows = [pa.Table.from_pylist(self.rows, schema=LEDGER)] if self.rows else []
-        return [t.cast(LEDGER) for t in self.ledger] + rows
+        """All ledger rows of the part, as LEDGER tables (with the ``replicate`` key in a
+        batch: computed rows then carry it too)."""
+        key = bool(self.rows) and REPLICATE in self.rows[0]
+        schema = LEDGER.append(pa.field(REPLICATE, pa.int32())) if key else LEDGER
+        rows = [pa.Table.from_pylist(self.rows, schema=schema)] if self.rows else []
+        return [t.cast(keyed(LEDGER, t)) for t in self.ledger] + rows
+
+    def keyed(self, r: int) -> Part:
+        """This part of replicate ``r`` (settled alone) with the ``replicate`` key: its
+        ledger, reconciliation and adjustments, as a batch's part."""
+        return Part(
+            ledger=[with_replicate(t, r) for t in self.ledger_tables()],
+            recon=None if self.recon is None else with_replicate(self.recon, r),
+            adjustments=[{**a, REPLICATE: r} for a in self.adjustments],
+        )
 
 
 def ratio(share: Decimal) -> tuple[int, int]:
@@ -146,7 +213,9 @@ def ledger_expr(
     negative sum is turned into a positive movement the other way; zero sums are dropped. The
     rows as an Ibis table (LEDGER's columns): ``ledger_rows`` runs it, ``ledger_union`` runs
     several in one query."""
+    key = [REPLICATE] if REPLICATE in t.columns else []
     g = t.select(
+        *key,
         payer_id=payer_id,
         payer_kind=payer_kind,
         payee_id=payee_id,
@@ -157,7 +226,7 @@ def ledger_expr(
     )
     if not unique:
         g = g.group_by(
-            "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
+            *key, "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
         ).aggregate(amount=g.amount.sum())
     g = g.mutate(amount=g.amount.cast("int64"))
     g = g.filter(g.amount != 0)
@@ -174,13 +243,15 @@ def ledger_expr(
         law=g.law,
         year=ibis.literal(year, "int16"),
         amount_cents=g.amount.abs(),
+        **{k: g[k] for k in key},
     )
     return out
 
 
 def ledger_rows(t: ibis.Table, **kwargs: Any) -> pa.Table:
     """The ledger rows of ``ledger_expr(t, **kwargs)``, run."""
-    return ledger_expr(t, **kwargs).to_pyarrow().cast(LEDGER)
+    e = ledger_expr(t, **kwargs)
+    return e.to_pyarrow().cast(keyed(LEDGER, e))
 
 
 def ledger_union(*parts: ibis.Table) -> pa.Table:
@@ -189,7 +260,7 @@ def ledger_union(*parts: ibis.Table) -> pa.Table:
     that the ledger's sort gives the same order as with separate tables. Worth it for parts
     that read a table (``lines``); parts on the same costly expression (the bundle's per
     patient join) compute it once per part either way, and were slower as one query."""
-    return ibis.union(*parts, distinct=False).to_pyarrow().cast(LEDGER)
+    return ibis.union(*parts, distinct=False).to_pyarrow().cast(keyed(LEDGER, parts[0]))
 
 
 def movement(
@@ -302,8 +373,9 @@ def recon_from_sums(ctx: Ctx, contract_id: str, model: str, per_line: bool) -> p
             "patient_cents": patient,
             "repriced_cents": repriced,
             "in_scope_cents": in_scope,
+            **{k: s[k] for k in ctx.keys},
         }
-    ).cast(RECONCILIATION)
+    ).cast(keyed(RECONCILIATION, s))
 
 
 def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> list[pa.Table]:
@@ -532,7 +604,8 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
         return SPEND.empty_table()
     # sum per payer and payee first (a few rows per financer x provider pair), then keep the
     # financer-provider movements and turn them into signed spend
-    pairs = ("payer_id", "payer_kind", "payee_id", "payee_kind")
+    key = [REPLICATE] if REPLICATE in ledger[0].schema.names else []
+    pairs = (*key, "payer_id", "payer_kind", "payee_id", "payee_kind")
     t = pa.concat_tables(ledger).group_by(list(pairs)).aggregate([("amount_cents", "sum")])
     kinds = pa.array(FINANCER_KINDS)
     fin = pc.and_(pc.is_in(t["payer_kind"], kinds), pc.equal(t["payee_kind"], "provider"))
@@ -548,11 +621,12 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
                 "signed": pc.if_else(
                     fin, t["amount_cents_sum"], pc.negate_checked(t["amount_cents_sum"])
                 ),
+                **{k: t[k] for k in key},
             }
         )
-        .group_by(["financer_id", "financer_kind", "provider_id"])
+        .group_by([*key, "financer_id", "financer_kind", "provider_id"])
         .aggregate([("signed", "sum")])
-        .sort_by([(k, "ascending") for k in ("financer_id", "provider_id", "financer_kind")])
+        .sort_by([(k, "ascending") for k in (*key, "financer_id", "provider_id", "financer_kind")])
     )
     n = g.num_rows
     return pa.table(
@@ -562,8 +636,9 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
             "financer_kind": g["financer_kind"],
             "provider_id": g["provider_id"],
             "spend_cents": g["signed_sum"],
+            **{k: g[k] for k in key},
         }
-    ).cast(SPEND)
+    ).cast(keyed(SPEND, g))
 
 
 def spread(
