@@ -386,28 +386,29 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
 
 
 def _work(
-    con: Any, claims_file: Path, claims: ibis.Table | None = None, year: int | None = None
+    con: Any,
+    claims_file: Path,
+    claims: ibis.Table | None = None,
+    year: int | None = None,
+    unfunded: ibis.Table | None = None,
 ) -> ibis.Table:
     """All care delivered: the claim lines (``claims``, when already read) and the unfunded
-    activities beside them (those dated in ``year`` when given)."""
+    activities beside them (those dated in ``year`` when given; ``unfunded``: a batch's, read
+    by ``settle_batch``, with the ``replicate`` key like its claims)."""
     if claims is None:
         claims = con.read_parquet(str(claims_file), table_name="claims")
     cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
     key = [REPLICATE] if REPLICATE in claims.columns else []
     work = claims.select(*cols, date=claims.service_date, **{k: claims[k] for k in key})
     unfunded_file = claims_file.parent / "unfunded.parquet"
-    if key:  # a batch: the unfunded work of its replicates, read by settle_batch
-        if "unfunded" in con.list_tables():
-            unf = con.table("unfunded")
-            if year is not None:
-                unf = unf.filter(unf.date.year() == year)
-            work = work.union(unf.select(*cols, date=unf.date, **{k: unf[k] for k in key}))
-    elif unfunded_file.exists():
+    unf = unfunded
+    if unf is None and not key and unfunded_file.exists():
         check_table(unfunded_file, UNFUNDED)
         unf = con.read_parquet(str(unfunded_file), table_name="unfunded")
+    if unf is not None:
         if year is not None:
             unf = unf.filter(unf.date.year() == year)
-        work = work.union(unf.select(*cols, date=unf.date))
+        work = work.union(unf.select(*cols, date=unf.date, **{k: unf[k] for k in key}))
     return work
 
 
@@ -620,6 +621,19 @@ def _keyed_table(tables: list[pa.Table | None]) -> pa.Table | None:
     return pa.concat_tables([with_replicate(t, r) for r, t in enumerate(tables) if t is not None])
 
 
+def _read_keyed(con: Any, name: str, files: list[tuple[int, Path]]) -> ibis.Table:
+    """The Parquet files of a batch's replicates (replicate, file) as one table with the
+    ``replicate`` key: a view per file (``name_0``, ``name_1``, ...: the same SQL for every
+    batch of a size) and their union."""
+    parts = [
+        con.read_parquet(str(f), table_name=f"{name}_{i}").mutate(
+            **{REPLICATE: ibis.literal(r, "int32")}
+        )
+        for i, (r, f) in enumerate(files)
+    ]
+    return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+
+
 def _reference_of(runs: list[Run]) -> Reference | None:
     """The replicates' references as one keyed reference (None: each is its own)."""
     refs = [r.reference for r in runs]
@@ -691,15 +705,10 @@ def settle_batch(
     provider_costs = provider_costs or load_provider_costs()
     con = db.session()
     if batch:
-        claims = db.register(con, "claims", _keyed_table([pq.read_table(f) for f in files]))
+        claims = _read_keyed(con, "claims", list(enumerate(files)))
         unf = [(r, f.parent / "unfunded.parquet") for r, f in enumerate(files)]
         unf = [(r, f) for r, f in unf if f.exists() and check_table(f, UNFUNDED) is None]
-        if unf:
-            db.register(
-                con,
-                "unfunded",
-                pa.concat_tables([with_replicate(pq.read_table(f), r) for r, f in unf]),
-            )
+        unfunded = _read_keyed(con, "unfunded", unf) if unf else None
         pop = {
             k: _keyed_table([p[k] for p in pops]) for k in ("patients", "providers", "financers")
         }
@@ -707,7 +716,7 @@ def settle_batch(
         reference = _reference_of(runs)
     else:
         claims = con.read_parquet(str(files[0]), table_name="claims")
-        pop, reference = pops[0], runs[0].reference
+        pop, reference, unfunded = pops[0], runs[0].reference, None
     key = [REPLICATE] if batch else []
     per_rep = _service_years_by(claims, len(runs)) if batch else [service_years(claims)]
     contract = {contract_year(y, pop["meta"], year) for y in per_rep}
@@ -763,7 +772,7 @@ def settle_batch(
     sums = _sums(lines_all)
     basis = sums.select(BASIS.names + key).cast(keyed(BASIS, sums))
     classes = _classes(lines_all, pop["patients"])
-    work = _work(con, files[0], claims, None if whole or not year else year)
+    work = _work(con, files[0], claims, None if whole or not year else year, unfunded)
     ctx = Ctx(
         year=year,
         patients=pop["patients"],
