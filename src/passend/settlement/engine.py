@@ -65,6 +65,7 @@ from passend.settlement.frame import (
     base_spend,
     keyed,
     only,
+    per_replicate,
     ratio,
     with_replicate,
 )
@@ -923,19 +924,15 @@ def _grant(route: Any, ctx: Ctx, lines: Any, r: int | None) -> Part:
 def _each(ctx: Ctx, batched: bool, lines: ibis.Table | None, call: Any) -> Part:
     """``call(ctx, lines, r)`` of a model: once on the batch (``r`` None) when the model is
     ``batched`` or one replicate is settled, else once per replicate ``r`` on its part
-    (``Ctx.one``, its lines without the key), its part keyed again (``Part.keyed``)."""
+    (``frame.per_replicate``: ``Ctx.one``, its lines without the key)."""
     if batched or not ctx.keys:
         return call(ctx, lines, None)
-    part = Part()
-    for r in ctx.replicates:
-        one = ctx.one(r)
+
+    def one(c: Ctx, r: int | None) -> Part:
         ln = None if lines is None else lines.filter(lines[REPLICATE] == r).drop(REPLICATE)
-        p = call(one, ln, r)
-        k = p.keyed(r)
-        part.extend(k)
-        if k.recon is not None:
-            part.recon = k.recon if part.recon is None else pa.concat_tables([part.recon, k.recon])
-    return part
+        return call(c, ln, r)
+
+    return per_replicate(ctx, one)
 
 
 def write_settlement(s: Settlement, out_dir: Path) -> None:

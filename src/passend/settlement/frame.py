@@ -22,6 +22,7 @@ input has it (``keyed``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -132,6 +133,32 @@ class Ctx:
             spend_reference=cut(self.spend_reference),
             line_sums=cut(self.line_sums),
         )
+
+
+def per_replicate(ctx: Ctx, fn: Callable[[Ctx, int | None], Part]) -> Part:
+    """``fn(ctx, None)`` for one replicate alone; in a batch ``fn(ctx.one(r), r)`` for each
+    replicate ``r``, their parts keyed and joined in replicate order: what a model computes
+    in Python on a few rows (per insurer, per provider) runs per replicate this way. (A
+    stand-in context without ``keys``, as the property tests give, is one replicate.)"""
+    if not getattr(ctx, "keys", ()):
+        return fn(ctx, None)
+    part = Part()
+    for r in ctx.replicates:
+        k = fn(ctx.one(r), r).keyed(r)
+        part.extend(k)
+        if k.recon is not None:
+            part.recon = k.recon if part.recon is None else pa.concat_tables([part.recon, k.recon])
+    return part
+
+
+def by_replicate(t: ibis.Table, values: str | dict[int, str]) -> ibis.Value:
+    """A value per replicate (``values``: one for all, or per replicate of a batch) as an Ibis
+    value of the rows of ``t``: a literal, or a CASE over the ``replicate`` key."""
+    if isinstance(values, str):
+        return ibis.literal(values, "string")
+    if len(set(values.values())) == 1:
+        return ibis.literal(next(iter(values.values())), "string")
+    return ibis.cases(*[(t[REPLICATE] == r, v) for r, v in sorted(values.items())])
 
 
 def only(t: pa.Table, r: int) -> pa.Table:
@@ -528,6 +555,17 @@ class PrincipalParams(ModelParams):
     def principal_id(self, ctx: Ctx, what: str) -> str:
         return self.principal_in(ctx.providers, what)
 
+    def principal_of(self, ctx: Ctx, what: str) -> str | dict[int, str]:
+        """The principal (``principal_id``), or in a batch the principal per replicate (of
+        each replicate's providers)."""
+        if not ctx.keys:
+            return self.principal_id(ctx, what)
+        provs = ctx.providers
+        return {
+            r: self.principal_in(None if provs is None else only(provs, r), what)
+            for r in ctx.replicates
+        }
+
     def principal_in(self, providers: pa.Table | None, what: str) -> str:
         if self.principal:
             return self.principal
@@ -554,7 +592,8 @@ def per_patient(lines: ibis.Table) -> ibis.Table:
     patient's financers in scope; one insurer per patient in practice), its kind and the
     claims and price of the patient's lines. Non-patient-bound lines are left out."""
     t = lines.filter(lines.patient_id.notnull())
-    return t.group_by("patient_id").aggregate(
+    key = [REPLICATE] if REPLICATE in lines.columns else []
+    return t.group_by(*key, "patient_id").aggregate(
         payer_id=t.financer_id.max(),
         payer_kind=t.financer_kind.max(),
         claims_cents=t.claims_cents.sum().cast("int64"),
@@ -563,16 +602,23 @@ def per_patient(lines: ibis.Table) -> ibis.Table:
 
 
 def subcontracts(
-    lines: ibis.Table, contract_id: str, model: str, principal: str, year: int
-) -> tuple[pa.Table, dict[str, Any]]:
-    """The principal pays every other provider its lines at the contract's price."""
-    t = lines.filter(lines.provider_id != principal)
+    lines: ibis.Table,
+    contract_id: str,
+    model: str,
+    principal: str | dict[int, str],
+    year: int,
+) -> tuple[pa.Table, list[dict[str, Any]]]:
+    """The principal pays every other provider its lines at the contract's price; the rows
+    and their adjustments record (per replicate in a batch: ``principal`` per replicate, the
+    records carry the key)."""
+    who = by_replicate(lines, principal)
+    t = lines.filter(lines.provider_id != who)
     rows = ledger_rows(
         t,
         contract_id=contract_id,
         model=model,
         reason="subcontract",
-        payer_id=ibis.literal(principal),
+        payer_id=who,
         payer_kind=ibis.literal("provider"),
         payee_id=t.provider_id,
         payee_kind=ibis.literal("provider"),
@@ -580,8 +626,16 @@ def subcontracts(
         amount=t.price_cents,
         year=year,
     )
-    total = t.price_cents.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
-    return rows, adjustment(contract_id, model, "subcontract", principal, "*", int(total), {})
+    if isinstance(principal, str):
+        total = t.price_cents.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
+        return rows, [adjustment(contract_id, model, "subcontract", principal, "*", int(total), {})]
+    sums = t.group_by(REPLICATE).aggregate(s=t.price_cents.sum()).to_pyarrow().to_pylist()
+    totals = {x[REPLICATE]: x["s"] for x in sums}
+    adjs = []
+    for r, pid in sorted(principal.items()):
+        adj = adjustment(contract_id, model, "subcontract", pid, "*", int(totals.get(r) or 0), {})
+        adjs.append({**adj, REPLICATE: r})
+    return rows, adjs
 
 
 def subcontracted(lines: ibis.Table, p: ModelParams, m: Margin) -> ibis.Table:
