@@ -12,7 +12,9 @@ generator seeded with (seed, r)):
    level), the intervention's team costs added to the provider that bears them;
 3. collect stakeholder groups, outcomes and (replicate 0) the incentives.
 
-The steps run in order, or in ``workers`` processes (all populations first, then the
+Step 2 settles a batch of replicates at once (``engine.settle_batch``: the replicate is a key
+of one run, so the per-query cost is paid once per batch, not per replicate), the batch sized to
+the memory at hand (``batch_size``). The steps run in order, or in ``workers`` processes (all populations first, then the
 settlements), each with its share of the cores as DuckDB and Arrow threads: the results are
 collected in step order either way. Same scenario file and seed give identical results
 (timings are kept apart in run.json).
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import tempfile
 import time
@@ -49,7 +52,14 @@ from passend.scenarios.results import OUTCOME_KEYS, groups, incentives, interval
 from passend.scenarios.schema import Distribution, LoadedScenario, deaths_years
 from passend.settlement.contracts import LoadedSet, load_contract_set, resolve_contract_set
 from passend.settlement.costs import load_provider_costs
-from passend.settlement.engine import Reference, claims_full_cost, settle, write_settlement
+from passend.settlement.engine import (
+    Reference,
+    Run,
+    Settlement,
+    claims_full_cost,
+    settle_batch,
+    write_settlement,
+)
 from passend.settlement.frame import providers_of_kind
 from passend.settlement.money import split_by_shares
 from passend.tables import write_parquet
@@ -251,61 +261,108 @@ def _use_imported(
     )
 
 
-def _settle(r: int, k: int) -> tuple[list[pa.Table], pa.Table | None, dict[str, float]]:
-    """Step 2 of replicate r for contract set k: the baseline (its own reference) and the
-    intervention (with the baseline as reference and the team's costs), their stakeholder
-    groups, and in replicate 0 the settlements written out and the incentives."""
+BYTES_PER_LINE = 400
+"""Memory of one claim line of one arm while its batch is settled (an upper estimate: the
+claims in Arrow and in DuckDB, the per-patient lines, the ledger and its sort), for
+``batch_size``."""
+MEMORY_SHARE = 4
+"""A batch may take 1/``MEMORY_SHARE`` of the memory available (the rest: the other workers,
+DuckDB's own caches, the population generation)."""
+
+
+def available_memory() -> int:
+    """Bytes this process may still use: ``MemAvailable`` of /proc/meminfo, capped by the
+    cgroup's limit (``memory.max`` minus ``memory.current``, cgroup v2) when there is one;
+    4 GiB when neither can be read."""
+    avail = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                avail = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        cg = Path("/sys/fs/cgroup")
+        limit = (cg / "memory.max").read_text().strip()
+        if limit != "max":
+            free = int(limit) - int((cg / "memory.current").read_text())
+            avail = free if avail is None else min(avail, free)
+    except (OSError, ValueError):
+        pass
+    return avail if avail is not None else 4 << 30
+
+
+def batch_size(replicates: int, lines: int, available: int | None = None) -> int:
+    """How many replicates ``simulate`` settles in one batch: as many as fit in a quarter of
+    the memory available (``available``, else ``available_memory()``) at ``BYTES_PER_LINE``
+    per claim line of each of the two arms (``lines``: a replicate's claim lines), at least
+    1 and at most ``replicates``. ``PASSEND_REPLICATE_BATCH`` overrides it (1: each replicate
+    alone); the results do not depend on it."""
+    given = os.environ.get("PASSEND_REPLICATE_BATCH")
+    if given:
+        return max(1, min(replicates, int(given)))
+    avail = available_memory() if available is None else available
+    per_replicate = len(ARMS) * max(1, lines) * BYTES_PER_LINE
+    return max(1, min(replicates, avail // MEMORY_SHARE // per_replicate))
+
+
+def _settle(
+    rs: tuple[int, ...], k: int
+) -> tuple[dict[int, list[pa.Table]], pa.Table | None, dict[str, float]]:
+    """Step 2 of a batch of replicates ``rs`` for contract set k: the baselines (each its own
+    reference) and the interventions (each with its baseline as reference and the team's
+    costs), settled as one batch per arm; per replicate their stakeholder groups, and in
+    replicate 0 the settlements written out and the incentives."""
     j = _job()
     cs = j.sets[k]
     t0 = time.perf_counter()
-    dirs = {arm: _arm_dir(r, arm) for arm in ARMS}
-    providers = pq.read_table(dirs["intervention"] / "pop" / "providers.parquet")
-    extra = _team_costs(j.cat, j.ls, providers)
+    dirs = {r: {arm: _arm_dir(r, arm) for arm in ARMS} for r in rs}
     common = dict(inhabitants_by_region=j.inhabitants, prices=j.prices, provider_costs=j.pcosts)
-    base = settle(
-        dirs["baseline"] / "claims",
-        cs,
-        dirs["baseline"] / "pop",
-        None,
-        full_costs=pq.read_table(dirs["baseline"] / "full_costs.parquet"),
-        **common,
-    )
-    ref = Reference(
-        base.tables["basis"], base.tables["classes"], base.tables["spend"], base.tables["costs"]
-    )
-    inter = settle(
-        dirs["intervention"] / "claims",
-        cs,
-        dirs["intervention"] / "pop",
-        ref,
-        extra_costs=extra,
-        full_costs=pq.read_table(dirs["intervention"] / "full_costs.parquet"),
-        **common,
-    )
-    out: list[pa.Table] = []
-    for arm, res in (("baseline", base), ("intervention", inter)):
-        if r == 0:
-            for key in ("claims", "population"):  # the run's temporary folder: not kept
-                res.meta[key] = str(Path(res.meta[key]).relative_to(j.work))
-            write_settlement(res, j.out_dir / "settlements" / cs.cs.id / arm)
-        g = groups(res.tables["stakeholders"])
-        n = g.num_rows
-        g = g.append_column("replicate", pa.array([r] * n, pa.int32()))
-        g = g.append_column("contract_set", pa.array([cs.cs.id] * n))
-        g = g.append_column("arm", pa.array([arm] * n))
-        out.append(g)
+
+    def run(r: int, arm: str, ref: Reference | None, extra: dict[str, int] | None) -> Run:
+        d = dirs[r][arm]
+        full = pq.read_table(d / "full_costs.parquet")
+        return Run(d / "claims", d / "pop", ref, extra, full)
+
+    base = settle_batch([run(r, "baseline", None, None) for r in rs], cs, **common)
+    inter_runs = []
+    for r, b in zip(rs, base, strict=True):
+        t = b.tables
+        ref = Reference(t["basis"], t["classes"], t["spend"], t["costs"])
+        providers = pq.read_table(dirs[r]["intervention"] / "pop" / "providers.parquet")
+        inter_runs.append(run(r, "intervention", ref, _team_costs(j.cat, j.ls, providers)))
+    inter = settle_batch(inter_runs, cs, **common)
+    out: dict[int, list[pa.Table]] = {}
+    for r, b, i in zip(rs, base, inter, strict=True):
+        out[r] = [_groups(r, cs, arm, res) for arm, res in (("baseline", b), ("intervention", i))]
     t1 = time.perf_counter()
     inc = None
-    if r == 0:
+    if 0 in rs:
+        d = dirs[0]["baseline"]
         inc = incentives(
-            dirs["baseline"] / "claims" / "claims.parquet",
+            d / "claims" / "claims.parquet",
             cs,
-            pq.read_table(dirs["baseline"] / "pop" / "patients.parquet"),
-            pq.read_table(dirs["baseline"] / "pop" / "providers.parquet"),
+            pq.read_table(d / "pop" / "patients.parquet"),
+            pq.read_table(d / "pop" / "providers.parquet"),
             j.prices,
             j.pcosts,
         )
     return out, inc, {"settlement": t1 - t0, "incentives": time.perf_counter() - t1}
+
+
+def _groups(r: int, cs: LoadedSet, arm: str, res: Settlement) -> pa.Table:
+    """The stakeholder groups of replicate r's settlement of an arm (replicate 0's settlement
+    written out too)."""
+    j = _job()
+    if r == 0:
+        for key in ("claims", "population"):  # the run's temporary folder: not kept
+            res.meta[key] = str(Path(res.meta[key]).relative_to(j.work))
+        write_settlement(res, j.out_dir / "settlements" / cs.cs.id / arm)
+    g = groups(res.tables["stakeholders"])
+    n = g.num_rows
+    g = g.append_column("replicate", pa.array([r] * n, pa.int32()))
+    g = g.append_column("contract_set", pa.array([cs.cs.id] * n))
+    return g.append_column("arm", pa.array([arm] * n))
 
 
 def steps(ls: LoadedScenario, replicates: int | None = None) -> int:
@@ -440,9 +497,8 @@ def simulate(
             imported=own,
         )
         gen = [(_generate, (r, arm)) for r in range(n_rep) for arm in ARMS]
-        sett = [(_settle, (r, k)) for r in range(n_rep) for k in range(len(sets))]
         pool = None
-        if workers > 1 and len(gen) + len(sett) > 1:
+        if workers > 1 and len(gen) + n_rep * len(sets) > 1:
             ctx = multiprocessing.get_context("spawn")
             threads = db.available_cpus() // workers
             pool = ProcessPoolExecutor(
@@ -466,15 +522,24 @@ def simulate(
                 add(t)
                 if progress:
                     progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
-            group_rows: list[pa.Table] = []
+            claims0 = job.work / "r0" / "baseline" / "claims" / "claims.parquet"
+            size = batch_size(n_rep, pq.read_metadata(claims0).num_rows)
+            if pool is not None:  # at least one batch per worker
+                size = max(1, min(size, -(-n_rep // workers)))
+            batches = [tuple(range(b, min(b + size, n_rep))) for b in range(0, n_rep, size)]
+            sett = [(_settle, (rs, k)) for rs in batches for k in range(len(sets))]
+            by_step: dict[tuple[int, int], list[pa.Table]] = {}
             inc: list[pa.Table] = []
             for i, (g, it, t) in enumerate(run_all(sett)):
-                group_rows += g
+                k = i % len(sets)
+                for r, tables in g.items():
+                    by_step[(r, k)] = tables
+                    if progress:
+                        progress(f"replicate {r + 1}/{n_rep}: {sets[k].cs.id}")
                 if it is not None:
                     inc.append(it)
                 add(t)
-                if progress:
-                    progress(f"replicate {i // len(sets) + 1}/{n_rep}: {sets[i % len(sets)].cs.id}")
+            group_rows = [t for key in sorted(by_step) for t in by_step[key]]
         finally:
             if pool is not None:
                 pool.shutdown()

@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,17 @@ from passend.population.tables import SCHEMAS
 from passend.settlement import models
 from passend.settlement.contracts import Contract, LoadedSet, Scope
 from passend.settlement.costs import ProviderCosts, full_cost, load_provider_costs
-from passend.settlement.frame import Ctx, Part, base_spend, ratio
+from passend.settlement.frame import (
+    REPLICATE,
+    Ctx,
+    Part,
+    base_spend,
+    keyed,
+    only,
+    per_replicate,
+    ratio,
+    with_replicate,
+)
 from passend.settlement.models.availability import apply_grant
 from passend.settlement.tables import (
     ADJUSTMENTS,
@@ -177,19 +188,26 @@ def assign_contracts(
     )
     t = claims
     con = ibis.get_backend(claims)
+    key = [REPLICATE] if REPLICATE in claims.columns else []
     if providers is not None and need_kind:
-        pr = db.register(con, "a_providers", providers.select(["provider_id", "provider_kind"]))
-        pr = pr.rename(pr_id="provider_id")
-        t = t.left_join(pr, t.provider_id == pr.pr_id)
+        cols = ["provider_id", "provider_kind", *key]
+        pr = db.register(con, "a_providers", providers.select(cols))
+        pr = pr.rename(pr_id="provider_id", **{"pr_" + k: k for k in key})
+        on = [t.provider_id == pr.pr_id] + [t[k] == pr["pr_" + k] for k in key]
+        t = t.left_join(pr, on).drop(*["pr_" + k for k in key])
     else:
         t = t.mutate(provider_kind=ibis.null("string"))
     if patients is not None and need_patient:
         pa_ = db.register(
             con,
             "a_patients",
-            patients.select(["patient_id", "region", "death_date", "palliative_marking_date"]),
+            patients.select(
+                ["patient_id", "region", "death_date", "palliative_marking_date", *key]
+            ),
         ).rename(pt_id="patient_id", p_region="region", marking_date="palliative_marking_date")
-        t = t.left_join(pa_, t.patient_id == pa_.pt_id)
+        pa_ = pa_.rename(**{"pt_" + k: k for k in key})
+        on = [t.patient_id == pa_.pt_id] + [t[k] == pa_["pt_" + k] for k in key]
+        t = t.left_join(pa_, on).drop(*["pt_" + k for k in key])
     else:
         t = t.mutate(
             p_region=ibis.null("string"),
@@ -293,6 +311,7 @@ def _lines(
         t_minutes=total(ibis.ifelse(t.terminal, t.mins, 0)),
     )
     keys = ("contract_id", "patient_id", "provider_id", "financer_id", "financer_kind", "law")
+    keys += (REPLICATE,) if REPLICATE in claims.columns else ()
     columns = [*keys, *aggs, "months", "t_months"]
     known = _known_sums(tariff, non_contracted, bool(terminal_cases))
     aggs = {k: v for k, v in aggs.items() if k not in known}
@@ -342,7 +361,8 @@ def _sums(lines: ibis.Table) -> pa.Table:
     """Per contract, provider and financer the sums of the lines, in one query: the run's
     BASIS and the reconciliation of the models that pay per line or take every line in scope
     (``frame.recon_from_sums``)."""
-    g = lines.group_by("contract_id", "provider_id", "financer_id").aggregate(
+    key = [REPLICATE] if REPLICATE in lines.columns else []
+    g = lines.group_by(*key, "contract_id", "provider_id", "financer_id").aggregate(
         claims_cents=lines.claims_cents.sum().cast("int64"),
         minutes=lines.minutes.sum().cast("int64"),
         minute_claims_cents=lines.m_claims_cents.sum().cast("int64"),
@@ -352,22 +372,24 @@ def _sums(lines: ibis.Table) -> pa.Table:
         financer_cents=lines.financer_cents.sum().cast("int64"),
         patient_cents=lines.patient_cents.sum().cast("int64"),
     )
-    return g.order_by(["contract_id", "provider_id", "financer_id"]).to_pyarrow()
+    return g.order_by([*key, "contract_id", "provider_id", "financer_id"]).to_pyarrow()
 
 
 def _classes(lines: ibis.Table, patients: pa.Table | None) -> pa.Table:
+    key = [REPLICATE] if REPLICATE in lines.columns else []
     if patients is None:
-        return CLASSES.empty_table()
+        return keyed(CLASSES, lines).empty_table()
     con = ibis.get_backend(lines)
-    p = db.register(con, "k_patients", patients.select(["patient_id", "trajectory"]))
-    p = p.rename(c_id="patient_id")
+    p = db.register(con, "k_patients", patients.select(["patient_id", "trajectory", *key]))
+    p = p.rename(c_id="patient_id", **{"c_" + k: k for k in key})
     t = lines.filter(lines.patient_id.notnull())
-    pp = t.group_by("contract_id", "patient_id").aggregate(claims=t.claims_cents.sum())
-    j = pp.inner_join(p, pp.patient_id == p.c_id)
-    g = j.group_by("contract_id", risk_class=j.trajectory).aggregate(
+    pp = t.group_by(*key, "contract_id", "patient_id").aggregate(claims=t.claims_cents.sum())
+    j = pp.inner_join(p, [pp.patient_id == p.c_id] + [pp[k] == p["c_" + k] for k in key])
+    g = j.group_by(*key, "contract_id", risk_class=j.trajectory).aggregate(
         patients=j.patient_id.count().cast("int64"), claims_cents=j.claims.sum().cast("int64")
     )
-    return g.order_by(["contract_id", "risk_class"]).to_pyarrow().cast(CLASSES)
+    g = g.select("contract_id", "risk_class", "patients", "claims_cents", *key)
+    return g.order_by([*key, "contract_id", "risk_class"]).to_pyarrow().cast(keyed(CLASSES, g))
 
 
 def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
@@ -386,21 +408,29 @@ def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
 
 
 def _work(
-    con: Any, claims_file: Path, claims: ibis.Table | None = None, year: int | None = None
+    con: Any,
+    claims_file: Path,
+    claims: ibis.Table | None = None,
+    year: int | None = None,
+    unfunded: ibis.Table | None = None,
 ) -> ibis.Table:
     """All care delivered: the claim lines (``claims``, when already read) and the unfunded
-    activities beside them (those dated in ``year`` when given)."""
+    activities beside them (those dated in ``year`` when given; ``unfunded``: a batch's, read
+    by ``settle_batch``, with the ``replicate`` key like its claims)."""
     if claims is None:
         claims = con.read_parquet(str(claims_file), table_name="claims")
     cols = ["provider_id", "activity", "professional", "quantity", "unit", "patient_id"]
-    work = claims.select(*cols, date=claims.service_date)
+    key = [REPLICATE] if REPLICATE in claims.columns else []
+    work = claims.select(*cols, date=claims.service_date, **{k: claims[k] for k in key})
     unfunded_file = claims_file.parent / "unfunded.parquet"
-    if unfunded_file.exists():
+    unf = unfunded
+    if unf is None and not key and unfunded_file.exists():
         check_table(unfunded_file, UNFUNDED)
         unf = con.read_parquet(str(unfunded_file), table_name="unfunded")
+    if unf is not None:
         if year is not None:
             unf = unf.filter(unf.date.year() == year)
-        work = work.union(unf.select(*cols, date=unf.date))
+        work = work.union(unf.select(*cols, date=unf.date, **{k: unf[k] for k in key}))
     return work
 
 
@@ -412,6 +442,19 @@ def service_years(claims: ibis.Table) -> list[dict[str, int]]:
     )
     rows = g.order_by("year").to_pyarrow().to_pylist()
     return [{k: int(v or 0) for k, v in r.items()} for r in rows]
+
+
+def _service_years_by(claims: ibis.Table, n: int) -> list[list[dict[str, int]]]:
+    """``service_years`` of each of the ``n`` replicates of a batch, in one query."""
+    y = claims.service_date.year().cast("int32")
+    g = claims.group_by(REPLICATE, year=y).aggregate(
+        lines=claims.count().cast("int64"), amount_cents=claims.amount_cents.sum().cast("int64")
+    )
+    out: list[list[dict[str, int]]] = [[] for _ in range(n)]
+    for row in g.order_by([REPLICATE, "year"]).to_pyarrow().to_pylist():
+        r = row.pop(REPLICATE)
+        out[r].append({k: int(v or 0) for k, v in row.items()})
+    return out
 
 
 def contract_year(
@@ -572,7 +615,70 @@ def _inhabitants(meta: dict[str, Any], inhabitants_by_region: dict[str, int]) ->
     return round(inhabitants_by_region[region] * float(meta.get("scale", 1)))
 
 
-@db.on_session
+@dataclass
+class Run:
+    """One replicate's inputs to ``settle_batch`` (the arguments of ``settle`` that differ
+    per replicate)."""
+
+    claims_dir: Path
+    pop_dir: Path | None = None
+    reference: Reference | None = None
+    extra_costs: dict[str, int] | None = None
+    full_costs: pa.Table | None = None
+
+
+def _claims_file(claims_dir: Path) -> Path:
+    claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
+    if not claims_file.exists():
+        raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
+    check_table(claims_file, CLAIMS)
+    return claims_file
+
+
+def _keyed_table(tables: list[pa.Table | None]) -> pa.Table | None:
+    """One table of the replicates' tables with the ``replicate`` key (their position in the
+    batch), or None when a replicate has none."""
+    if any(t is None for t in tables):
+        return None
+    return pa.concat_tables([with_replicate(t, r) for r, t in enumerate(tables) if t is not None])
+
+
+def _read_keyed(con: Any, name: str, files: list[tuple[int, Path]]) -> ibis.Table:
+    """The Parquet files of a batch's replicates (replicate, file) as one table with the
+    ``replicate`` key: a view per file (``name_0``, ``name_1``, ...: the same SQL for every
+    batch of a size) and their union."""
+    parts = [
+        con.read_parquet(str(f), table_name=f"{name}_{i}").mutate(
+            **{REPLICATE: ibis.literal(r, "int32")}
+        )
+        for i, (r, f) in enumerate(files)
+    ]
+    return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
+
+
+def _reference_of(runs: list[Run]) -> Reference | None:
+    """The replicates' references as one keyed reference (None: each is its own)."""
+    refs = [r.reference for r in runs]
+    if refs[0] is None:
+        return None
+    assert all(r is not None for r in refs), "a batch has a reference for every replicate or none"
+    ks = ("basis", "classes", "spend", "costs")
+    return Reference(*(_keyed_table([getattr(r, k) for r in refs]) for k in ks))  # type: ignore[arg-type]
+
+
+def _uniform(runs: list[Run]) -> bool:
+    """Whether the replicates of a batch can be settled as one run: each with its population
+    of the same year, region, scale and view (one contract year and inhabitants), all with a
+    reference or all without."""
+    if len(runs) < 2 or any(r.pop_dir is None for r in runs):
+        return False
+    facts = set()
+    for r in runs:
+        meta = _read_population(r.pop_dir)["meta"] if r.pop_dir else {}
+        facts.add(tuple(meta.get(k) for k in ("year", "region", "scale", "view")))
+    return len(facts) == 1 and len({r.reference is None for r in runs}) == 1
+
+
 def settle(
     claims_dir: Path,
     contracts: LoadedSet,
@@ -589,38 +695,92 @@ def settle(
     """Settle the claims in ``claims_dir`` under a contract set. ``extra_costs``: fixed costs
     in cents per provider id added on top of the cost model (e.g. a transmural team's).
     ``full_costs``: ``claims_full_cost`` of these claims when already known."""
-    claims_file = claims_dir / "claims.parquet" if claims_dir.is_dir() else claims_dir
-    if not claims_file.exists():
-        raise ValueError(f"{claims_file}: not found (give the folder of claims.parquet)")
-    check_table(claims_file, CLAIMS)
-    pop = _read_population(pop_dir)
-    contracts.check_paid_providers(pop["providers"])
+    run = Run(claims_dir, pop_dir, reference, extra_costs, full_costs)
+    common = dict(inhabitants_by_region=inhabitants_by_region, prices=prices)
+    return settle_batch([run], contracts, year=year, provider_costs=provider_costs, **common)[0]
+
+
+@db.on_session
+def settle_batch(
+    runs: list[Run],
+    contracts: LoadedSet,
+    *,
+    year: int | None = None,
+    inhabitants_by_region: dict[str, int] | None = None,
+    prices: CostPrices | None = None,
+    provider_costs: ProviderCosts | None = None,
+) -> list[Settlement]:
+    """Settle a batch of replicates (``runs``) under a contract set in one run: their claims
+    and populations as one table each with the ``replicate`` key (``frame.REPLICATE``: the
+    position in ``runs``), the models that declare ``batched`` once for all, the others once
+    per replicate on its part (``Ctx.one``). The same settlements, byte for byte, as
+    ``settle`` of each alone. A batch whose populations differ in year, region, scale or view
+    (or in having a reference) is settled one by one."""
+    if len(runs) > 1 and not _uniform(runs):
+        return _one_by_one(runs, contracts, year, inhabitants_by_region, prices, provider_costs)
+    batch = len(runs) > 1
+    files = [_claims_file(r.claims_dir) for r in runs]
+    pops = [_read_population(r.pop_dir) for r in runs]
+    for pop in pops:
+        contracts.check_paid_providers(pop["providers"])
     prices = prices or load_cost_prices()
     provider_costs = provider_costs or load_provider_costs()
     con = db.session()
-    claims = con.read_parquet(str(claims_file), table_name="claims")
-    years = service_years(claims)
-    year, whole = contract_year(years, pop["meta"], year)
-    outside = [r for r in years if r["year"] != year and not whole]
-    if years and len(outside) == len(years):
-        span = ", ".join(str(r["year"]) for r in years)
-        raise ValueError(
-            f"{claims_file}: no claim line is dated in the contract year {year} (years of "
-            f"service: {span}); give one of those years, or leave --year out"
-        )
-    if outside:
+    if batch:
+        claims = _read_keyed(con, "claims", list(enumerate(files)))
+        unf = [(r, f.parent / "unfunded.parquet") for r, f in enumerate(files)]
+        unf = [(r, f) for r, f in unf if f.exists() and check_table(f, UNFUNDED) is None]
+        unfunded = _read_keyed(con, "unfunded", unf) if unf else None
+        pop = {
+            k: _keyed_table([p[k] for p in pops]) for k in ("patients", "providers", "financers")
+        }
+        pop["meta"] = pops[0]["meta"]
+        reference = _reference_of(runs)
+    else:
+        claims = con.read_parquet(str(files[0]), table_name="claims")
+        pop, reference, unfunded = pops[0], runs[0].reference, None
+    key = [REPLICATE] if batch else []
+    per_rep = _service_years_by(claims, len(runs)) if batch else [service_years(claims)]
+    contract = {contract_year(y, pop["meta"], year) for y in per_rep}
+    if len(contract) > 1:  # the replicates' claims fall in different years: one by one
+        return _one_by_one(runs, contracts, year, inhabitants_by_region, prices, provider_costs)
+    year, whole = contract.pop()
+    outside_of = [[r for r in ys if r["year"] != year and not whole] for ys in per_rep]
+    for f, ys, outside in zip(files, per_rep, outside_of, strict=True):
+        if ys and len(outside) == len(ys):
+            span = ", ".join(str(r["year"]) for r in ys)
+            raise ValueError(
+                f"{f}: no claim line is dated in the contract year {year} (years of "
+                f"service: {span}); give one of those years, or leave --year out"
+            )
+    outside_any = any(outside_of)
+    if outside_any:
         claims = claims.filter(claims.service_date.year() == year)
     month = claims.service_date.year() * 12 + claims.service_date.month() - 1
-    totals = (
-        claims.aggregate(
+    totals_all = (
+        claims.group_by(*key)
+        .aggregate(
+            n=claims.count(),
+            cents=claims.amount_cents.sum(),
+            m0=month.min(),
+            m1=month.max(),
+        )
+        .order_by(key)
+        .to_pyarrow()
+        .to_pylist()
+        if batch
+        else claims.aggregate(
             n=claims.count(),
             cents=claims.amount_cents.sum(),
             m0=month.min(),
             m1=month.max(),
         )
         .to_pyarrow()
-        .to_pylist()[0]
+        .to_pylist()
     )
+    by_rep = {int(t.get(REPLICATE, 0)): t for t in totals_all}
+    m0s = [t["m0"] for t in totals_all if t["m0"] is not None]
+    totals = {"m0": min(m0s) if m0s else None, "m1": max((t["m1"] or 0) for t in totals_all)}
     counts_months = any(models.model(c.model).needs.months for c in contracts.cs.contracts)
     lines_all = _lines(
         con,
@@ -632,9 +792,9 @@ def settle(
         totals["m1"] or 0,
     )
     sums = _sums(lines_all)
-    basis = sums.select(BASIS.names).cast(BASIS)
+    basis = sums.select(BASIS.names + key).cast(keyed(BASIS, sums))
     classes = _classes(lines_all, pop["patients"])
-    work = _work(con, claims_file, claims, None if whole or not year else year)
+    work = _work(con, files[0], claims, None if whole or not year else year, unfunded)
     ctx = Ctx(
         year=year,
         patients=pop["patients"],
@@ -649,6 +809,8 @@ def settle(
         reference_classes_table=reference.classes if reference else None,
         spend_reference=reference.spend if reference else None,
         scale=float(pop["meta"].get("scale", 1)),
+        keys=tuple(key),
+        replicates=tuple(range(len(runs))) if batch else (),
     )
     ledger: list[pa.Table] = []
     recon: list[pa.Table] = []
@@ -659,67 +821,140 @@ def settle(
     for cid, c in settled:
         model = models.model(c.model if c is not None else contracts.cs.default.model)
         lines = lines_all.filter(lines_all.contract_id == cid)
-        part: Part = model.settle(ctx, lines, cid, contracts.params[cid])
+        params = contracts.params[cid]
+        part: Part = _each(ctx, model.batched, lines, partial(_base, model, cid, params))
         spend = base_spend(part.ledger_tables(), cid)
+        if spend.num_rows == 0:
+            spend = keyed(SPEND, lines).empty_table()
         spends.append(spend)
         for j, addon in enumerate(c.addons if c is not None else []):
             a = models.model(addon.model)
-            given = lines if a.needs.lines else None
-            part.extend(a.settle(ctx, cid, contracts.params[f"{cid}/{j}"], spend, given))
+            ap = contracts.params[f"{cid}/{j}"]
+
+            part.extend(_each(ctx, a.batched, lines, partial(_addon, a, cid, ap, spend)))
         ledger += part.ledger_tables()
         adjustments += part.adjustments
         if part.recon is not None:
             recon.append(part.recon)
     for b in contracts.cs.budgets:
-        part = models.model(b.model).settle(ctx, b.id, contracts.params[b.id])
+        bm = models.model(b.model)
+        bp = contracts.params[b.id]
+        part = _each(ctx, bm.batched, None, partial(_budget, bm, b.id, bp))
         ledger += part.ledger_tables()
         adjustments += part.adjustments
     for route in contracts.grants:  # subsidies: not contracts, the same in every set
-        part = apply_grant(ctx, route)
+        part = _each(ctx, False, None, partial(_grant, route))
         ledger += part.ledger_tables()
         adjustments += part.adjustments
+    empty = LEDGER.append(pa.field(REPLICATE, pa.int32())) if batch else LEDGER
     led = _sorted(
-        pa.concat_tables(ledger) if ledger else LEDGER.empty_table(),
-        ["contract_id", "reason", "payer_id", "payee_id", "patient_id", "law"],
+        pa.concat_tables(ledger) if ledger else empty.empty_table(),
+        [*key, "contract_id", "reason", "payer_id", "payee_id", "patient_id", "law"],
     )
-    rec = _sorted(pa.concat_tables(recon), ["contract_id", "provider_id", "financer_id"])
-    adj = pa.Table.from_pylist(adjustments, schema=ADJUSTMENTS)
-    if full_costs is None or outside:  # given full costs are of every line
-        full_costs = full_cost(work, prices).to_pyarrow()
-    costs = _costs(full_costs, pop["providers"], provider_costs, reference)
-    if extra_costs:
-        costs = _add_fixed(costs, extra_costs)
-    meta = {
-        "software": f"passend {__version__}",
-        "contract_set": contracts.cs.id,
-        "contract_set_file": contracts.path,
-        "contract_set_sha256": contracts.sha256,
-        "claims": str(claims_file),
-        "claims_lines": int(totals["n"]),
-        "claims_cents": int(totals["cents"] or 0),
-        "population": str(pop_dir) if pop_dir else None,
-        "reference": reference is not None,
-        "own_reference": [] if reference is not None else own_reference(contracts),
-        "year": year,
-        "service_years": years,
-        "whole_population": whole and len(years) > 1,
-        "outside_contract_year": {
-            "lines": sum(r["lines"] for r in outside),
-            "amount_cents": sum(r["amount_cents"] for r in outside),
-            "years": outside,
-        },
-    }
-    tables = {
-        "ledger": led,
-        "reconciliation": rec,
-        "adjustments": adj,
-        "stakeholders": stakeholders(led, costs),
-        "basis": basis,
-        "classes": classes,
-        "spend": pa.concat_tables(spends).cast(SPEND),
-        "costs": costs,
-    }
-    return Settlement(tables, meta)
+    rec = _sorted(pa.concat_tables(recon), [*key, "contract_id", "provider_id", "financer_id"])
+    spend_all = pa.concat_tables(spends)
+    out = []
+    for r, run in enumerate(runs):
+
+        def mine(t: pa.Table, r: int = r) -> pa.Table:
+            return only(t, r) if batch else t
+
+        outside = outside_of[r]
+        full_costs = run.full_costs
+        if full_costs is None or outside:  # given full costs are of every line
+            w = work.filter(work[REPLICATE] == r).drop(REPLICATE) if batch else work
+            full_costs = full_cost(w, prices).to_pyarrow()
+        costs = _costs(full_costs, pops[r]["providers"], provider_costs, run.reference)
+        if run.extra_costs:
+            costs = _add_fixed(costs, run.extra_costs)
+        adj_r = [
+            {k: v for k, v in a.items() if k != REPLICATE}
+            for a in adjustments
+            if not batch or a[REPLICATE] == r
+        ]
+        tot = by_rep.get(r, {"n": 0, "cents": 0})
+        led_r = mine(led)
+        meta = {
+            "software": f"passend {__version__}",
+            "contract_set": contracts.cs.id,
+            "contract_set_file": contracts.path,
+            "contract_set_sha256": contracts.sha256,
+            "claims": str(files[r]),
+            "claims_lines": int(tot["n"]),
+            "claims_cents": int(tot["cents"] or 0),
+            "population": str(run.pop_dir) if run.pop_dir else None,
+            "reference": run.reference is not None,
+            "own_reference": [] if run.reference is not None else own_reference(contracts),
+            "year": year,
+            "service_years": per_rep[r],
+            "whole_population": whole and len(per_rep[r]) > 1,
+            "outside_contract_year": {
+                "lines": sum(x["lines"] for x in outside),
+                "amount_cents": sum(x["amount_cents"] for x in outside),
+                "years": outside,
+            },
+        }
+        tables = {
+            "ledger": led_r,
+            "reconciliation": mine(rec),
+            "adjustments": pa.Table.from_pylist(adj_r, schema=ADJUSTMENTS),
+            "stakeholders": stakeholders(led_r, costs),
+            "basis": mine(basis),
+            "classes": mine(classes),
+            "spend": mine(spend_all).cast(SPEND),
+            "costs": costs,
+        }
+        out.append(Settlement(tables, meta))
+    return out
+
+
+def _one_by_one(
+    runs: list[Run],
+    contracts: LoadedSet,
+    year: int | None,
+    inhabitants_by_region: dict[str, int] | None,
+    prices: CostPrices | None,
+    provider_costs: ProviderCosts | None,
+) -> list[Settlement]:
+    common = dict(inhabitants_by_region=inhabitants_by_region, prices=prices)
+    return [
+        settle_batch([r], contracts, year=year, provider_costs=provider_costs, **common)[0]
+        for r in runs
+    ]
+
+
+def _base(model: Any, cid: str, params: Any, ctx: Ctx, lines: Any, r: int | None) -> Part:
+    return model.settle(ctx, lines, cid, params)
+
+
+def _addon(
+    a: Any, cid: str, params: Any, spend: pa.Table, ctx: Ctx, lines: Any, r: int | None
+) -> Part:
+    """An add-on on the base's spend (of replicate ``r`` when it is settled alone)."""
+    s = spend if r is None else only(spend, r)
+    return a.settle(ctx, cid, params, s, lines if a.needs.lines else None)
+
+
+def _budget(model: Any, bid: str, params: Any, ctx: Ctx, lines: Any, r: int | None) -> Part:
+    return model.settle(ctx, bid, params)
+
+
+def _grant(route: Any, ctx: Ctx, lines: Any, r: int | None) -> Part:
+    return apply_grant(ctx, route)
+
+
+def _each(ctx: Ctx, batched: bool, lines: ibis.Table | None, call: Any) -> Part:
+    """``call(ctx, lines, r)`` of a model: once on the batch (``r`` None) when the model is
+    ``batched`` or one replicate is settled, else once per replicate ``r`` on its part
+    (``frame.per_replicate``: ``Ctx.one``, its lines without the key)."""
+    if batched or not ctx.keys:
+        return call(ctx, lines, None)
+
+    def one(c: Ctx, r: int | None) -> Part:
+        ln = None if lines is None else lines.filter(lines[REPLICATE] == r).drop(REPLICATE)
+        return call(c, ln, r)
+
+    return per_replicate(ctx, one)
 
 
 def own_reference(ls: LoadedSet) -> list[str]:

@@ -10,11 +10,19 @@ non-contracted care), ``minutes`` (lines in minutes), ``months`` (distinct calen
 a line; 0 unless a model of the set declares ``Needs.months``), ``m_price_cents`` and
 ``m_claims_cents`` (the lines in minutes), and for the terminal phase ``t_financer_cents``,
 ``t_minutes`` and ``t_months`` (lines within the contract's ``terminal_days`` before death).
+
+Replicates as a key (``engine.settle_batch``): a batch of Monte Carlo replicates is settled in
+one run, every table of it (claims, lines, the population's tables, the reference's) with an
+int32 ``replicate`` column (``REPLICATE``) that every group-by and join of a batched model
+(``Model.batched``) keeps beside its own keys; ``Ctx.keys`` names it (empty when one replicate
+is settled alone: then no table has the column). The helpers below keep the column when their
+input has it (``keyed``).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -28,6 +36,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from passend import db
 from passend.settlement.money import split_by_shares
 from passend.settlement.tables import ADJUSTMENTS, BASIS, LEDGER, RECONCILIATION, SPEND
+
+REPLICATE = "replicate"
+"""The key column of a batch of replicates (int32; see the module docstring)."""
+
+
+def keyed(schema: pa.Schema, t: pa.Table | ibis.Table) -> pa.Schema:
+    """``schema`` with the ``replicate`` key appended when ``t`` has it (a batch)."""
+    names = t.schema.names if isinstance(t, pa.Table) else t.columns
+    return schema.append(pa.field(REPLICATE, pa.int32())) if REPLICATE in names else schema
 
 
 def _of_contract(t: pa.Table, contract_id: str) -> pa.Table:
@@ -62,6 +79,11 @@ class Ctx:
     """CLASSES of the reference run."""
     scale: float = 1.0
     """The population's scale (a share of the region's patients): grants scale with it."""
+    keys: tuple[str, ...] = ()
+    """The key columns of a batch of replicates (``(REPLICATE,)``) that every table of the run
+    has, or empty (one replicate alone)."""
+    replicates: tuple[int, ...] = ()
+    """The replicates of a batch, in order (empty: one replicate alone)."""
 
     def reference_claims(self, contract_id: str) -> pa.Table:
         """Claims value per provider and financer of a contract in the reference run."""
@@ -88,6 +110,66 @@ class Ctx:
             raise ValueError(f"{what} needs the population (--population DIR) for the patients")
         return self.patients
 
+    def one(self, r: int) -> Ctx:
+        """The context of replicate ``r`` of a batch alone (no key column): what a model that
+        is not batched is given, once per replicate."""
+
+        def cut(t: pa.Table | None) -> pa.Table | None:
+            return None if t is None else only(t, r)
+
+        w = self.work
+        return Ctx(
+            year=self.year,
+            patients=cut(self.patients),
+            providers=cut(self.providers),
+            financers=cut(self.financers),
+            inhabitants=self.inhabitants,
+            work=w.filter(w[REPLICATE] == r).drop(REPLICATE),
+            reference=cut(self.reference),
+            basis=only(self.basis, r),
+            classes=only(self.classes, r),
+            reference_classes_table=cut(self.reference_classes_table),
+            scale=self.scale,
+            spend_reference=cut(self.spend_reference),
+            line_sums=cut(self.line_sums),
+        )
+
+
+def per_replicate(ctx: Ctx, fn: Callable[[Ctx, int | None], Part]) -> Part:
+    """``fn(ctx, None)`` for one replicate alone; in a batch ``fn(ctx.one(r), r)`` for each
+    replicate ``r``, their parts keyed and joined in replicate order: what a model computes
+    in Python on a few rows (per insurer, per provider) runs per replicate this way. (A
+    stand-in context without ``keys``, as the property tests give, is one replicate.)"""
+    if not getattr(ctx, "keys", ()):
+        return fn(ctx, None)
+    part = Part()
+    for r in ctx.replicates:
+        k = fn(ctx.one(r), r).keyed(r)
+        part.extend(k)
+        if k.recon is not None:
+            part.recon = k.recon if part.recon is None else pa.concat_tables([part.recon, k.recon])
+    return part
+
+
+def by_replicate(t: ibis.Table, values: str | dict[int, str]) -> ibis.Value:
+    """A value per replicate (``values``: one for all, or per replicate of a batch) as an Ibis
+    value of the rows of ``t``: a literal, or a CASE over the ``replicate`` key."""
+    if isinstance(values, str):
+        return ibis.literal(values, "string")
+    if len(set(values.values())) == 1:
+        return ibis.literal(next(iter(values.values())), "string")
+    return ibis.cases(*[(t[REPLICATE] == r, v) for r, v in sorted(values.items())])
+
+
+def only(t: pa.Table, r: int) -> pa.Table:
+    """The rows of replicate ``r`` of a keyed table, without the key column."""
+    return t.filter(pc.equal(t[REPLICATE], r)).drop_columns([REPLICATE])
+
+
+def with_replicate(t: pa.Table, r: int) -> pa.Table:
+    """``t`` (one replicate's rows) with the ``replicate`` key column appended."""
+    return t.append_column(REPLICATE, pa.array(np.full(t.num_rows, r, np.int32)))
+
 
 @dataclass
 class Part:
@@ -106,9 +188,21 @@ class Part:
         self.rows += other.rows
 
     def ledger_tables(self) -> list[pa.Table]:
-        """All ledger rows of the part, as LEDGER tables."""
-        rows = [pa.Table.from_pylist(self.rows, schema=LEDGER)] if self.rows else []
-        return [t.cast(LEDGER) for t in self.ledger] + rows
+        """All ledger rows of the part, as LEDGER tables (with the ``replicate`` key in a
+        batch: computed rows then carry it too)."""
+        key = bool(self.rows) and REPLICATE in self.rows[0]
+        schema = LEDGER.append(pa.field(REPLICATE, pa.int32())) if key else LEDGER
+        rows = [pa.Table.from_pylist(self.rows, schema=schema)] if self.rows else []
+        return [t.cast(keyed(LEDGER, t)) for t in self.ledger] + rows
+
+    def keyed(self, r: int) -> Part:
+        """This part of replicate ``r`` (settled alone) with the ``replicate`` key: its
+        ledger, reconciliation and adjustments, as a batch's part."""
+        return Part(
+            ledger=[with_replicate(t, r) for t in self.ledger_tables()],
+            recon=None if self.recon is None else with_replicate(self.recon, r),
+            adjustments=[{**a, REPLICATE: r} for a in self.adjustments],
+        )
 
 
 def ratio(share: Decimal) -> tuple[int, int]:
@@ -146,7 +240,9 @@ def ledger_expr(
     negative sum is turned into a positive movement the other way; zero sums are dropped. The
     rows as an Ibis table (LEDGER's columns): ``ledger_rows`` runs it, ``ledger_union`` runs
     several in one query."""
+    key = [REPLICATE] if REPLICATE in t.columns else []
     g = t.select(
+        *key,
         payer_id=payer_id,
         payer_kind=payer_kind,
         payee_id=payee_id,
@@ -157,7 +253,7 @@ def ledger_expr(
     )
     if not unique:
         g = g.group_by(
-            "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
+            *key, "payer_id", "payer_kind", "payee_id", "payee_kind", "patient_id", "law"
         ).aggregate(amount=g.amount.sum())
     g = g.mutate(amount=g.amount.cast("int64"))
     g = g.filter(g.amount != 0)
@@ -174,13 +270,15 @@ def ledger_expr(
         law=g.law,
         year=ibis.literal(year, "int16"),
         amount_cents=g.amount.abs(),
+        **{k: g[k] for k in key},
     )
     return out
 
 
 def ledger_rows(t: ibis.Table, **kwargs: Any) -> pa.Table:
     """The ledger rows of ``ledger_expr(t, **kwargs)``, run."""
-    return ledger_expr(t, **kwargs).to_pyarrow().cast(LEDGER)
+    e = ledger_expr(t, **kwargs)
+    return e.to_pyarrow().cast(keyed(LEDGER, e))
 
 
 def ledger_union(*parts: ibis.Table) -> pa.Table:
@@ -189,7 +287,7 @@ def ledger_union(*parts: ibis.Table) -> pa.Table:
     that the ledger's sort gives the same order as with separate tables. Worth it for parts
     that read a table (``lines``); parts on the same costly expression (the bundle's per
     patient join) compute it once per part either way, and were slower as one query."""
-    return ibis.union(*parts, distinct=False).to_pyarrow().cast(LEDGER)
+    return ibis.union(*parts, distinct=False).to_pyarrow().cast(keyed(LEDGER, parts[0]))
 
 
 def movement(
@@ -302,8 +400,9 @@ def recon_from_sums(ctx: Ctx, contract_id: str, model: str, per_line: bool) -> p
             "patient_cents": patient,
             "repriced_cents": repriced,
             "in_scope_cents": in_scope,
+            **{k: s[k] for k in ctx.keys},
         }
-    ).cast(RECONCILIATION)
+    ).cast(keyed(RECONCILIATION, s))
 
 
 def pay_lines(lines: ibis.Table, contract_id: str, model: str, year: int) -> list[pa.Table]:
@@ -456,6 +555,17 @@ class PrincipalParams(ModelParams):
     def principal_id(self, ctx: Ctx, what: str) -> str:
         return self.principal_in(ctx.providers, what)
 
+    def principal_of(self, ctx: Ctx, what: str) -> str | dict[int, str]:
+        """The principal (``principal_id``), or in a batch the principal per replicate (of
+        each replicate's providers)."""
+        if not ctx.keys:
+            return self.principal_id(ctx, what)
+        provs = ctx.providers
+        return {
+            r: self.principal_in(None if provs is None else only(provs, r), what)
+            for r in ctx.replicates
+        }
+
     def principal_in(self, providers: pa.Table | None, what: str) -> str:
         if self.principal:
             return self.principal
@@ -482,7 +592,8 @@ def per_patient(lines: ibis.Table) -> ibis.Table:
     patient's financers in scope; one insurer per patient in practice), its kind and the
     claims and price of the patient's lines. Non-patient-bound lines are left out."""
     t = lines.filter(lines.patient_id.notnull())
-    return t.group_by("patient_id").aggregate(
+    key = [REPLICATE] if REPLICATE in lines.columns else []
+    return t.group_by(*key, "patient_id").aggregate(
         payer_id=t.financer_id.max(),
         payer_kind=t.financer_kind.max(),
         claims_cents=t.claims_cents.sum().cast("int64"),
@@ -491,16 +602,23 @@ def per_patient(lines: ibis.Table) -> ibis.Table:
 
 
 def subcontracts(
-    lines: ibis.Table, contract_id: str, model: str, principal: str, year: int
-) -> tuple[pa.Table, dict[str, Any]]:
-    """The principal pays every other provider its lines at the contract's price."""
-    t = lines.filter(lines.provider_id != principal)
+    lines: ibis.Table,
+    contract_id: str,
+    model: str,
+    principal: str | dict[int, str],
+    year: int,
+) -> tuple[pa.Table, list[dict[str, Any]]]:
+    """The principal pays every other provider its lines at the contract's price; the rows
+    and their adjustments record (per replicate in a batch: ``principal`` per replicate, the
+    records carry the key)."""
+    who = by_replicate(lines, principal)
+    t = lines.filter(lines.provider_id != who)
     rows = ledger_rows(
         t,
         contract_id=contract_id,
         model=model,
         reason="subcontract",
-        payer_id=ibis.literal(principal),
+        payer_id=who,
         payer_kind=ibis.literal("provider"),
         payee_id=t.provider_id,
         payee_kind=ibis.literal("provider"),
@@ -508,8 +626,16 @@ def subcontracts(
         amount=t.price_cents,
         year=year,
     )
-    total = t.price_cents.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
-    return rows, adjustment(contract_id, model, "subcontract", principal, "*", int(total), {})
+    if isinstance(principal, str):
+        total = t.price_cents.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
+        return rows, [adjustment(contract_id, model, "subcontract", principal, "*", int(total), {})]
+    sums = t.group_by(REPLICATE).aggregate(s=t.price_cents.sum()).to_pyarrow().to_pylist()
+    totals = {x[REPLICATE]: x["s"] for x in sums}
+    adjs = []
+    for r, pid in sorted(principal.items()):
+        adj = adjustment(contract_id, model, "subcontract", pid, "*", int(totals.get(r) or 0), {})
+        adjs.append({**adj, REPLICATE: r})
+    return rows, adjs
 
 
 def subcontracted(lines: ibis.Table, p: ModelParams, m: Margin) -> ibis.Table:
@@ -532,7 +658,8 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
         return SPEND.empty_table()
     # sum per payer and payee first (a few rows per financer x provider pair), then keep the
     # financer-provider movements and turn them into signed spend
-    pairs = ("payer_id", "payer_kind", "payee_id", "payee_kind")
+    key = [REPLICATE] if REPLICATE in ledger[0].schema.names else []
+    pairs = (*key, "payer_id", "payer_kind", "payee_id", "payee_kind")
     t = pa.concat_tables(ledger).group_by(list(pairs)).aggregate([("amount_cents", "sum")])
     kinds = pa.array(FINANCER_KINDS)
     fin = pc.and_(pc.is_in(t["payer_kind"], kinds), pc.equal(t["payee_kind"], "provider"))
@@ -548,11 +675,12 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
                 "signed": pc.if_else(
                     fin, t["amount_cents_sum"], pc.negate_checked(t["amount_cents_sum"])
                 ),
+                **{k: t[k] for k in key},
             }
         )
-        .group_by(["financer_id", "financer_kind", "provider_id"])
+        .group_by([*key, "financer_id", "financer_kind", "provider_id"])
         .aggregate([("signed", "sum")])
-        .sort_by([(k, "ascending") for k in ("financer_id", "provider_id", "financer_kind")])
+        .sort_by([(k, "ascending") for k in (*key, "financer_id", "provider_id", "financer_kind")])
     )
     n = g.num_rows
     return pa.table(
@@ -562,8 +690,9 @@ def base_spend(ledger: list[pa.Table], contract_id: str) -> pa.Table:
             "financer_kind": g["financer_kind"],
             "provider_id": g["provider_id"],
             "spend_cents": g["signed_sum"],
+            **{k: g[k] for k in key},
         }
-    ).cast(SPEND)
+    ).cast(keyed(SPEND, g))
 
 
 def spread(

@@ -35,15 +35,18 @@ from pydantic import Field, model_validator
 from passend import db
 from passend.messages import Problem
 from passend.settlement.frame import (
+    REPLICATE,
     Ctx,
     Margin,
     Part,
     PrincipalParams,
     adjustment,
     book,
+    by_replicate,
     ledger_rows,
     movement,
     per_patient,
+    per_replicate,
     recon_from_sums,
     subcontracted,
     subcontracts,
@@ -157,25 +160,44 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    """In a batch of replicates (``ctx.keys``) the queries run once for all: the patients,
+    prices and principals per replicate are joined by the key; the corridor per insurer and
+    replicate."""
     con = ibis.get_backend(lines)
+    key = list(ctx.keys)
     pats = db.register(
-        con, "b_patients", ctx.need_patients("bundle").select(["patient_id", "trajectory"])
+        con,
+        "b_patients",
+        ctx.need_patients("bundle").select(["patient_id", "trajectory", *key]),
     )
-    pats = pats.rename(c_id="patient_id")
-    principal = p.principal_id(ctx, contract_id)
+    pats = pats.rename(c_id="patient_id", **{"c_" + k: k for k in key})
+    principal = p.principal_of(ctx, contract_id)
     pp = per_patient(lines)
-    pp = pp.left_join(pats, pp.patient_id == pats.c_id)
+    pp = pp.left_join(pats, [pp.patient_id == pats.c_id] + [pp[k] == pats["c_" + k] for k in key])
+    pp = pp.drop(*["c_" + k for k in key])
     pp = pp.mutate(risk_class=pp.trajectory.fill_null("other"))
-    classes = sorted(pp.risk_class.name("c").as_table().distinct().to_pyarrow()["c"].to_pylist())
-    prices = class_prices(ctx, contract_id, p, classes)
+    found = pp.select(*key, c=pp.risk_class).distinct().to_pyarrow().to_pylist()
+    classes_of: dict[int | None, list[str]] = {}
+    for x in found:
+        classes_of.setdefault(x.get(REPLICATE), []).append(x["c"])
+    prices_of = {
+        r: class_prices(ctx.one(r) if key else ctx, contract_id, p, sorted(cs))
+        for r, cs in sorted(classes_of.items(), key=lambda x: x[0] or 0)
+    }
+    price_rows = [(r, c, v) for r, ps in prices_of.items() for c, v in sorted(ps.items())]
     price_t = db.register(
         con,
         "b_prices",
         pa.table(
-            {"p_class": classes, "bundle_price": pa.array([prices[c] for c in classes], pa.int64())}
+            {
+                "p_class": [c for _, c, _ in price_rows],
+                "bundle_price": pa.array([v for _, _, v in price_rows], pa.int64()),
+                **{f"p_{k}": pa.array([r for r, _, _ in price_rows], pa.int32()) for k in key},
+            }
         ),
     )
-    pp = pp.inner_join(price_t, pp.risk_class == price_t.p_class)
+    on = [pp.risk_class == price_t.p_class] + [pp[k] == price_t["p_" + k] for k in key]
+    pp = pp.inner_join(price_t, on).drop(*["p_" + k for k in key])
     threshold = (
         euros_to_cents(p.outlier_threshold_eur, "outlier_threshold_eur")
         if p.outlier_threshold_eur is not None
@@ -191,28 +213,48 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         model=NAME,
         payer_id=pp.payer_id,
         payer_kind=pp.payer_kind,
-        payee_id=ibis.literal(principal),
+        payee_id=by_replicate(pp, principal),
         payee_kind=ibis.literal("provider"),
         patient_id=pp.patient_id,
         year=ctx.year,
     )
     part.ledger.append(ledger_rows(pp, reason="bundle", amount=pp.bundle_price, **common))
     part.ledger.append(ledger_rows(pp, reason="bundle_outlier", amount=pp.outlier, **common))
-    rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
+    rows, adjs = subcontracts(lines, contract_id, NAME, principal, ctx.year)
     part.ledger.append(rows)
-    part.adjustments.append(adj)
+    part.adjustments += adjs
     part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     per_class = (
-        pp.group_by("payer_id", "payer_kind", "risk_class")
+        pp.group_by(*key, "payer_id", "payer_kind", "risk_class")
         .aggregate(
             n=pp.patient_id.count(),
             actual=pp.price_cents.sum(),
             outlier=pp.outlier.sum(),
         )
-        .order_by(["payer_id", "risk_class"])
+        .order_by([*key, "payer_id", "risk_class"])
         .to_pyarrow()
         .to_pylist()
     )
+
+    def corridor(c: Ctx, r: int | None) -> Part:
+        rows = [x for x in per_class if x.get(REPLICATE) == r]
+        who = principal if isinstance(principal, str) or r is None else principal[r]
+        return _corridors(c, contract_id, p, who, prices_of.get(r, {}), rows)
+
+    part.extend(per_replicate(ctx, corridor))
+    return part
+
+
+def _corridors(
+    ctx: Ctx,
+    contract_id: str,
+    p: Params,
+    principal: str,
+    prices: dict[str, int],
+    per_class: list[dict],
+) -> Part:
+    """Per insurer its bundle payment and outliers (adjustments) and its corridor."""
+    part = Part()
     insurers: dict[tuple[str, str], list[dict]] = {}
     for r in per_class:  # insurer x risk class
         insurers.setdefault((r["payer_id"], r["payer_kind"]), []).append(r)
@@ -252,5 +294,13 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
 
 
 MODEL = Model(
-    NAME, "base", Params, settle, __name__, Needs(reference=True), marginal, calculator="bundle"
+    NAME,
+    "base",
+    Params,
+    settle,
+    __name__,
+    Needs(reference=True),
+    marginal,
+    calculator="bundle",
+    batched=True,
 )

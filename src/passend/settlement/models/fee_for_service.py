@@ -69,4 +69,4 @@ def pxq_lines(ctx: Ctx, lines: ibis.Table, contract_id: str, model: str) -> Part
     return part
 
 
-MODEL = Model(NAME, "base", Params, settle, __name__, marginal=marginal)
+MODEL = Model(NAME, "base", Params, settle, __name__, marginal=marginal, batched=True)

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from passend import db
 from passend.messages import Problem
-from passend.settlement.frame import Ctx, Part, book_spread
+from passend.settlement.frame import REPLICATE, Ctx, Part, book_spread, only, per_replicate
 from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
 
@@ -133,20 +133,33 @@ class Params(BaseModel):
     payee: str | None = None
 
 
-def indicator_scores(ctx: Ctx, patient_ids: ibis.Table) -> dict[str, Decimal]:
-    """The five indicators over the given patients (exact fractions)."""
+INDICATOR_IDS = (
+    "acp_3m",
+    "preferred_place",
+    "ed_last_30d",
+    "hospital_death",
+    "specialist_consultation",
+)
+
+
+def indicator_scores(ctx: Ctx, patient_ids: ibis.Table) -> dict[int | None, dict[str, Decimal]]:
+    """The five indicators over the given patients (exact fractions), per replicate of a
+    batch (``ctx.keys``; one query for all), or under None for one replicate alone."""
+    key = list(ctx.keys)
     pats = db.register(
         ibis.get_backend(patient_ids),
         "p_patients",
         ctx.need_patients("pay for performance").select(
-            ["patient_id", "death_date", "place_of_death", "preferred_place_of_death"]
+            ["patient_id", "death_date", "place_of_death", "preferred_place_of_death", *key]
         ),
     )
-    ids = patient_ids.select(c_id=patient_ids.patient_id).distinct()
-    p = pats.inner_join(ids, pats.patient_id == ids.c_id)
+    ids = patient_ids.select(*key, c_id=patient_ids.patient_id).distinct()
+    ids = ids.rename(**{"c_" + k: k for k in key})
+    on = [pats.patient_id == ids.c_id] + [pats[k] == ids["c_" + k] for k in key]
+    p = pats.inner_join(ids, on).drop(*["c_" + k for k in key])
     w = ctx.work
-    w = w.inner_join(p.select("patient_id", "death_date"), "patient_id")
-    flags = w.group_by("patient_id").aggregate(
+    w = w.inner_join(p.select("patient_id", "death_date", *key), ["patient_id", *key])
+    flags = w.group_by(*key, "patient_id").aggregate(
         acp=(
             (w.activity == "advance_care_planning")
             & (w.date <= w.death_date - ibis.interval(days=90))
@@ -154,24 +167,43 @@ def indicator_scores(ctx: Ctx, patient_ids: ibis.Table) -> dict[str, Decimal]:
         ed=((w.activity == "ed_visit") & (w.date > w.death_date - ibis.interval(days=30))).any(),
         cons=w.activity.isin(CONSULTATIONS).any(),
     )
-    j = p.left_join(flags, p.patient_id == flags.patient_id)
-    agg = (
-        j.aggregate(
-            n=j.patient_id.count(),
-            acp_3m=j.acp.fill_null(False).cast("int64").sum(),
-            preferred_place=(j.place_of_death == j.preferred_place_of_death).cast("int64").sum(),
-            ed_last_30d=j.ed.fill_null(False).cast("int64").sum(),
-            hospital_death=(j.place_of_death == "hospital").cast("int64").sum(),
-            specialist_consultation=j.cons.fill_null(False).cast("int64").sum(),
-        )
-        .to_pyarrow()
-        .to_pylist()[0]
+    flags = flags.rename(f_id="patient_id", **{"f_" + k: k for k in key})
+    on = [p.patient_id == flags.f_id] + [p[k] == flags["f_" + k] for k in key]
+    j = p.left_join(flags, on)
+    sums = dict(
+        n=j.patient_id.count(),
+        acp_3m=j.acp.fill_null(False).cast("int64").sum(),
+        preferred_place=(j.place_of_death == j.preferred_place_of_death).cast("int64").sum(),
+        ed_last_30d=j.ed.fill_null(False).cast("int64").sum(),
+        hospital_death=(j.place_of_death == "hospital").cast("int64").sum(),
+        specialist_consultation=j.cons.fill_null(False).cast("int64").sum(),
     )
-    n = int(agg.pop("n") or 0)
-    return {k: (Decimal(int(v or 0)) / n if n else Decimal(0)) for k, v in agg.items()}
+    agg = (j.group_by(*key).aggregate(**sums) if key else j.aggregate(**sums)).to_pyarrow()
+    out: dict[int | None, dict[str, Decimal]] = {
+        r: dict.fromkeys(INDICATOR_IDS, Decimal(0)) for r in ctx.replicates
+    }
+    for row in agg.to_pylist():
+        n = int(row.pop("n") or 0)
+        r = row.pop(REPLICATE, None)
+        out[r] = {k: (Decimal(int(v or 0)) / n if n else Decimal(0)) for k, v in row.items()}
+    return out
 
 
 def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Table) -> Part:
+    """The indicators of all replicates of a batch in one query; the pool, score and
+    payments per replicate (on its spend)."""
+    ids = lines.filter(lines.patient_id.notnull()).select("patient_id", *ctx.keys)
+    scores = indicator_scores(ctx, ids)
+
+    def one(c: Ctx, r: int | None) -> Part:
+        return _pay(c, contract_id, p, spend if r is None else only(spend, r), scores[r])
+
+    return per_replicate(ctx, one)
+
+
+def _pay(
+    ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, scores: dict[str, Decimal]
+) -> Part:
     base = sum(int(x) for x in spend["spend_cents"].to_pylist())
     if p.pool_eur is not None:
         pool = euros_to_cents(p.pool_eur, "pool_eur")
@@ -179,7 +211,6 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Ta
         pool = round_cents(p.pool_share * base)
     else:
         raise Problem("p4p_pool", id=contract_id)
-    scores = indicator_scores(ctx, lines.filter(lines.patient_id.notnull()).select("patient_id"))
     r = pay_for_performance(
         pool,
         [
@@ -211,4 +242,6 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: ibis.Ta
     return part
 
 
-MODEL = Model(NAME, "addon", Params, apply, __name__, Needs(lines=True), calculator="p4p")
+MODEL = Model(
+    NAME, "addon", Params, apply, __name__, Needs(lines=True), calculator="p4p", batched=True
+)

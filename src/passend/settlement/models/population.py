@@ -32,6 +32,7 @@ from passend.settlement.frame import (
     PrincipalParams,
     book,
     movement,
+    per_replicate,
     recon_from_sums,
     subcontracted,
     subcontracts,
@@ -123,13 +124,21 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    """The subcontracts of all replicates of a batch in one query; the capitation per
+    replicate (``per_replicate``: a few rows per insurer)."""
+    principal = p.principal_of(ctx, contract_id)
+    rows, adjs = subcontracts(lines, contract_id, NAME, principal, ctx.year)
+    part = Part(ledger=[rows], adjustments=adjs)
+    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
+    part.extend(per_replicate(ctx, lambda c, _: _capitation(c, contract_id, p)))
+    return part
+
+
+def _capitation(ctx: Ctx, contract_id: str, p: Params) -> Part:
+    """Each insurer pays the principal the rate per inhabitant for its members."""
     principal = p.principal_id(ctx, contract_id)
     members = _members(ctx, contract_id)
     part = Part()
-    rows, adj = subcontracts(lines, contract_id, NAME, principal, ctx.year)
-    part.ledger.append(rows)
-    part.adjustments.append(adj)
-    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     if p.bands:
         rates = {b.band: euros_to_cents(b.rate_eur, f"bands.{b.band}.rate_eur") for b in p.bands}
         band_shares = {b.band: b.share for b in p.bands}
@@ -172,4 +181,5 @@ MODEL = Model(
     Needs(reference=True),
     marginal,
     calculator="capitation",
+    batched=True,
 )

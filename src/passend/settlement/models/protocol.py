@@ -22,6 +22,13 @@ declares two: ``MODELS``); the registry (``models.REGISTRY``) is the list of tho
                 which calls the same formula function), or None
     contract    paid under a contract: a principal or payee must be of a contracting kind
                 (a subsidy is no contract and may pay e.g. a network)
+    batched     its settle works on a batch of Monte Carlo replicates at once
+                (``engine.settle_batch``): its lines and the context's tables carry the
+                ``replicate`` key (``frame.REPLICATE``, named in ``ctx.keys``) and every
+                group-by, join, total and computed movement of it is per replicate; the
+                result must equal settling each replicate alone, byte for byte
+                (tests/test_replicates_batched.py). False: the engine settles it once per
+                replicate of the batch (``Ctx.one``)
 """
 
 from __future__ import annotations
@@ -74,3 +81,4 @@ class Model:
     marginal: Callable[..., Any] | None = None
     calculator: str | None = None
     contract: bool = True
+    batched: bool = False

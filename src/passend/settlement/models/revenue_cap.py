@@ -32,6 +32,7 @@ from pydantic import Field, model_validator
 from passend.catalogue.loader import policy_default
 from passend.messages import Problem
 from passend.settlement.frame import (
+    REPLICATE,
     Ctx,
     Margin,
     ModelParams,
@@ -42,6 +43,7 @@ from passend.settlement.frame import (
     marginal_pay,
     movement,
     mul_share,
+    per_replicate,
 )
 from passend.settlement.models.fee_for_service import pxq_lines
 from passend.settlement.models.protocol import Model, Needs
@@ -150,14 +152,28 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    """The lines and the pairs' sums of all replicates of a batch in one query each; the caps
+    per replicate (its pairs and its reference)."""
     part = pxq_lines(ctx, lines, contract_id, NAME)
+    key = list(ctx.keys)
     pairs = (
-        lines.group_by("provider_id", "financer_id", "financer_kind")
+        lines.group_by(*key, "provider_id", "financer_id", "financer_kind")
         .aggregate(claimed=lines.financer_cents.sum(), terminal=lines.t_financer_cents.sum())
-        .order_by(["provider_id", "financer_id"])
+        .order_by([*key, "provider_id", "financer_id"])
         .to_pyarrow()
         .to_pylist()
     )
+
+    def caps(c: Ctx, r: int | None) -> Part:
+        return _caps(c, contract_id, p, [x for x in pairs if x.get(REPLICATE) == r])
+
+    part.extend(per_replicate(ctx, caps))
+    return part
+
+
+def _caps(ctx: Ctx, contract_id: str, p: Params, pairs: list[dict]) -> Part:
+    """Per provider and financer pair the part above its cap, paid back."""
+    part = Part()
     ref = {
         (r["provider_id"], r["financer_id"]): r["claims_cents"]
         for r in ctx.reference_claims(contract_id).to_pylist()
@@ -204,4 +220,5 @@ MODEL = Model(
     Needs(patients=lambda p: p.terminal_days > 0, reference=True),
     marginal,
     calculator="revenue-cap",
+    batched=True,
 )

@@ -36,7 +36,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from passend.messages import Problem
-from passend.settlement.frame import Ctx, Part, book_spread
+from passend.settlement.frame import Ctx, Part, book_spread, only, per_replicate
 from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents
 
@@ -152,7 +152,16 @@ class Params(BaseModel):
 
 
 def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: object = None) -> Part:
-    """``lines``: not needed (``Needs.lines`` off): the savings are of the spend's totals."""
+    """``lines``: not needed (``Needs.lines`` off): the savings are of the spend's totals, per
+    replicate of a batch (its spend and its reference's)."""
+
+    def one(c: Ctx, r: int | None) -> Part:
+        return _apply(c, contract_id, p, spend if r is None else only(spend, r))
+
+    return per_replicate(ctx, one)
+
+
+def _apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table) -> Part:
     actual = sum(int(x) for x in spend["spend_cents"].to_pylist())
     if p.benchmark_eur is not None:
         benchmark = euros_to_cents(p.benchmark_eur, "benchmark_eur")
@@ -200,5 +209,12 @@ def apply(ctx: Ctx, contract_id: str, p: Params, spend: pa.Table, lines: object 
 
 
 MODEL = Model(
-    NAME, "addon", Params, apply, __name__, Needs(reference=True), calculator="shared-savings"
+    NAME,
+    "addon",
+    Params,
+    apply,
+    __name__,
+    Needs(reference=True),
+    calculator="shared-savings",
+    batched=True,
 )
