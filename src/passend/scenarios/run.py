@@ -292,18 +292,22 @@ def available_memory() -> int:
     return avail if avail is not None else 4 << 30
 
 
-def batch_size(replicates: int, lines: int, available: int | None = None) -> int:
+def batch_size(replicates: int, lines: int, available: int | None = None, workers: int = 1) -> int:
     """How many replicates ``simulate`` settles in one batch: as many as fit in a quarter of
-    the memory available (``available``, else ``available_memory()``) at ``BYTES_PER_LINE``
-    per claim line of each of the two arms (``lines``: a replicate's claim lines), at least
-    1 and at most ``replicates``. ``PASSEND_REPLICATE_BATCH`` overrides it (1: each replicate
-    alone); the results do not depend on it."""
+    the memory available (``available``, else ``available_memory()``), shared by the
+    ``workers``, at ``BYTES_PER_LINE`` per claim line of each of the two arms (``lines``: a
+    replicate's claim lines), at least 1 and at most ``replicates``:
+
+        batch = min(replicates, max(1, available / 4 / workers // (2 * lines * 400)))
+
+    ``PASSEND_REPLICATE_BATCH`` overrides it (1: each replicate alone); the results do not
+    depend on it."""
     given = os.environ.get("PASSEND_REPLICATE_BATCH")
     if given:
         return max(1, min(replicates, int(given)))
     avail = available_memory() if available is None else available
     per_replicate = len(ARMS) * max(1, lines) * BYTES_PER_LINE
-    return max(1, min(replicates, avail // MEMORY_SHARE // per_replicate))
+    return max(1, min(replicates, avail // MEMORY_SHARE // max(1, workers) // per_replicate))
 
 
 def _settle(
@@ -523,7 +527,7 @@ def simulate(
                 if progress:
                     progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
             claims0 = job.work / "r0" / "baseline" / "claims" / "claims.parquet"
-            size = batch_size(n_rep, pq.read_metadata(claims0).num_rows)
+            size = batch_size(n_rep, pq.read_metadata(claims0).num_rows, workers=workers)
             if pool is not None:  # at least one batch per worker
                 size = max(1, min(size, -(-n_rep // workers)))
             batches = [tuple(range(b, min(b + size, n_rep))) for b in range(0, n_rep, size)]

@@ -674,7 +674,8 @@ def _uniform(runs: list[Run]) -> bool:
         return False
     facts = set()
     for r in runs:
-        meta = _read_population(r.pop_dir)["meta"] if r.pop_dir else {}
+        f = r.pop_dir / "meta.json" if r.pop_dir else None
+        meta = json.loads(f.read_text(encoding="utf-8")) if f and f.exists() else {}
         facts.add(tuple(meta.get(k) for k in ("year", "region", "scale", "view")))
     return len(facts) == 1 and len({r.reference is None for r in runs}) == 1
 
