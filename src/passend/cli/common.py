@@ -45,7 +45,7 @@ EngineOpt = Annotated[
         envvar="PASSEND_ENGINE",
         show_envvar=False,
         help="Engine of the queries: duckdb (in this process) or spark (Apache Spark; install "
-        "'.[spark]', Java 17; master from PASSEND_SPARK_MASTER, default local[*]). The cents "
+        "'.\\[spark]', Java 17; master from PASSEND_SPARK_MASTER, default local[*]). The cents "
         "are the same.",
     ),
 ]
