@@ -12,6 +12,34 @@ data size: most of a regional settlement's time. The steps that run once per rep
 (:func:`session`) whose ``compile`` keeps the SQL of each expression: their inputs get fixed
 names (``read_parquet(..., table_name=...)``, :func:`register`, :func:`create_temp`), so the
 same query on the next replicate's data is the same expression and is compiled once.
+
+Engines (``--engine duckdb|spark``, ``PASSEND_ENGINE``; :func:`set_engine`, :func:`engine`).
+The stages build Ibis expressions and call ``.to_pyarrow()``; what differs per engine lives
+here and nowhere else:
+
+- ``session``: DuckDB in memory, or one SparkSession per process (master from
+  ``PASSEND_SPARK_MASTER``, default ``local[*]``; few shuffle partitions, no UI, Arrow on)
+  behind Ibis's PySpark backend. The Spark session outlives the steps (it takes seconds to
+  start); only the step's views and cached results are dropped at its end.
+- ``register`` (Arrow in by name): DuckDB's zero-copy ``register``; on Spark a temporary view
+  of a DataFrame made from the Arrow table.
+- ``create_temp`` (a cached intermediate result): a DuckDB temporary table; on Spark a
+  temporary view, cached (Ibis's ``create_table(temp=True)`` is not implemented on PySpark).
+- ``release``: DuckDB's tables and views dropped by SQL; on Spark through the Spark catalog
+  (``dropTempView``, ``clearCache``), not Ibis's ``drop_view``, which sqlglot >= 30.18 makes
+  emit a ``DROP`` without a name.
+- Results: on Spark, Ibis's ``to_pyarrow`` goes through pandas, which rounds an int64 above
+  2**53 (and with a null beside it, any int64 becomes a float). The backend here is a small
+  subclass of Ibis's PySpark backend (``_spark_backend_class``, made on first use as pyspark is optional) whose ``to_pyarrow`` runs the
+  compiled SQL and takes Spark's own Arrow result (exact), and whose in-memory tables go in as
+  Arrow too. A subclass, not a wrapper function, because ``expr.to_pyarrow()`` asks the
+  expression's backend: the stages' calls stay as they are and cannot miss the exact path.
+- Integer division (:func:`floor_div`) is one Ibis operation compiled to each engine's integer
+  division (DuckDB ``//``, Spark ``DIV``), so no floating point touches a cent.
+
+Parquet is read with Ibis's ``read_parquet`` (the same call on both backends, a view each).
+Both engines raise on an int64 overflow (DuckDB: "Out of Range Error ... overflow", Spark's
+ANSI mode: ``ARITHMETIC_OVERFLOW``); a division never sees a zero (:func:`floor_div`).
 """
 
 from __future__ import annotations
@@ -19,13 +47,18 @@ from __future__ import annotations
 import functools
 import math
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import pyarrow as pa
+import sqlglot.expressions as sge
+from ibis.backends.sql.compilers import DuckDBCompiler, PySparkCompiler
 
 _threads: int | None = None
 _session: Any = None
@@ -33,6 +66,39 @@ _depth = 0
 _SQL: dict[tuple[Any, Any], str] = {}
 """Compiled SQL per (expression, limit), oldest dropped first beyond ``_SQL_MAX``."""
 _SQL_MAX = 1024
+
+ENGINES = ("duckdb", "spark")
+_engine: str | None = None
+_spark: Any = None
+"""This process's Spark backend (Ibis over a SparkSession), started on first use."""
+_spark_conf: dict[str, Any] = {}
+
+
+class EngineError(RuntimeError):
+    """An engine that cannot start here (pyspark not installed, no Java, Spark failed to
+    start): its message is one line for the user."""
+
+
+def set_engine(name: str | None, **spark: Any) -> None:
+    """Run the steps of this process on engine ``name`` (None: ``PASSEND_ENGINE``, else
+    duckdb). ``spark``: ``master``, ``shuffle_partitions`` and ``conf`` (more Spark settings)
+    of a Spark session not yet started (default ``PASSEND_SPARK_MASTER`` or ``local[*]``, 4
+    and none)."""
+    global _engine
+    if name is not None and name not in ENGINES:
+        raise ValueError(f"engine {name!r}: expected one of {', '.join(ENGINES)}")
+    _engine = name
+    _spark_conf.update({k: v for k, v in spark.items() if v is not None})
+    engine()  # refuse a bad PASSEND_ENGINE now
+
+
+def engine() -> str:
+    """The engine of this process's steps: :func:`set_engine`'s, else ``PASSEND_ENGINE``'s,
+    else duckdb."""
+    name = _engine or os.environ.get("PASSEND_ENGINE") or "duckdb"
+    if name not in ENGINES:
+        raise ValueError(f"PASSEND_ENGINE={name!r}: expected one of {', '.join(ENGINES)}")
+    return name
 
 
 def _cgroup_quota(
@@ -102,10 +168,100 @@ def session() -> Any:
     because a kept expression refers to its connection: the keys of many open connections
     would keep their databases in memory."""
     global _session
+    if engine() == "spark":
+        return spark()
     if _session is None:
         _session = connect()
         _session.compile = _memoised(_session.compile)
     return _session
+
+
+def spark() -> Any:
+    """This process's Spark backend, started on first use (see the module docstring): master
+    ``PASSEND_SPARK_MASTER`` (default ``local[*]``), ``spark.sql.shuffle.partitions`` small
+    (the default 200 costs seconds on a region's data), no UI, Arrow transfers, warehouse and
+    scratch in a temporary folder. Raises :class:`EngineError` without pyspark or Java."""
+    global _spark
+    if _spark is not None:
+        return _spark
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise EngineError(
+            "the Spark engine needs pyspark: pip install 'passend[spark]' (from a clone: "
+            "pip install -e '.[spark]')"
+        ) from None
+    java_home = os.environ.get("JAVA_HOME")
+    if shutil.which("java") is None and not (java_home and Path(java_home, "bin", "java").exists()):
+        raise EngineError("the Spark engine needs Java 17 or later: java not found (JAVA_HOME)")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    master = _spark_conf.get("master") or os.environ.get("PASSEND_SPARK_MASTER") or "local[*]"
+    tmp = tempfile.mkdtemp(prefix="passend-spark-")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("passend")
+        .config("spark.sql.shuffle.partitions", str(_spark_conf.get("shuffle_partitions", 4)))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.warehouse.dir", str(Path(tmp, "warehouse")))
+        .config("spark.local.dir", str(Path(tmp, "local")))
+    )
+    for key, value in _spark_conf.get("conf", {}).items():
+        builder = builder.config(key, value)
+    try:
+        session_ = builder.getOrCreate()
+    except Exception as e:  # the JVM's failure, often many lines: keep the first
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise EngineError(f"Spark did not start (master {master}): {first}") from None
+    session_.sparkContext.setLogLevel("ERROR")
+    _spark = _spark_backend_class()().connect(session_)
+    _spark.compile = _memoised(_spark.compile)
+    return _spark
+
+
+def stop_spark() -> None:
+    """Stop this process's Spark session (if started)."""
+    global _spark
+    if _spark is not None:
+        _spark.disconnect()
+        _spark = None
+        _SQL.clear()
+
+
+@functools.cache
+def _spark_backend_class() -> type:
+    from ibis.backends.pyspark import Backend
+    from ibis.formats.pyarrow import PyArrowData
+
+    class SparkBackend(Backend):
+        """Ibis's PySpark backend with exact Arrow results and Arrow in-memory tables."""
+
+        def to_pyarrow(
+            self, expr: Any, /, *, params: Any = None, limit: Any = None, **kwargs: Any
+        ) -> Any:
+            self._run_pre_execute_hooks(expr)
+            table = expr.as_table()
+            sql = self.compile(table, params=params, limit=limit)
+            out = self._session.sql(sql).toArrow()
+            return expr.__pyarrow_result__(PyArrowData.convert_table(out, table.schema()))
+
+        def execute(self, expr: Any, /, **kwargs: Any) -> Any:
+            return expr.__pandas_result__(self.to_pyarrow(expr.as_table(), **kwargs).to_pandas())
+
+        def _register_in_memory_table(self, op: Any) -> None:
+            _spark_view(self._session, op.name, op.data.to_pyarrow(op.schema))
+
+    return SparkBackend
+
+
+def _spark_view(session_: Any, name: str, table: pa.Table) -> None:
+    """``table`` (Arrow) as the temporary view ``name`` of a SparkSession, with its schema
+    (also for an empty table, whose types Spark cannot infer)."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+
+    schema = PySparkSchema.from_ibis(ibis.Schema.from_pyarrow(table.schema))
+    session_.createDataFrame(table, schema=schema).createOrReplaceTempView(name)
 
 
 def _memoised(compile_: Any) -> Any:
@@ -133,14 +289,26 @@ def _memoised(compile_: Any) -> Any:
 def register(con: Any, name: str, table: pa.Table) -> Any:
     """``table`` (Arrow) as the table ``name`` of ``con``, replacing an earlier one of that
     name: unlike ``ibis.memtable`` its queries keep their compiled SQL (see ``session``)."""
-    con.con.register(name, table)
+    if engine_of(con) == "spark":
+        _spark_view(con._session, name, table)
+    else:
+        con.con.register(name, table)
     return con.table(name)
+
+
+def engine_of(con: Any) -> str:
+    """The engine of an Ibis connection: spark or duckdb."""
+    return "spark" if con.name == "pyspark" else "duckdb"
 
 
 def create_temp(con: Any, name: str, expr: Any) -> Any:
     """The result of ``expr`` stored as the temporary table ``name`` of ``con`` (compiled
     through ``con.compile``, so kept like a query's SQL)."""
-    con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {con.compile(expr)}')
+    if engine_of(con) == "spark":
+        con._session.sql(con.compile(expr)).createOrReplaceTempView(name)
+        con._session.catalog.cacheTable(name)
+    else:
+        con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {con.compile(expr)}')
     return con.table(name)
 
 
@@ -164,7 +332,7 @@ def on_session(fn: Callable[..., Any]) -> Callable[..., Any]:
             return out
         finally:
             _depth -= 1
-            if _depth == 0 and _session is not None:
+            if _depth == 0:
                 _end_step()
 
     return step
@@ -180,7 +348,13 @@ def _end_step() -> None:
     its database is closed. The kept SQL stays valid: the next session's tables have the same
     names, and connections with the same settings compare equal in Ibis's expressions."""
     global _session
+    if engine() == "spark":
+        if _spark is not None:
+            release(_spark)
+        return
     con = _session
+    if con is None:
+        return
     used = con.con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0]
     if used is not None and used > _LARGE:
         con.disconnect()
@@ -191,7 +365,15 @@ def _end_step() -> None:
 
 def release(con: Any) -> None:
     """Free what ``register`` and ``create_temp`` put in ``con``: at the end of a step on the
-    ``session``, so that its data does not stay in memory until the next step."""
+    ``session``, so that its data does not stay in memory until the next step. On Spark the
+    temporary views (not Ibis's in-memory tables, which Ibis tracks itself) and the cache."""
+    if engine_of(con) == "spark":
+        catalog = con._session.catalog
+        for t in catalog.listTables():
+            if t.isTemporary and not t.name.startswith("ibis_"):
+                catalog.dropTempView(t.name)
+        catalog.clearCache()
+        return
     rows = con.con.execute("SELECT table_name, table_type FROM information_schema.tables")
     for name, kind in rows.fetchall():
         if kind == "VIEW":  # read_parquet's views and register's Arrow tables
@@ -212,14 +394,36 @@ def limit_threads(n: int) -> None:
     _SQL.clear()
 
 
-def floor_div(a: Any, b: Any) -> Any:
-    """Exact ``floor(a / b)`` of int64 expressions, for b > 0.
+class IntegerDivide(ops.Binary):
+    """``left / right`` of integers rounded toward zero, in integer arithmetic (DuckDB
+    ``//``, Spark ``DIV``); Ibis's ``//`` is FLOOR of a floating-point division."""
 
-    Ibis compiles ``a // b`` to FLOOR of a floating-point division (seen on DuckDB), which is
-    exact only while ``a`` stays below 2**53: a rounding cent could go astray on large
-    amounts. The remainder ``r = a - q * b`` of that first quotient is computed exactly
-    in int64 and is small, so ``q + floor(r / b)`` is exact. Overflow of int64 raises an error
-    in DuckDB rather than wrapping."""
-    q = (a // b).cast("int64")
-    r = a - q * b
-    return (q + (r // b).cast("int64")).cast("int64")
+    dtype = dt.int64
+
+
+def _visit_integer_divide(self: Any, op: Any, *, left: Any, right: Any) -> Any:
+    return sge.IntDiv(this=sge.paren(left), expression=sge.paren(right))
+
+
+DuckDBCompiler.visit_IntegerDivide = _visit_integer_divide  # type: ignore[attr-defined]
+PySparkCompiler.visit_IntegerDivide = _visit_integer_divide  # type: ignore[attr-defined]
+
+
+def floor_div(a: Any, b: Any) -> Any:
+    """Exact ``floor(a / b)`` of int64 expressions, NULL where ``b`` is 0.
+
+    ``q = a DIV b`` rounds toward zero; its remainder ``r = a - q * b`` has the sign of ``a``
+    (no overflow: ``|q * b| <= |a|``), and ``q`` is one too high where ``r`` is non-zero with
+    the opposite sign of ``b``. Integer arithmetic only: exact for every int64 (Ibis's ``//``
+    goes through a double, exact only below 2**53). A zero denominator gives NULL on both
+    engines, explicitly: DuckDB would give NULL, Spark's ANSI mode raises DIVIDE_BY_ZERO."""
+    if isinstance(b, int):
+        if b == 0:
+            raise ZeroDivisionError("floor_div by a literal 0")
+        a, d = a.cast("int64"), ibis.literal(b, "int64")
+    else:
+        a = ibis.ifelse(b == 0, ibis.null("int64"), a.cast("int64"))
+        d = ibis.ifelse(b == 0, 1, b).cast("int64")
+    q = IntegerDivide(a, d).to_expr()
+    r = a - q * d
+    return (q - ibis.ifelse((r != 0) & ((r < 0) != (d < 0)), 1, 0)).cast("int64")

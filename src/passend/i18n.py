@@ -1408,6 +1408,11 @@ CLI_HELP = {
         "to ~4 GiB.": "Processen voor de stappen (standaard: de kernen die dit proces mag "
         "gebruiken, binnen het CPU-quotum van een container); de resultaten hangen er niet van "
         "af. Elke landelijke stap vraagt tot ~4 GiB.",
+        "Engine of the queries: duckdb (in this process) or spark (Apache Spark; install "
+        "'.\\[spark]', Java 17; master from PASSEND_SPARK_MASTER, default local[*]). The cents "
+        "are the same.": "Rekenmachine van de queries: duckdb (in dit proces) of spark (Apache "
+        "Spark; installeer '.\\[spark]', Java 17; master uit PASSEND_SPARK_MASTER, standaard "
+        "local[*]). De centen zijn dezelfde.",
         "Business case YAML file (docs/business-case.md).": "YAML-bestand van de businesscase "
         "(docs/business-case.md).",
         "Print the JSON.": "Druk de JSON af.",

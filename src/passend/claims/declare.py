@@ -329,8 +329,15 @@ def declare(
         if name != "providers" or (pop_dir / "providers.parquet").exists():
             check_table(pop_dir / f"{name}.parquet", SCHEMAS[name])
     con = db.session()
-    acts = con.read_parquet(
-        str(pop_dir / "activities.parquet"), table_name="activities", file_row_number=True
+    # The activities in by name with their row in the file, which fixes the claims' order on
+    # every engine (DuckDB's read_parquet(file_row_number=...) has no Spark counterpart); the
+    # table is read here once, also for the columns the claims take from it below.
+    activities = pq.read_table(pop_dir / "activities.parquet")
+    n_acts = activities.num_rows
+    acts = db.register(
+        con,
+        "activities",
+        activities.append_column("file_row_number", pa.array(np.arange(n_acts, dtype=np.int64))),
     )
     pats = con.read_parquet(str(pop_dir / "patients.parquet"), table_name="patients").select(
         "wlz", "insurer_id", "care_office_id", "municipality_id", p_id="patient_id"
@@ -378,7 +385,7 @@ def declare(
         (j.law == "wmo", j.municipality_id),
         else_=ibis.literal("vws"),
     )
-    # One pass over the activities in DuckDB, returning only what varies per row; the text
+    # One pass over the activities in the engine, returning only what varies per row; the text
     # columns come from the activities file and the small rules table (Arrow takes).
     priced = j.select(
         row=j.file_row_number,
@@ -388,8 +395,6 @@ def declare(
         cost_cents=cost_expr(j.unit, q, j.hourly_cents, j.day_cents, j.minutes_per_event),
     ).to_pyarrow()
     priced = priced.take(pc.sort_indices(priced["row"]))
-    activities = pq.read_table(pop_dir / "activities.parquet")
-    n_acts = activities.num_rows
     service_year = pc.cast(pc.year(activities["date"]), pa.int16())
     per_year = pc.value_counts(service_year).to_pylist()
     year = declaration_year(pop_dir, {int(v["values"]): int(v["counts"]) for v in per_year}, year)

@@ -16,12 +16,14 @@ from passend.cli.common import (
     ANY,
     FILE,
     FOLDER,
+    EngineOpt,
     LangOpt,
     _lang,
     check_year,
     fail,
     issues_exit,
     need_paths,
+    use_engine,
 )
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, LABELS, euros, number
@@ -54,6 +56,7 @@ def declare_cmd(
     cost_prices: Annotated[Path | None, typer.Option(help="Your own cost prices file.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     lang: LangOpt = "nl",
+    engine: EngineOpt = None,
 ) -> None:
     """Declareer de activiteiten van een populatie; wat geen titel betaalt gaat naar 'unfunded'."""
     from passend.claims.declare import (
@@ -69,6 +72,7 @@ def declare_cmd(
     for name in ("activities.parquet", "patients.parquet"):
         if not (population / name).exists():
             fail(Message("no_population_file", path=population / name))
+    use_engine(engine)
     cat = common._load(None)
     check_year(cat, year, lang)
     if year is None:  # the population's year prices the care

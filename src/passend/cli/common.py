@@ -38,6 +38,32 @@ LangOpt = Annotated[
     str, typer.Option("--lang", envvar=LANG_ENV, help="Language of human output: nl or en.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        envvar="PASSEND_ENGINE",
+        show_envvar=False,
+        help="Engine of the queries: duckdb (in this process) or spark (Apache Spark; install "
+        "'.\\[spark]', Java 17; master from PASSEND_SPARK_MASTER, default local[*]). The cents "
+        "are the same.",
+    ),
+]
+
+
+def use_engine(name: str | None) -> None:
+    """Run this command's queries on engine ``name`` (``passend.db.set_engine``); a Spark
+    session is started now, so that a missing pyspark or Java is one line and exit 2."""
+    from passend import db
+
+    try:
+        db.set_engine(name)
+        if db.engine() == "spark":
+            db.spark()
+    except ValueError as e:
+        fail(f"--engine: {e}")
+    except db.EngineError as e:
+        fail(str(e))
 
 
 def localize(command: click.Command, lang: str) -> None:

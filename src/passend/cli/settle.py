@@ -14,7 +14,18 @@ from rich.text import Text
 from passend import messages
 from passend.catalogue.loader import CatalogueError
 from passend.cli import common
-from passend.cli.common import ANY, FILE, FOLDER, LangOpt, _lang, fail, issues_exit, need_paths
+from passend.cli.common import (
+    ANY,
+    FILE,
+    FOLDER,
+    EngineOpt,
+    LangOpt,
+    _lang,
+    fail,
+    issues_exit,
+    need_paths,
+    use_engine,
+)
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import CLI_LABELS, K_EUROS, PATH_TEXT, WORDS, euros, number, party, thousands
 
@@ -54,6 +65,7 @@ def settle_cmd(
     ] = None,
     lang: LangOpt = "nl",
     json_: Annotated[bool, typer.Option("--json", help="Print JSON (cents).")] = False,
+    engine: EngineOpt = None,
 ) -> None:
     """Reken declaraties af onder een contractset: grootboek, aansluiting en marges per partij."""
     from passend.claims.declare import load_cost_prices
@@ -79,6 +91,7 @@ def settle_cmd(
                 what="--population", path=population, tables=", ".join(tables)
             )
         )
+    use_engine(engine)
     cat = common._load(None)
     try:
         ls = load_contract_set(resolve_contract_set(contracts), cat)

@@ -13,7 +13,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from passend import db
 from passend.catalogue.loader import Catalogue, CatalogueError
 from passend.cli import common
-from passend.cli.common import FILE, LangOpt, _lang, fail, issues_exit, need_paths
+from passend.cli.common import (
+    FILE,
+    EngineOpt,
+    LangOpt,
+    _lang,
+    fail,
+    issues_exit,
+    need_paths,
+    use_engine,
+)
 from passend.cli.tables import Column, Table, numeric, show
 from passend.i18n import (
     CLI_LABELS,
@@ -106,6 +115,7 @@ def simulate_cmd(
             help="Also write results.xlsx: every result table as a sheet, euros as numbers.",
         ),
     ] = False,
+    engine: EngineOpt = None,
 ) -> None:
     """Simuleer een scenario onder elke contractset: marges, prikkels, uitkomsten, rapport."""
 
@@ -115,6 +125,9 @@ def simulate_cmd(
         fail(Message("at_least_one", option="--replicates"))
     if workers < 0:
         fail(Message("workers_range"))
+    use_engine(engine)
+    if db.engine() == "spark":  # one Spark session, in this process: Spark runs in parallel
+        workers = 1
     run_scenario(common._load(None), scenario, out_dir, lang, replicates, report, workers, xlsx)
 
 

@@ -166,6 +166,19 @@ def _bit_count(x: int) -> int:  # type: ignore[empty-body]
     """Number of bits set (DuckDB and Spark SQL ``bit_count``)."""
 
 
+@ibis.udf.agg.builtin(name="bit_or")
+def _bit_or(x: int) -> int:  # type: ignore[empty-body]
+    """Bitwise OR of a group (DuckDB and Spark SQL ``bit_or``; Ibis's ``.bit_or()`` does not
+    compile on PySpark)."""
+
+
+def month_bit(n: ibis.Value) -> ibis.Value:
+    """``2 ** n`` as int64 (0 <= n < 63): the bit of month ``n`` in a mask. The one is
+    ``n * 0 + 1``, an int64 column, because Spark types a literal ``1`` as a 32-bit int and
+    shifts it silently modulo 32 (``1 << 32`` = 1)."""
+    return (n * 0 + 1) << n
+
+
 def _half_away(x: ibis.Value, num: int, den: int) -> ibis.Value:
     r = db.floor_div(x.abs() * num * 2 + den, den * 2)
     return ibis.ifelse(x < 0, -r, r).cast("int64")
@@ -321,11 +334,11 @@ def _lines(
     elif last_month - first_month < 63:
         # distinct months as bits of one integer: a bitwise OR per group and a population
         # count (three times faster than COUNT(DISTINCT) on the national claims)
-        bit = ibis.literal(1, "int64") << (
-            t.service_date.year() * 12 + t.service_date.month() - 1 - first_month
-        ).cast("int64")
-        aggs["m_mask"] = bit.bit_or()
-        aggs["t_mask"] = ibis.ifelse(t.terminal, bit, 0).bit_or()
+        bit = month_bit(
+            (t.service_date.year() * 12 + t.service_date.month() - 1 - first_month).cast("int64")
+        )
+        aggs["m_mask"] = _bit_or(bit)
+        aggs["t_mask"] = _bit_or(ibis.ifelse(t.terminal, bit, 0))
         g = t.group_by(*keys).aggregate(**aggs)
         g = g.mutate(
             months=_bit_count(g.m_mask).cast("int64"),
