@@ -45,6 +45,7 @@ ANSI mode: ``ARITHMETIC_OVERFLOW``); a division never sees a zero (:func:`floor_
 from __future__ import annotations
 
 import functools
+import getpass
 import math
 import os
 import shutil
@@ -196,7 +197,11 @@ def spark() -> Any:
         raise EngineError("the Spark engine needs Java 17 or later: java not found (JAVA_HOME)")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     master = _spark_conf.get("master") or os.environ.get("PASSEND_SPARK_MASTER") or "local[*]"
-    tmp = tempfile.mkdtemp(prefix="passend-spark-")
+    # one scratch folder per user, not one per run (the JVM outlives Python's exit hooks, so a
+    # folder per run would stay behind); Spark makes its own unique folders inside it, and
+    # passend creates no tables in the warehouse (temporary views only)
+    tmp = Path(tempfile.gettempdir(), f"passend-spark-{getpass.getuser()}")
+    tmp.mkdir(mode=0o700, exist_ok=True)
     builder = (
         SparkSession.builder.master(master)
         .appName("passend")
