@@ -18,7 +18,8 @@ The stages build Ibis expressions and call ``.to_pyarrow()``; what differs per e
 here and nowhere else:
 
 - ``session``: DuckDB in memory, or one SparkSession per process (master from
-  ``PASSEND_SPARK_MASTER``, default ``local[*]``; few shuffle partitions, no UI, Arrow on)
+  ``PASSEND_SPARK_MASTER``, default ``local[*]``; ``PASSEND_SPARK_PARTITIONS`` shuffle
+  partitions, default 4; no UI, Arrow on)
   behind Ibis's PySpark backend. The Spark session outlives the steps (it takes seconds to
   start); only the step's views and cached results are dropped at its end.
 - ``register`` (Arrow in by name): DuckDB's zero-copy ``register``; on Spark a temporary view
@@ -45,6 +46,7 @@ ANSI mode: ``ARITHMETIC_OVERFLOW``); a division never sees a zero (:func:`floor_
 from __future__ import annotations
 
 import functools
+import getpass
 import math
 import os
 import shutil
@@ -82,8 +84,8 @@ class EngineError(RuntimeError):
 def set_engine(name: str | None, **spark: Any) -> None:
     """Run the steps of this process on engine ``name`` (None: ``PASSEND_ENGINE``, else
     duckdb). ``spark``: ``master``, ``shuffle_partitions`` and ``conf`` (more Spark settings)
-    of a Spark session not yet started (default ``PASSEND_SPARK_MASTER`` or ``local[*]``, 4
-    and none)."""
+    of a Spark session not yet started (default ``PASSEND_SPARK_MASTER`` or ``local[*]``,
+    ``PASSEND_SPARK_PARTITIONS`` or 4, and none)."""
     global _engine
     if name is not None and name not in ENGINES:
         raise ValueError(f"engine {name!r}: expected one of {', '.join(ENGINES)}")
@@ -196,11 +198,18 @@ def spark() -> Any:
         raise EngineError("the Spark engine needs Java 17 or later: java not found (JAVA_HOME)")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     master = _spark_conf.get("master") or os.environ.get("PASSEND_SPARK_MASTER") or "local[*]"
-    tmp = tempfile.mkdtemp(prefix="passend-spark-")
+    # one scratch folder per user, not one per run (the JVM outlives Python's exit hooks, so a
+    # folder per run would stay behind); Spark makes its own unique folders inside it, and
+    # passend creates no tables in the warehouse (temporary views only)
+    partitions = (
+        _spark_conf.get("shuffle_partitions") or os.environ.get("PASSEND_SPARK_PARTITIONS") or 4
+    )
+    tmp = Path(tempfile.gettempdir(), f"passend-spark-{getpass.getuser()}")
+    tmp.mkdir(mode=0o700, exist_ok=True)
     builder = (
         SparkSession.builder.master(master)
         .appName("passend")
-        .config("spark.sql.shuffle.partitions", str(_spark_conf.get("shuffle_partitions", 4)))
+        .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
