@@ -347,10 +347,11 @@ def recon_rows(
     repriced: Any,
     in_scope: Any,
 ) -> pa.Table:
-    """The reconciliation per provider and financer: claims = financer + patient + repriced +
-    in_scope must hold for every row (ledger check)."""
+    """The reconciliation per provider and financer (and replicate in a batch): claims =
+    financer + patient + repriced + in_scope must hold for every row (ledger check)."""
     t = lines.mutate(_f=financer, _p=patient, _r=repriced, _s=in_scope)
-    g = t.group_by("provider_id", "financer_id").aggregate(
+    key = [REPLICATE] if REPLICATE in lines.columns else []
+    g = t.group_by(*key, "provider_id", "financer_id").aggregate(
         lines=t.n_lines.sum().cast("int64"),
         claims_cents=t.claims_cents.sum().cast("int64"),
         financer_cents=t._f.sum().cast("int64"),
@@ -369,8 +370,9 @@ def recon_rows(
         patient_cents=g.patient_cents,
         repriced_cents=g.repriced_cents,
         in_scope_cents=g.in_scope_cents,
+        **{k: g[k] for k in key},
     )
-    return g.to_pyarrow().cast(RECONCILIATION)
+    return g.to_pyarrow().cast(keyed(RECONCILIATION, g))
 
 
 def recon_from_sums(ctx: Ctx, contract_id: str, model: str, per_line: bool) -> pa.Table:

@@ -41,6 +41,7 @@ from passend.settlement.frame import (
     book,
     marginal_pay,
     movement,
+    per_replicate,
     providers_of_kind,
 )
 from passend.settlement.models.protocol import Model
@@ -164,15 +165,24 @@ def apply_grant(ctx: Ctx, route: Route) -> Part:
 
 
 def settle_availability(ctx: Ctx, budget_id: str, p: Params) -> Part:
-    return apply_budget(ctx, budget_id, NAME, p, insurer_shares)
+    """Per replicate of a batch (its payee and financers: a few rows, no query)."""
+    return per_replicate(ctx, lambda c, r: apply_budget(c, budget_id, NAME, p, insurer_shares))
 
 
 def settle_subsidy(ctx: Ctx, budget_id: str, p: Params) -> Part:
-    return apply_budget(ctx, budget_id, SUBSIDY, p, government)
+    """Per replicate of a batch, as ``settle_availability``."""
+    return per_replicate(ctx, lambda c, r: apply_budget(c, budget_id, SUBSIDY, p, government))
 
 
 MODEL = Model(
-    NAME, "budget", Params, settle_availability, __name__, marginal=marginal, calculator=NAME
+    NAME,
+    "budget",
+    Params,
+    settle_availability,
+    __name__,
+    marginal=marginal,
+    calculator=NAME,
+    batched=True,
 )
 SUBSIDY_MODEL = Model(
     SUBSIDY,
@@ -183,5 +193,6 @@ SUBSIDY_MODEL = Model(
     marginal=marginal,
     calculator=NAME,
     contract=False,  # a subsidy is no contract: it may reach a network (seed 000 theme 7)
+    batched=True,
 )
 MODELS = (MODEL, SUBSIDY_MODEL)

@@ -37,6 +37,7 @@ from passend import db
 from passend.catalogue.loader import policy_default
 from passend.messages import Problem
 from passend.settlement.frame import (
+    REPLICATE,
     Ctx,
     Margin,
     ModelParams,
@@ -48,6 +49,7 @@ from passend.settlement.frame import (
     marginal_pay,
     movement,
     mul_share,
+    per_replicate,
     ratio,
     recon_rows,
 )
@@ -131,7 +133,10 @@ class Params(ModelParams):
 
 
 def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table:
-    pairs = lines.select("provider_id", "financer_id").distinct().to_pyarrow()
+    """The rate per provider x financer pair of the lines (and replicate in a batch: each
+    replicate's rate from its own reference)."""
+    key = list(ctx.keys)
+    pairs = lines.select(*key, "provider_id", "financer_id").distinct().to_pyarrow()
     if p.rate_eur is not None:
         rate = euros_to_cents(p.rate_eur, "rate_eur")
         return pairs.append_column("rate_cents", pa.array([rate] * pairs.num_rows, pa.int64()))
@@ -142,12 +147,14 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
         r_financer=ref.financer_id,
         # claims value per hour, rounded half up (non-negative amounts)
         rate_cents=db.floor_div(ref.minute_claims_cents * 60 * 2 + ref.minutes, ref.minutes * 2),
+        **{"r_" + k: ref[k] for k in key},
     )
     t = db.register(con, "h_pairs", pairs)
-    j = t.left_join(
-        derived, (t.provider_id == derived.r_provider) & (t.financer_id == derived.r_financer)
-    )
-    return j.select("provider_id", "financer_id", rate_cents=j.rate_cents.fill_null(0)).to_pyarrow()
+    on = [t.provider_id == derived.r_provider, t.financer_id == derived.r_financer]
+    j = t.left_join(derived, on + [t[k] == derived["r_" + k] for k in key])
+    return j.select(
+        *key, "provider_id", "financer_id", rate_cents=j.rate_cents.fill_null(0)
+    ).to_pyarrow()
 
 
 def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
@@ -203,11 +210,16 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    """The rates, the payments and the pairs' sums of all replicates of a batch in one query
+    each (joined and grouped by the ``replicate`` key too); the paybacks per replicate."""
+    key = list(ctx.keys)
     rates = db.register(ibis.get_backend(lines), "h_rates", _rates(ctx, lines, contract_id, p))
-    rates = rates.rename(r_provider="provider_id", r_financer="financer_id")
-    t = lines.inner_join(
-        rates, (lines.provider_id == rates.r_provider) & (lines.financer_id == rates.r_financer)
+    rates = rates.rename(
+        r_provider="provider_id", r_financer="financer_id", **{"r_" + k: k for k in key}
     )
+    on = [lines.provider_id == rates.r_provider, lines.financer_id == rates.r_financer]
+    t = lines.inner_join(rates, on + [lines[k] == rates["r_" + k] for k in key])
+    t = t.drop(*["r_" + k for k in key])
     hourly = db.floor_div(t.minutes * t.rate_cents * 2 + 60, 120)
     t = t.mutate(paid=(hourly + t.price_cents - t.m_price_cents).cast("int64"))
     part = Part()
@@ -236,7 +248,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         repriced=t.claims_cents - t.paid,
         in_scope=0,
     )
-    g = t.group_by("provider_id", "financer_id", "financer_kind", "rate_cents").aggregate(
+    g = t.group_by(*key, "provider_id", "financer_id", "financer_kind", "rate_cents").aggregate(
         minutes=t.minutes.sum(),
         months=t.months.sum(),
         t_minutes=t.t_minutes.sum(),
@@ -250,12 +262,23 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     over = tested_minutes * d > tested_months * (60 * n)
     pairs = (
         g.filter(over & (g.rate_cents > 0))
-        .order_by(["provider_id", "financer_id"])
+        .order_by([*key, "provider_id", "financer_id"])
         .to_pyarrow()
         .to_pylist()
         if p.payback_share > 0
         else []
     )
+
+    def paybacks(c: Ctx, r: int | None) -> Part:
+        return _paybacks(c, contract_id, p, [x for x in pairs if x.get(REPLICATE) == r])
+
+    part.extend(per_replicate(ctx, paybacks))
+    return part
+
+
+def _paybacks(ctx: Ctx, contract_id: str, p: Params, pairs: list[dict]) -> Part:
+    """Per provider x financer pair above the norm its payback (``efficiency_payback``)."""
+    part = Part()
     for pair in pairs:  # provider x financer pairs above the norm, not claim lines
         r = integral_hourly_rate(
             int(pair["rate_cents"]),
@@ -292,4 +315,5 @@ MODEL = Model(
     Needs(patients=lambda p: p.terminal_days > 0, months=True, reference=True),
     marginal,
     calculator="efficiency",
+    batched=True,
 )

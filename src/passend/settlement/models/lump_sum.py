@@ -28,6 +28,7 @@ from pydantic import Field, model_validator
 
 from passend.messages import Problem
 from passend.settlement.frame import (
+    REPLICATE,
     Ctx,
     Margin,
     ModelParams,
@@ -36,6 +37,7 @@ from passend.settlement.frame import (
     marginal_pay,
     movement,
     mul_share,
+    per_replicate,
     recon_from_sums,
 )
 from passend.settlement.models.protocol import Model, Needs
@@ -121,19 +123,35 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
+    """The claims per provider x financer and the financers' kinds of all replicates of a
+    batch in one query each (grouped by the ``replicate`` key too); the lump sums per
+    replicate, from its own reference."""
+    key = list(ctx.keys)
     part = Part()
     part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
-    now = _values(
-        lines.group_by("provider_id", "financer_id", "financer_kind")
+    now = (
+        lines.group_by(*key, "provider_id", "financer_id", "financer_kind")
         .aggregate(claims_cents=lines.claims_cents.sum())
         .to_pyarrow()
         .to_pylist()
     )
+    kinds = lines.select(*key, "financer_id", "financer_kind").distinct().to_pyarrow().to_pylist()
+
+    def sums(c: Ctx, r: int | None) -> Part:
+        mine = {x["financer_id"]: x["financer_kind"] for x in kinds if x.get(REPLICATE) == r}
+        return _lump_sums(c, contract_id, p, [x for x in now if x.get(REPLICATE) == r], mine)
+
+    part.extend(per_replicate(ctx, sums))
+    return part
+
+
+def _lump_sums(
+    ctx: Ctx, contract_id: str, p: Params, now_rows: list[dict], kinds: dict[str, str]
+) -> Part:
+    """Per provider its lump sum, split over the financers (``lump_sum``)."""
+    part = Part()
+    now = _values(now_rows)
     ref_rows = ctx.reference_claims(contract_id).to_pylist()
-    kinds = {
-        r["financer_id"]: r["financer_kind"]
-        for r in lines.select("financer_id", "financer_kind").distinct().to_pyarrow().to_pylist()
-    }
     for r in ref_rows:
         r["financer_kind"] = kinds.get(r["financer_id"], "health_insurer")
     ref = _values(ref_rows)
@@ -180,5 +198,13 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
 
 
 MODEL = Model(
-    NAME, "base", Params, settle, __name__, Needs(reference=True), marginal, calculator="lump-sum"
+    NAME,
+    "base",
+    Params,
+    settle,
+    __name__,
+    Needs(reference=True),
+    marginal,
+    calculator="lump-sum",
+    batched=True,
 )

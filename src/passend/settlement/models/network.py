@@ -25,15 +25,18 @@ from pydantic import Field
 
 from passend import db
 from passend.settlement.frame import (
+    REPLICATE,
     Ctx,
     Margin,
     Part,
     PrincipalParams,
     adjustment,
+    by_replicate,
     ledger_rows,
     line_price,
     marginal_pay,
     per_patient,
+    per_replicate,
     recon_from_sums,
 )
 from passend.settlement.models.protocol import Model
@@ -49,20 +52,22 @@ class Params(PrincipalParams):
 
 def split_contributions(lines: ibis.Table, product: ibis.Table) -> ibis.Table:
     """Per patient and provider: the patient's ``product`` split by the providers' price
-    weights, exactly (largest remainder)."""
+    weights, exactly (largest remainder); per replicate too in a batch (its key beside the
+    patient)."""
     t = lines.filter(lines.patient_id.notnull())
-    w = t.group_by("patient_id", "provider_id").aggregate(w=ibis.greatest(t.price_cents.sum(), 0))
-    tot = w.group_by("patient_id").aggregate(big_w=w.w.sum())
-    j = w.inner_join(tot, "patient_id").inner_join(product, "patient_id")
+    pat = [REPLICATE, "patient_id"] if REPLICATE in lines.columns else ["patient_id"]
+    w = t.group_by(*pat, "provider_id").aggregate(w=ibis.greatest(t.price_cents.sum(), 0))
+    tot = w.group_by(*pat).aggregate(big_w=w.w.sum())
+    j = w.inner_join(tot, pat).inner_join(product, pat)
     j = j.filter(j.big_w > 0)
     j = j.mutate(base=db.floor_div(j.product * j.w, j.big_w), frac=(j.product * j.w) % j.big_w)
-    left = j.group_by("patient_id").aggregate(left=(j.product.max() - j.base.sum()))
-    j = j.inner_join(left, "patient_id")
+    left = j.group_by(*pat).aggregate(left=(j.product.max() - j.base.sum()))
+    j = j.inner_join(left, pat)
     rank = ibis.row_number().over(
-        ibis.window(group_by=j.patient_id, order_by=[ibis.desc(j.frac), j.provider_id])
+        ibis.window(group_by=[j[k] for k in pat], order_by=[ibis.desc(j.frac), j.provider_id])
     )
     return j.select(
-        "patient_id",
+        *pat,
         "provider_id",
         share=(j.base + ibis.ifelse(rank < j.left, 1, 0)).cast("int64"),
     )
@@ -128,7 +133,11 @@ def _round(x: ibis.Value) -> ibis.Value:
 
 
 def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
-    coordinator = p.principal_id(ctx, contract_id)
+    """The per-patient products, the shares and the totals of all replicates of a batch in
+    one query each (grouped and joined by the ``replicate`` key too; the coordinator per
+    replicate)."""
+    key = list(ctx.keys)
+    coordinator = p.principal_of(ctx, contract_id)
     pp = per_patient(lines)
     fee = euros_to_cents(p.coordination_fee_eur, "coordination_fee_eur")
     if p.product_price_eur is not None:
@@ -141,7 +150,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
         model=NAME,
         payer_id=pp.payer_id,
         payer_kind=pp.payer_kind,
-        payee_id=ibis.literal(coordinator),
+        payee_id=by_replicate(pp, coordinator),
         payee_kind=ibis.literal("provider"),
         patient_id=pp.patient_id,
         year=ctx.year,
@@ -149,15 +158,15 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     part = Part()
     part.ledger.append(ledger_rows(pp, reason="network_product", amount=pp.product, **common))
     part.ledger.append(ledger_rows(pp, reason="coordination_fee", amount=pp.fee, **common))
-    shares = split_contributions(lines, pp.select("patient_id", "product"))
-    others = shares.filter(shares.provider_id != coordinator)
+    shares = split_contributions(lines, pp.select(*key, "patient_id", "product"))
+    others = shares.filter(shares.provider_id != by_replicate(shares, coordinator))
     part.ledger.append(
         ledger_rows(
             others,
             contract_id=contract_id,
             model=NAME,
             reason="network_share",
-            payer_id=ibis.literal(coordinator),
+            payer_id=by_replicate(others, coordinator),
             payer_kind=ibis.literal("provider"),
             payee_id=others.provider_id,
             payee_kind=ibis.literal("provider"),
@@ -166,14 +175,33 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
             year=ctx.year,
         )
     )
-    shared = others.share.sum().name("s").as_table().to_pyarrow()["s"][0].as_py() or 0
+    shared = _by_key(others.aggregate(shared=others.share.sum(), by=key), key)
+    totals = _by_key(pp.aggregate(n=pp.patient_id.count(), product=pp.product.sum(), by=key), key)
+
+    def records(c: Ctx, r: int | None) -> Part:
+        who = coordinator if isinstance(coordinator, str) or r is None else coordinator[r]
+        return _records(contract_id, who, fee, shared.get(r, {}), totals.get(r, {}))
+
+    part.extend(per_replicate(ctx, records))
+    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
+    return part
+
+
+def _by_key(t: ibis.Table, key: list[str]) -> dict[int | None, dict]:
+    """The rows of a small aggregate by replicate (None: one replicate alone)."""
+    return {x.get(REPLICATE) if key else None: x for x in t.to_pyarrow().to_pylist()}
+
+
+def _records(contract_id: str, coordinator: str, fee: int, shared: dict, totals: dict) -> Part:
+    """The adjustments records of the network's ledger rows: the shares paid on, the products
+    and the fees."""
+    part = Part()
     part.adjustments.append(
-        adjustment(contract_id, NAME, "network_share", coordinator, "*", int(shared), {})
+        adjustment(
+            contract_id, NAME, "network_share", coordinator, "*", int(shared.get("shared") or 0), {}
+        )
     )
-    totals = (
-        pp.aggregate(n=pp.patient_id.count(), product=pp.product.sum()).to_pyarrow().to_pylist()[0]
-    )
-    n, product_total = int(totals["n"] or 0), int(totals["product"] or 0)
+    n, product_total = int(totals.get("n") or 0), int(totals.get("product") or 0)
     basis = {"patients": n, "product_cents": product_total, "fee_cents": fee}
     part.adjustments.append(
         adjustment(contract_id, NAME, "network_product", "*", coordinator, product_total, basis)
@@ -181,8 +209,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     part.adjustments.append(
         adjustment(contract_id, NAME, "coordination_fee", "*", coordinator, n * fee, basis)
     )
-    part.recon = recon_from_sums(ctx, contract_id, NAME, per_line=False)
     return part
 
 
-MODEL = Model(NAME, "base", Params, settle, __name__, marginal=marginal)
+MODEL = Model(NAME, "base", Params, settle, __name__, marginal=marginal, batched=True)
