@@ -14,9 +14,12 @@ generator seeded with (seed, r)):
 
 Step 2 settles a batch of replicates at once (``engine.settle_batch``: the replicate is a key
 of one run, so the per-query cost is paid once per batch, not per replicate), the batch sized to
-the memory at hand (``batch_size``). The steps run in order, or in ``workers`` processes (all populations first, then the
-settlements), each with its share of the cores as DuckDB and Arrow threads: the results are
-collected in step order either way. Same scenario file and seed give identical results
+the memory at hand (``batch_size``). The batches run in waves (one batch, or one per worker):
+the wave's populations, then its settlements, then its replicates' folders are removed
+(``_drop``), so that a run of many replicates keeps only the replicates in progress on disk and
+only their stakeholder groups and outcomes in memory. The steps run in order, or in
+``workers`` processes, each with its share of the cores as DuckDB and Arrow threads: the
+results are collected in step order either way. Same scenario file and seed give identical results
 (timings are kept apart in run.json).
 """
 
@@ -354,6 +357,15 @@ def _settle(
     return out, inc, {"settlement": t1 - t0, "incentives": time.perf_counter() - t1}
 
 
+def _drop(work: Path, rs: tuple[int, ...]) -> None:
+    """Remove the folders of replicates ``rs`` (populations, claims, full costs) from the run's
+    work folder once every step that reads them is done: their settlements under every
+    contract set, their outcomes and, for replicate 0, the settlements written out and the
+    incentives. A run of many replicates then keeps at most its batches in progress on disk."""
+    for r in rs:
+        shutil.rmtree(work / f"r{r}")
+
+
 def _groups(r: int, cs: LoadedSet, arm: str, res: Settlement) -> pa.Table:
     """The stakeholder groups of replicate r's settlement of an arm (replicate 0's settlement
     written out too)."""
@@ -518,32 +530,45 @@ def simulate(
             outcome_rows: list[dict[str, Any]] = []
             derived_all: list[dict[str, float]] = []
             care_cost: dict[str, list[int]] = {arm: [] for arm in ARMS}
-            for o, facts, t in run_all(gen):
-                outcome_rows += o
-                care_cost[o[0]["arm"]].append(facts["care_cost_cents"])
-                if o[0]["arm"] == "intervention":
-                    derived_all.append(facts["derived"])
-                add(t)
-                if progress:
-                    progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
+
+            def generate_all(rs: list[int]) -> None:
+                tasks = [(_generate, (r, arm)) for r in rs for arm in ARMS]
+                for o, facts, t in run_all(tasks):
+                    outcome_rows.extend(o)
+                    care_cost[o[0]["arm"]].append(facts["care_cost_cents"])
+                    if o[0]["arm"] == "intervention":
+                        derived_all.append(facts["derived"])
+                    add(t)
+                    if progress:
+                        progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
+
+            generate_all([0])  # its claims size the batches
             claims0 = job.work / "r0" / "baseline" / "claims" / "claims.parquet"
             size = batch_size(n_rep, pq.read_metadata(claims0).num_rows, workers=workers)
             if pool is not None:  # at least one batch per worker
                 size = max(1, min(size, -(-n_rep // workers)))
             batches = [tuple(range(b, min(b + size, n_rep))) for b in range(0, n_rep, size)]
-            sett = [(_settle, (rs, k)) for rs in batches for k in range(len(sets))]
-            by_step: dict[tuple[int, int], list[pa.Table]] = {}
+            per_wave = workers if pool is not None else 1
+            group_rows: list[pa.Table] = []
             inc: list[pa.Table] = []
-            for i, (g, it, t) in enumerate(run_all(sett)):
-                k = i % len(sets)
-                for r, tables in g.items():
-                    by_step[(r, k)] = tables
-                    if progress:
-                        progress(f"replicate {r + 1}/{n_rep}: {sets[k].cs.id}")
-                if it is not None:
-                    inc.append(it)
-                add(t)
-            group_rows = [t for key in sorted(by_step) for t in by_step[key]]
+            for w in range(0, len(batches), per_wave):
+                wave = batches[w : w + per_wave]
+                generate_all([r for rs in wave for r in rs if r != 0])
+                sett = [(_settle, (rs, k)) for rs in wave for k in range(len(sets))]
+                by_step: dict[tuple[int, int], list[pa.Table]] = {}
+                for i, (g, it, t) in enumerate(run_all(sett)):
+                    rs, k = wave[i // len(sets)], i % len(sets)
+                    for r, tables in g.items():
+                        by_step[(r, k)] = tables
+                        if progress:
+                            progress(f"replicate {r + 1}/{n_rep}: {sets[k].cs.id}")
+                    if it is not None:
+                        inc.append(it)
+                    add(t)
+                    if k == len(sets) - 1:  # the batch is settled under every set
+                        done = [tb for key in sorted(by_step) for tb in by_step.pop(key)]
+                        group_rows.append(pa.concat_tables(done))
+                        _drop(job.work, rs)
         finally:
             if pool is not None:
                 pool.shutdown()
