@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -152,3 +153,35 @@ def test_simulate_outputs_do_not_depend_on_the_batch(
     }
     assert len(set(margins.values())) == 3, margins
     assert json.loads((outs["1"] / "summary.json").read_text())["replicates"] == 3
+
+
+def test_a_run_keeps_only_the_batches_in_progress_on_disk(
+    cat: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's replicate folders (populations, claims) are removed once it is settled under
+    every contract set: with 4 replicates in batches of 2, the run's work folder holds at most 2
+    replicates at any step, and replicates 0 and 1 are gone when the last batch settles; what
+    replicate 0 gives the outputs (its settlements) is written all the same."""
+    scen = tmp_path / "s.yaml"
+    scen.write_text(SCENARIO.replace("replicates: 3", "replicates: 4"), encoding="utf-8")
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))  # the run's work folder goes here
+    monkeypatch.setenv("PASSEND_REPLICATE_BATCH", "2")
+    seen: list[list[str]] = []
+
+    def look(done: int, total: int) -> None:
+        seen.append(sorted(p.name for p in work.glob("passend-sim-*/r*")))
+
+    out = tmp_path / "out"
+    sim.run_scenario(cat, scen, out, lang="en", report=False, progress=look)
+    assert len(seen) == 1 + 4 * (2 + 2)  # the start, then 2 arms and 2 contract sets each
+    assert seen[1] == ["r0"]  # the work folder is observed
+    assert max(len(s) for s in seen) == 2, seen
+    assert seen[-1] == ["r2", "r3"], seen
+    assert not list(work.iterdir())  # and the work folder itself is gone at the end
+    for set_id in ("pxq", "pxq-shared-savings"):
+        for arm in ("baseline", "intervention"):
+            assert (out / "settlements" / set_id / arm / "ledger.parquet").is_file()
+    assert pq.read_table(out / "incentives.parquet").num_rows > 0
+    assert json.loads((out / "summary.json").read_text())["replicates"] == 4

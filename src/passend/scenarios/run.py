@@ -14,9 +14,12 @@ generator seeded with (seed, r)):
 
 Step 2 settles a batch of replicates at once (``engine.settle_batch``: the replicate is a key
 of one run, so the per-query cost is paid once per batch, not per replicate), the batch sized to
-the memory at hand (``batch_size``). The steps run in order, or in ``workers`` processes (all populations first, then the
-settlements), each with its share of the cores as DuckDB and Arrow threads: the results are
-collected in step order either way. Same scenario file and seed give identical results
+the memory at hand (``batch_size``). The batches run in waves (one batch, or one per worker):
+the wave's populations, then its settlements, then its replicates' folders are removed
+(``_drop``), so that a run of many replicates keeps only the replicates in progress on disk and
+only their stakeholder groups and outcomes in memory. The steps run in order, or in
+``workers`` processes, each with its share of the cores as DuckDB and Arrow threads: the
+results are collected in step order either way. Same scenario file and seed give identical results
 (timings are kept apart in run.json).
 """
 
@@ -354,6 +357,82 @@ def _settle(
     return out, inc, {"settlement": t1 - t0, "incentives": time.perf_counter() - t1}
 
 
+@dataclass
+class _Collected:
+    """What a run keeps of its steps, in step order: per replicate and arm its outcomes and
+    the cost of its care, per intervention the effects derived in generation, per batch its
+    stakeholder groups (one small table), replicate 0's incentives, the stage times."""
+
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    care_cost: dict[str, list[int]] = field(default_factory=lambda: {arm: [] for arm in ARMS})
+    derived: list[dict[str, float]] = field(default_factory=list)
+    groups: list[pa.Table] = field(default_factory=list)
+    incentives: list[pa.Table] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def add(self, t: dict[str, float]) -> None:
+        for k, v in t.items():
+            self.timings[k] = self.timings.get(k, 0.0) + v
+
+
+def _run_steps(
+    job: _Job,
+    per_wave: int,
+    run_all: Callable[[list[Any]], Any],
+    progress: Callable[[str], None] | None,
+) -> _Collected:
+    """All steps of a run, in waves of ``per_wave`` batches (one per worker): replicate 0's
+    populations first (its claims size the batches: ``batch_size``), then per wave the
+    populations of its replicates and their settlements under every contract set; a batch's
+    folders are dropped once it is settled under every set (``_drop``)."""
+    n_rep, sets, got = job.replicates, job.sets, _Collected()
+
+    def generate_all(rs: list[int]) -> None:
+        for o, facts, t in run_all([(_generate, (r, arm)) for r in rs for arm in ARMS]):
+            got.outcomes.extend(o)
+            got.care_cost[o[0]["arm"]].append(facts["care_cost_cents"])
+            if o[0]["arm"] == "intervention":
+                got.derived.append(facts["derived"])
+            got.add(t)
+            if progress:
+                progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
+
+    generate_all([0])
+    claims0 = job.work / "r0" / "baseline" / "claims" / "claims.parquet"
+    size = batch_size(n_rep, pq.read_metadata(claims0).num_rows, workers=per_wave)
+    if per_wave > 1:  # at least one batch per worker
+        size = max(1, min(size, -(-n_rep // per_wave)))
+    batches = [tuple(range(b, min(b + size, n_rep))) for b in range(0, n_rep, size)]
+    for w in range(0, len(batches), per_wave):
+        wave = batches[w : w + per_wave]
+        generate_all([r for rs in wave for r in rs if r != 0])
+        by_step: dict[tuple[int, int], list[pa.Table]] = {}
+        tasks = [(_settle, (rs, k)) for rs in wave for k in range(len(sets))]
+        for i, (g, inc, t) in enumerate(run_all(tasks)):
+            rs, k = wave[i // len(sets)], i % len(sets)
+            for r, tables in g.items():
+                by_step[(r, k)] = tables
+                if progress:
+                    progress(f"replicate {r + 1}/{n_rep}: {sets[k].cs.id}")
+            if inc is not None:
+                got.incentives.append(inc)
+            got.add(t)
+            if k == len(sets) - 1:  # the batch is settled under every set
+                done = [tb for key in sorted(by_step) for tb in by_step.pop(key)]
+                got.groups.append(pa.concat_tables(done))
+                _drop(job.work, rs)
+    return got
+
+
+def _drop(work: Path, rs: tuple[int, ...]) -> None:
+    """Remove the folders of replicates ``rs`` (populations, claims, full costs) from the run's
+    work folder once every step that reads them is done: their settlements under every
+    contract set, their outcomes and, for replicate 0, the settlements written out and the
+    incentives. A run of many replicates then keeps at most its batches in progress on disk."""
+    for r in rs:
+        shutil.rmtree(work / f"r{r}")
+
+
 def _groups(r: int, cs: LoadedSet, arm: str, res: Settlement) -> pa.Table:
     """The stakeholder groups of replicate r's settlement of an arm (replicate 0's settlement
     written out too)."""
@@ -477,13 +556,7 @@ def simulate(
         raise ValueError(f"{ls.path}: " + IMPORTED_ONE_REPLICATE.format(n=n_rep))
     regions, params, sets = checked_inputs(cat, ls)
     own = imported_facts(ls, regions) if s.population.imported else None
-    timings: dict[str, float] = {}
     drawn_all = [replicate_effects(ls, r, n_rep)[1] for r in range(n_rep)]
-
-    def add(t: dict[str, float]) -> None:
-        for k, v in t.items():
-            timings[k] = timings.get(k, 0.0) + v
-
     with tempfile.TemporaryDirectory(prefix="passend-sim-") as tmp:
         job = _Job(
             cat=cat,
@@ -500,9 +573,8 @@ def simulate(
             replicates=n_rep,
             imported=own,
         )
-        gen = [(_generate, (r, arm)) for r in range(n_rep) for arm in ARMS]
         pool = None
-        if workers > 1 and len(gen) + n_rep * len(sets) > 1:
+        if workers > 1 and n_rep * (len(ARMS) + len(sets)) > 1:
             ctx = multiprocessing.get_context("spawn")
             threads = db.available_cpus() // workers
             pool = ProcessPoolExecutor(
@@ -515,40 +587,12 @@ def simulate(
             return pool.map(_star, tasks) if pool is not None else map(_star, tasks)
 
         try:
-            outcome_rows: list[dict[str, Any]] = []
-            derived_all: list[dict[str, float]] = []
-            care_cost: dict[str, list[int]] = {arm: [] for arm in ARMS}
-            for o, facts, t in run_all(gen):
-                outcome_rows += o
-                care_cost[o[0]["arm"]].append(facts["care_cost_cents"])
-                if o[0]["arm"] == "intervention":
-                    derived_all.append(facts["derived"])
-                add(t)
-                if progress:
-                    progress(f"replicate {o[0]['replicate'] + 1}/{n_rep}: {o[0]['arm']}")
-            claims0 = job.work / "r0" / "baseline" / "claims" / "claims.parquet"
-            size = batch_size(n_rep, pq.read_metadata(claims0).num_rows, workers=workers)
-            if pool is not None:  # at least one batch per worker
-                size = max(1, min(size, -(-n_rep // workers)))
-            batches = [tuple(range(b, min(b + size, n_rep))) for b in range(0, n_rep, size)]
-            sett = [(_settle, (rs, k)) for rs in batches for k in range(len(sets))]
-            by_step: dict[tuple[int, int], list[pa.Table]] = {}
-            inc: list[pa.Table] = []
-            for i, (g, it, t) in enumerate(run_all(sett)):
-                k = i % len(sets)
-                for r, tables in g.items():
-                    by_step[(r, k)] = tables
-                    if progress:
-                        progress(f"replicate {r + 1}/{n_rep}: {sets[k].cs.id}")
-                if it is not None:
-                    inc.append(it)
-                add(t)
-            group_rows = [t for key in sorted(by_step) for t in by_step[key]]
+            got = _run_steps(job, workers if pool is not None else 1, run_all, progress)
         finally:
             if pool is not None:
                 pool.shutdown()
             _init(None)
-    g_all = pa.concat_tables(group_rows)
+    g_all = pa.concat_tables(got.groups)
     g_all = g_all.select(
         [
             "replicate",
@@ -561,18 +605,18 @@ def simulate(
             "margin_cents",
         ]
     )
-    out_t = pa.Table.from_pylist(outcome_rows)
-    inc_t = pa.concat_tables(inc)
-    summary = summarise(ls, sets, g_all, outcome_rows, drawn_all)
-    summary["derived_effects"] = derived_all
-    summary["care_cost_cents"] = care_cost  # per arm and replicate, at the cost prices
+    out_t = pa.Table.from_pylist(got.outcomes)
+    inc_t = pa.concat_tables(got.incentives)
+    summary = summarise(ls, sets, g_all, got.outcomes, drawn_all)
+    summary["derived_effects"] = got.derived
+    summary["care_cost_cents"] = got.care_cost  # per arm and replicate, at the cost prices
     summary.update(year_facts(cat, own["year"] if own is not None else s.population.year))
     if own is not None:  # where the population came from, as the report says it
         summary["population"] = {
             "imported": True,
             **{k: v for k, v in own.items() if k not in ("path", "claims_path")},
         }
-    return RunResult(g_all, out_t, inc_t, summary, timings)
+    return RunResult(g_all, out_t, inc_t, summary, got.timings)
 
 
 def year_facts(cat: Catalogue, year: int) -> dict[str, Any]:
