@@ -166,6 +166,12 @@ def only(t: pa.Table, r: int) -> pa.Table:
     return t.filter(pc.equal(t[REPLICATE], r)).drop_columns([REPLICATE])
 
 
+def rows_of(rows: list[dict[str, Any]], r: int | None) -> list[dict[str, Any]]:
+    """The rows (``to_pylist`` of a keyed query) of replicate ``r``; ``r`` None: a run of one
+    replicate, whose rows carry no key."""
+    return [x for x in rows if x.get(REPLICATE) == r]
+
+
 def with_replicate(t: pa.Table, r: int) -> pa.Table:
     """``t`` (one replicate's rows) with the ``replicate`` key column appended."""
     return t.append_column(REPLICATE, pa.array(np.full(t.num_rows, r, np.int32)))

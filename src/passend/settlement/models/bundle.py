@@ -48,6 +48,7 @@ from passend.settlement.frame import (
     per_patient,
     per_replicate,
     recon_from_sums,
+    rows_of,
     subcontracted,
     subcontracts,
 )
@@ -237,7 +238,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     )
 
     def corridor(c: Ctx, r: int | None) -> Part:
-        rows = [x for x in per_class if x.get(REPLICATE) == r]
+        rows = rows_of(per_class, r)
         who = principal if isinstance(principal, str) or r is None else principal[r]
         return _corridors(c, contract_id, p, who, prices_of.get(r, {}), rows)
 

@@ -37,7 +37,6 @@ from passend import db
 from passend.catalogue.loader import policy_default
 from passend.messages import Problem
 from passend.settlement.frame import (
-    REPLICATE,
     Ctx,
     Margin,
     ModelParams,
@@ -52,6 +51,7 @@ from passend.settlement.frame import (
     per_replicate,
     ratio,
     recon_rows,
+    rows_of,
 )
 from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents
@@ -270,7 +270,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     )
 
     def paybacks(c: Ctx, r: int | None) -> Part:
-        return _paybacks(c, contract_id, p, [x for x in pairs if x.get(REPLICATE) == r])
+        return _paybacks(c, contract_id, p, rows_of(pairs, r))
 
     part.extend(per_replicate(ctx, paybacks))
     return part

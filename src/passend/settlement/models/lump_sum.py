@@ -28,7 +28,6 @@ from pydantic import Field, model_validator
 
 from passend.messages import Problem
 from passend.settlement.frame import (
-    REPLICATE,
     Ctx,
     Margin,
     ModelParams,
@@ -39,6 +38,7 @@ from passend.settlement.frame import (
     mul_share,
     per_replicate,
     recon_from_sums,
+    rows_of,
 )
 from passend.settlement.models.protocol import Model, Needs
 from passend.settlement.money import euros_to_cents, round_cents, split_by_shares
@@ -138,8 +138,8 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     kinds = lines.select(*key, "financer_id", "financer_kind").distinct().to_pyarrow().to_pylist()
 
     def sums(c: Ctx, r: int | None) -> Part:
-        mine = {x["financer_id"]: x["financer_kind"] for x in kinds if x.get(REPLICATE) == r}
-        return _lump_sums(c, contract_id, p, [x for x in now if x.get(REPLICATE) == r], mine)
+        mine = {x["financer_id"]: x["financer_kind"] for x in rows_of(kinds, r)}
+        return _lump_sums(c, contract_id, p, rows_of(now, r), mine)
 
     part.extend(per_replicate(ctx, sums))
     return part

@@ -32,7 +32,6 @@ from pydantic import Field, model_validator
 from passend.catalogue.loader import policy_default
 from passend.messages import Problem
 from passend.settlement.frame import (
-    REPLICATE,
     Ctx,
     Margin,
     ModelParams,
@@ -44,6 +43,7 @@ from passend.settlement.frame import (
     movement,
     mul_share,
     per_replicate,
+    rows_of,
 )
 from passend.settlement.models.fee_for_service import pxq_lines
 from passend.settlement.models.protocol import Model, Needs
@@ -165,7 +165,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     )
 
     def caps(c: Ctx, r: int | None) -> Part:
-        return _caps(c, contract_id, p, [x for x in pairs if x.get(REPLICATE) == r])
+        return _caps(c, contract_id, p, rows_of(pairs, r))
 
     part.extend(per_replicate(ctx, caps))
     return part
