@@ -1410,7 +1410,7 @@ CLI_HELP = {
         "af. Elke landelijke stap vraagt tot ~4 GiB.",
         "Engine of the queries: duckdb (in this process) or spark (Apache Spark; install "
         "'.\\[spark]', Java 17; master from PASSEND_SPARK_MASTER, default local[*]). The cents "
-        "are the same.": "Rekenmachine van de queries: duckdb (in dit proces) of spark (Apache "
+        "are the same.": "Rekenmotor van de queries: duckdb (in dit proces) of spark (Apache "
         "Spark; installeer '.\\[spark]', Java 17; master uit PASSEND_SPARK_MASTER, standaard "
         "local[*]). De centen zijn dezelfde.",
         "Business case YAML file (docs/business-case.md).": "YAML-bestand van de businesscase "
