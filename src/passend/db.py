@@ -24,6 +24,9 @@ here and nowhere else:
   start); only the step's views and cached results are dropped at its end.
 - ``register`` (Arrow in by name): DuckDB's zero-copy ``register``; on Spark a temporary view
   of a DataFrame made from the Arrow table.
+- ``read_parquet_numbered`` (a Parquet file with each row's position in it): DuckDB's
+  ``read_parquet(file_row_number=True)``; on Spark the file read as Arrow with the numbers
+  appended, then ``register``.
 - ``create_temp`` (a cached intermediate result): a DuckDB temporary table; on Spark a
   temporary view, cached (Ibis's ``create_table(temp=True)`` is not implemented on PySpark).
 - ``release``: DuckDB's tables and views dropped by SQL; on Spark through the Spark catalog
@@ -58,7 +61,9 @@ from typing import Any
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
+import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlglot.expressions as sge
 from ibis.backends.sql.compilers import DuckDBCompiler, PySparkCompiler
 
@@ -303,6 +308,24 @@ def register(con: Any, name: str, table: pa.Table) -> Any:
     else:
         con.con.register(name, table)
     return con.table(name)
+
+
+ROW_NUMBER = "file_row_number"
+"""The column of :func:`read_parquet_numbered`: a row's position in its file, from 0."""
+
+
+def read_parquet_numbered(con: Any, name: str, path: Path) -> Any:
+    """The Parquet file ``path`` as the table ``name`` of ``con`` with each row's position in
+    the file (0, 1, ...) in the int64 column ``file_row_number``: an order that holds on every
+    engine, where a query's own row order does not. DuckDB numbers the rows as it scans
+    (``read_parquet(file_row_number=True)``: only the columns a query needs are read, and
+    nothing stays in memory); Spark has no such column, so the file goes in as Arrow with the
+    numbers appended (:func:`register`)."""
+    if engine_of(con) == "spark":
+        table = pq.read_table(path)
+        numbers = pa.array(np.arange(table.num_rows, dtype=np.int64))
+        return register(con, name, table.append_column(ROW_NUMBER, numbers))
+    return con.read_parquet(str(path), table_name=name, file_row_number=True)
 
 
 def engine_of(con: Any) -> str:

@@ -329,16 +329,8 @@ def declare(
         if name != "providers" or (pop_dir / "providers.parquet").exists():
             check_table(pop_dir / f"{name}.parquet", SCHEMAS[name])
     con = db.session()
-    # The activities in by name with their row in the file, which fixes the claims' order on
-    # every engine (DuckDB's read_parquet(file_row_number=...) has no Spark counterpart); the
-    # table is read here once, also for the columns the claims take from it below.
-    activities = pq.read_table(pop_dir / "activities.parquet")
-    n_acts = activities.num_rows
-    acts = db.register(
-        con,
-        "activities",
-        activities.append_column("file_row_number", pa.array(np.arange(n_acts, dtype=np.int64))),
-    )
+    # the activities with their row in the file, which fixes the claims' order on every engine
+    acts = db.read_parquet_numbered(con, "activities", pop_dir / "activities.parquet")
     pats = con.read_parquet(str(pop_dir / "patients.parquet"), table_name="patients").select(
         "wlz", "insurer_id", "care_office_id", "municipality_id", p_id="patient_id"
     )
@@ -388,13 +380,16 @@ def declare(
     # One pass over the activities in the engine, returning only what varies per row; the text
     # columns come from the activities file and the small rules table (Arrow takes).
     priced = j.select(
-        row=j.file_row_number,
+        row=j[db.ROW_NUMBER],
         rule_id=j.rule_id,
         financer_id=financer,
         amount_cents=db.floor_div(j.tariff_cents * units_num * 2 + units_den, units_den * 2),
         cost_cents=cost_expr(j.unit, q, j.hourly_cents, j.day_cents, j.minutes_per_event),
     ).to_pyarrow()
     priced = priced.take(pc.sort_indices(priced["row"]))
+    # read after the query, not registered as its input: the engine scans the file itself
+    activities = pq.read_table(pop_dir / "activities.parquet")
+    n_acts = activities.num_rows
     service_year = pc.cast(pc.year(activities["date"]), pa.int16())
     per_year = pc.value_counts(service_year).to_pylist()
     year = declaration_year(pop_dir, {int(v["values"]): int(v["counts"]) for v in per_year}, year)
