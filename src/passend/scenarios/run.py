@@ -332,16 +332,22 @@ def _settle(
         return Run(d / "claims", d / "pop", ref, extra, full)
 
     base = settle_batch([run(r, "baseline", None, None) for r in rs], cs, **common)
-    inter_runs = []
-    for r, b in zip(rs, base, strict=True):
-        t = b.tables
-        ref = Reference(t["basis"], t["classes"], t["spend"], t["costs"])
+    # each baseline's groups taken (and replicate 0's settlement written) before the
+    # interventions settle, and each settlement dropped once used: only the baselines'
+    # references stay alive while the interventions settle, not their ledgers
+    base_groups, inter_runs = [], []
+    for r in rs:
+        b = base.pop(0)
+        base_groups.append(_groups(r, cs, "baseline", b))
+        ref = Reference(*(b.tables[n] for n in ("basis", "classes", "spend", "costs")))
+        del b
         providers = pq.read_table(dirs[r]["intervention"] / "pop" / "providers.parquet")
         inter_runs.append(run(r, "intervention", ref, _team_costs(j.cat, j.ls, providers)))
     inter = settle_batch(inter_runs, cs, **common)
+    del inter_runs
     out: dict[int, list[pa.Table]] = {}
-    for r, b, i in zip(rs, base, inter, strict=True):
-        out[r] = [_groups(r, cs, arm, res) for arm, res in (("baseline", b), ("intervention", i))]
+    for r, g in zip(rs, base_groups, strict=True):
+        out[r] = [g, _groups(r, cs, "intervention", inter.pop(0))]
     t1 = time.perf_counter()
     inc = None
     if 0 in rs:
