@@ -10,7 +10,7 @@ then settles each size twice, the first run with the JVM cold and the second war
 wall times of ``settle`` (the Ibis queries on Spark and the Arrow work on the driver; not the
 Parquet writing), and DuckDB's for the same claims, the load beside each core count and the
 ``PASSEND_SPARK_*`` settings (the children take them from the environment: the national year,
-``--sizes national:1.0``, wants ``PASSEND_SPARK_MEMORY=4g``, see docs/engines.md). Needs pyspark
+``--sizes national:1.0``, runs on Spark's defaults; see docs/engines.md). Needs pyspark
 (``.[spark]``) and Java 17.
 """
 
