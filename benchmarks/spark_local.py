@@ -8,7 +8,10 @@ Generates each population and declares its claims on DuckDB first (not timed; re
 context, whose master is fixed): it starts Spark (``local[n]``, the engine's default settings),
 then settles each size twice, the first run with the JVM cold and the second warm. Prints the
 wall times of ``settle`` (the Ibis queries on Spark and the Arrow work on the driver; not the
-Parquet writing), and DuckDB's for the same claims. Needs pyspark (``.[spark]``) and Java 17.
+Parquet writing), and DuckDB's for the same claims, the load beside each core count and the
+``PASSEND_SPARK_*`` settings (the children take them from the environment: the national year,
+``--sizes national:1.0``, runs on Spark's defaults; see docs/engines.md). Needs pyspark
+(``.[spark]``) and Java 17.
 """
 
 from __future__ import annotations
@@ -105,6 +108,7 @@ def main() -> None:
     env = {**os.environ, "SPARK_LOCAL_IP": os.environ.get("SPARK_LOCAL_IP", "127.0.0.1")}
     spark = {}
     for cores in (1, 2):
+        load = os.getloadavg()[0]  # a shared machine: the load beside each figure
         cmd = [sys.executable, __file__, "--child", str(cores), "--contracts", a.contracts]
         r = subprocess.run(
             [*cmd, "--dirs", *map(str, dirs)], capture_output=True, text=True, env=env
@@ -112,6 +116,7 @@ def main() -> None:
         if r.returncode != 0:
             sys.exit(f"Spark local[{cores}] failed:\n{r.stderr[-2000:]}")
         spark[cores] = json.loads(r.stdout.strip().splitlines()[-1])
+        spark[cores]["load"] = (load, os.getloadavg()[0])
     print(f"settle --contracts {a.contracts}: seconds (cold run / warm run)")
     for c in (1, 2):
         print(f"Spark local[{c}] session start: {spark[c]['start']:.1f} s")
@@ -121,6 +126,14 @@ def main() -> None:
         text = " ".join(f"{c[0]:6.1f}/{c[1]:<6.1f}" for c in cells)
         print(f"{region + ' x' + format(scale, 'g'):>28} {lines[i]:>9,} {text}")
     w1, w2 = spark[1]["times"], spark[2]["times"]
+    for i, (region, scale) in enumerate(sizes):
+        print(f"{region} x{scale:g}: warm local[1] / local[2] = {w1[i][1] / w2[i][1]:.2f}")
+    for c in (1, 2):
+        print(
+            f"load (1 min) before / after local[{c}]: {spark[c]['load'][0]:.1f} / {spark[c]['load'][1]:.1f}"
+        )
+    conf = {k: v for k, v in os.environ.items() if k.startswith("PASSEND_SPARK_")}
+    print(f"settings: {conf or 'the defaults'}")
     if len(sizes) == 2:
         per = [(w[1][1] - w[0][1]) / max(1, lines[1] - lines[0]) * 1e6 for w in (w1, w2)]
         print(

@@ -213,3 +213,45 @@ def test_an_engine_that_cannot_start_is_one_line_and_exit_2(monkeypatch, tmp_pat
     monkeypatch.setenv("PASSEND_ENGINE", "bogus")
     with pytest.raises(ValueError, match="PASSEND_ENGINE"):
         db.engine()
+
+
+def test_an_int64_overflow_on_spark_is_one_line_and_exit_2(spark, monkeypatch, tmp_path) -> None:
+    # two lines of 2**62 cents: their sum is 2**63, one beyond int64, which Spark's ANSI mode
+    # refuses (ARITHMETIC_OVERFLOW) with a message of many lines and advice to lose the cents
+    data = pa.table({"k": [1, 1], "amount_cents": pa.array([2**62, 2**62], pa.int64())})
+
+    def overflowing(*args: Any, **kwargs: Any) -> Any:
+        t = db.register(db.session(), "t_overflow", data)
+        return t.group_by("k").aggregate(s=t.amount_cents.sum()).to_pyarrow()
+
+    with on("spark"), pytest.raises(db.QueryError) as e:
+        overflowing()
+    assert str(e.value).startswith("Spark: ARITHMETIC_OVERFLOW: long overflow")
+    assert "\n" not in str(e.value) and "try_add" not in str(e.value)
+
+    from passend.cli import app
+    from passend.settlement import engine
+
+    monkeypatch.setattr(engine, "settle", overflowing)  # the command imports it when it runs
+    monkeypatch.setattr(db, "_engine", None)
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    args = ["settle", "--claims", str(claims), "--contracts", "pxq", "--out", str(tmp_path)]
+    r = CliRunner().invoke(app, [*args, "--engine", "spark"])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip().splitlines() == [f"passend: {e.value}"]
+    assert not (tmp_path / "ledger.parquet").exists()
+
+
+def test_spark_settings_from_passend_spark_conf(monkeypatch) -> None:
+    text = " spark.driver.maxResultSize=2g; spark.driver.extraJavaOptions=-Xss4m -XX:+UseG1GC;;"
+    assert db.spark_conf_env(text) == {
+        "spark.driver.maxResultSize": "2g",
+        "spark.driver.extraJavaOptions": "-Xss4m -XX:+UseG1GC",  # spaces stay in a value
+    }
+    monkeypatch.setenv("PASSEND_SPARK_CONF", "spark.jars=a.jar,b.jar")
+    assert db.spark_conf_env() == {"spark.jars": "a.jar,b.jar"}
+    monkeypatch.delenv("PASSEND_SPARK_CONF")
+    assert db.spark_conf_env() == {}
+    with pytest.raises(db.EngineError, match=r"'spark\.driver\.memory' is not key=value"):
+        db.spark_conf_env("spark.driver.memory; spark.ui.enabled=false")

@@ -19,7 +19,8 @@ here and nowhere else:
 
 - ``session``: DuckDB in memory, or one SparkSession per process (master from
   ``PASSEND_SPARK_MASTER``, default ``local[*]``; ``PASSEND_SPARK_PARTITIONS`` shuffle
-  partitions, default 4; no UI, Arrow on)
+  partitions, default 4; ``PASSEND_SPARK_MEMORY`` the driver's memory, in local mode the
+  whole heap; ``PASSEND_SPARK_CONF`` any other settings; no UI, Arrow on)
   behind Ibis's PySpark backend. The Spark session outlives the steps (it takes seconds to
   start); only the step's views and cached results are dropped at its end.
 - ``register`` (Arrow in by name): DuckDB's zero-copy ``register``; on Spark a temporary view
@@ -43,7 +44,8 @@ here and nowhere else:
 
 Parquet is read with Ibis's ``read_parquet`` (the same call on both backends, a view each).
 Both engines raise on an int64 overflow (DuckDB: "Out of Range Error ... overflow", Spark's
-ANSI mode: ``ARITHMETIC_OVERFLOW``); a division never sees a zero (:func:`floor_div`).
+ANSI mode: ``ARITHMETIC_OVERFLOW``, which comes back as a one-line :class:`QueryError`); a
+division never sees a zero (:func:`floor_div`).
 """
 
 from __future__ import annotations
@@ -84,6 +86,12 @@ _spark_conf: dict[str, Any] = {}
 class EngineError(RuntimeError):
     """An engine that cannot start here (pyspark not installed, no Java, Spark failed to
     start): its message is one line for the user."""
+
+
+class QueryError(ValueError):
+    """A query the engine refused on the data: on Spark an arithmetic error of ANSI mode (an
+    int64 overflow of cents, a division by zero), in one line for the user. A ValueError, as
+    bad input is: the commands report it as they report a ValueError (one line, exit 2)."""
 
 
 def set_engine(name: str | None, **spark: Any) -> None:
@@ -186,7 +194,9 @@ def session() -> Any:
 def spark() -> Any:
     """This process's Spark backend, started on first use (see the module docstring): master
     ``PASSEND_SPARK_MASTER`` (default ``local[*]``), ``spark.sql.shuffle.partitions`` small
-    (the default 200 costs seconds on a region's data), no UI, Arrow transfers, warehouse and
+    (the default 200 costs seconds on a region's data), ``spark.driver.memory`` from
+    ``PASSEND_SPARK_MEMORY`` (Spark's 1g by default), more settings from
+    ``PASSEND_SPARK_CONF`` (:func:`spark_conf_env`), no UI, Arrow transfers, warehouse and
     scratch in a temporary folder. Raises :class:`EngineError` without pyspark or Java."""
     global _spark
     if _spark is not None:
@@ -221,7 +231,10 @@ def spark() -> Any:
         .config("spark.sql.warehouse.dir", str(Path(tmp, "warehouse")))
         .config("spark.local.dir", str(Path(tmp, "local")))
     )
-    for key, value in _spark_conf.get("conf", {}).items():
+    memory = os.environ.get("PASSEND_SPARK_MEMORY")
+    if memory:  # before the JVM starts, as passend starts it; in local mode the whole heap
+        builder = builder.config("spark.driver.memory", memory)
+    for key, value in {**spark_conf_env(), **_spark_conf.get("conf", {})}.items():
         builder = builder.config(key, value)
     try:
         session_ = builder.getOrCreate()
@@ -232,6 +245,21 @@ def spark() -> Any:
     _spark = _spark_backend_class()().connect(session_)
     _spark.compile = _memoised(_spark.compile)
     return _spark
+
+
+def spark_conf_env(text: str | None = None) -> dict[str, str]:
+    """Spark settings from ``PASSEND_SPARK_CONF`` (or ``text``): ``key=value`` pairs separated
+    by ``;`` (a value may hold spaces and commas, as Java options and jar lists do), e.g.
+    ``spark.driver.maxResultSize=2g; spark.executor.memory=8g``. Raises :class:`EngineError`
+    on a pair without ``=``."""
+    text = os.environ.get("PASSEND_SPARK_CONF", "") if text is None else text
+    conf = {}
+    for pair in filter(None, (p.strip() for p in text.split(";"))):
+        key, eq, value = pair.partition("=")
+        if not (key.strip() and eq):
+            raise EngineError(f"PASSEND_SPARK_CONF: {pair!r} is not key=value")
+        conf[key.strip()] = value.strip()
+    return conf
 
 
 def stop_spark() -> None:
@@ -247,6 +275,7 @@ def stop_spark() -> None:
 def _spark_backend_class() -> type:
     from ibis.backends.pyspark import Backend
     from ibis.formats.pyarrow import PyArrowData
+    from pyspark.errors import ArithmeticException
 
     class SparkBackend(Backend):
         """Ibis's PySpark backend with exact Arrow results and Arrow in-memory tables."""
@@ -257,7 +286,10 @@ def _spark_backend_class() -> type:
             self._run_pre_execute_hooks(expr)
             table = expr.as_table()
             sql = self.compile(table, params=params, limit=limit)
-            out = self._session.sql(sql).toArrow()
+            try:
+                out = self._session.sql(sql).toArrow()
+            except ArithmeticException as e:
+                raise QueryError(_spark_arithmetic(e)) from e
             return expr.__pyarrow_result__(PyArrowData.convert_table(out, table.schema()))
 
         def execute(self, expr: Any, /, **kwargs: Any) -> Any:
@@ -267,6 +299,21 @@ def _spark_backend_class() -> type:
             _spark_view(self._session, op.name, op.data.to_pyarrow(op.schema))
 
     return SparkBackend
+
+
+def _spark_arithmetic(e: Any) -> str:
+    """One line for Spark's arithmetic error ``e``: its condition and its first sentence,
+    without Spark's advice to return NULL or turn ANSI mode off (which would lose cents
+    silently), e.g. ``Spark: ARITHMETIC_OVERFLOW: long overflow``."""
+    condition = e.getCondition() or type(e).__name__
+    first = (str(e).strip().splitlines() or [""])[0]
+    text = first.removeprefix(f"[{condition}]").strip().split(". ")[0].rstrip(".")
+    hint = (
+        " (cents beyond the int64 range: check the claims' amounts)"
+        if "OVERFLOW" in condition
+        else ""
+    )
+    return f"Spark: {condition}: {text}{hint}"
 
 
 def _spark_view(session_: Any, name: str, table: pa.Table) -> None:
