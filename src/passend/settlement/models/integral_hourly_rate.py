@@ -132,6 +132,16 @@ class Params(ModelParams):
     terminal_days: int = Field(default_factory=lambda: int(policy_default("terminal_days")), ge=0)
 
 
+def _per_hour(cents: ibis.Value, minutes: ibis.Value) -> ibis.Value:
+    """The claims value per hour, rounded half up (non-negative amounts, minutes > 0)."""
+    return db.floor_div(cents * 60 * 2 + minutes, minutes * 2)
+
+
+def _hourly(minutes: ibis.Value, rate_cents: ibis.Value) -> ibis.Value:
+    """``minutes`` paid at ``rate_cents`` an hour, rounded half up."""
+    return db.floor_div(minutes * rate_cents * 2 + 60, 120)
+
+
 def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table:
     """The rate per provider x financer pair of the lines (and replicate in a batch: each
     replicate's rate from its own reference)."""
@@ -145,8 +155,7 @@ def _rates(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> pa.Table
     derived = ref.filter(ref.minutes > 0).select(
         r_provider=ref.provider_id,
         r_financer=ref.financer_id,
-        # claims value per hour, rounded half up (non-negative amounts)
-        rate_cents=db.floor_div(ref.minute_claims_cents * 60 * 2 + ref.minutes, ref.minutes * 2),
+        rate_cents=_per_hour(ref.minute_claims_cents, ref.minutes),
         **{"r_" + k: ref[k] for k in key},
     )
     t = db.register(con, "h_pairs", pairs)
@@ -187,12 +196,12 @@ def marginal(lines: ibis.Table, p: Params, m: Margin) -> ibis.Table:
         rate = ibis.literal(euros_to_cents(p.rate_eur, "rate_eur"), "int64")
     else:
         mins, value = pairs.c_mins, pairs.c_value
-        rate = ibis.ifelse(mins > 0, db.floor_div(value * 60 * 2 + mins, mins * 2), 0)
+        rate = ibis.ifelse(mins > 0, _per_hour(value, mins), 0)
     rates = pairs.select("c_provider", "c_financer", c_rate=rate.cast("int64"))
     j = t.inner_join(
         rates, (t.provider_id == rates.c_provider) & (t.financer_id == rates.c_financer)
     )
-    hourly = db.floor_div(j.quantity * j.c_rate * 2 + 60, 120)
+    hourly = _hourly(j.quantity, j.c_rate)
     j = j.mutate(_paid=ibis.ifelse(j.unit == "minutes", hourly, line_price(j, p)).cast("int64"))
     j = j.drop("c_provider", "c_financer", "c_rate")
     helpers = ("_term", "_tested", "_month", "_paid")
@@ -232,7 +241,7 @@ def settle(ctx: Ctx, lines: ibis.Table, contract_id: str, p: Params) -> Part:
     on = [lines.provider_id == rates.r_provider, lines.financer_id == rates.r_financer]
     t = lines.inner_join(rates, on + [lines[k] == rates["r_" + k] for k in key])
     t = t.drop(*["r_" + k for k in key])
-    hourly = db.floor_div(t.minutes * t.rate_cents * 2 + 60, 120)
+    hourly = _hourly(t.minutes, t.rate_cents)
     t = t.mutate(paid=(hourly + t.price_cents - t.m_price_cents).cast("int64"))
     part = Part()
     part.ledger.append(
