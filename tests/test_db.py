@@ -208,3 +208,19 @@ def test_limit_threads_starts_a_new_session(
     assert db.session() is not first
     assert db._SQL == {}
     assert db.session().raw_sql("SELECT current_setting('threads')").fetchone()[0] == 1
+
+
+def test_an_int64_overflow_on_duckdb_is_a_one_line_query_error() -> None:
+    t = db.register(db.session(), "t_overflow", pa.table({"k": [1, 1], "c": [2**62, 2**62]}))
+    overflowing = {
+        "sum": t.group_by("k").aggregate(s=t.c.sum()),  # HUGEINT in DuckDB, refused by Arrow
+        "multiplication": t.mutate(s=t.c * 4),
+        "addition": t.mutate(s=t.c + t.c),
+    }
+    for what, expr in overflowing.items():
+        with pytest.raises(db.QueryError) as e:
+            expr.to_pyarrow()
+        text = str(e.value)
+        assert text.startswith("DuckDB: ") and "\n" not in text and "int64 range" in text
+        assert what == "sum" or f"Overflow in {what} of INT64" in text
+    assert t.mutate(s=t.c + 1).to_pyarrow()["s"].to_pylist() == [2**62 + 1] * 2

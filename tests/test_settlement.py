@@ -1924,3 +1924,25 @@ def test_incentives_of_a_revenue_cap_met_exactly(tmp_path: Path) -> None:
     assert got[("hospital", "extra_acp")][0] == T_ACP // 4
     pxq = _incentives(tmp_path, "pxq", "contracts: []\n", lines)
     assert pxq[("hospital", "extra_acp")][0] == T_ACP
+
+
+def test_cents_beyond_int64_on_duckdb_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    # two claims of 2**62 cents to one provider and financer: their sum is 2**63, one beyond
+    # int64, which DuckDB refuses (an Out of Range Error or a HUGEINT that Arrow cannot take
+    # back); the command says so in one line, not with the engine's traceback
+    claims = write_claims_dir(
+        tmp_path / "claims", [line("gp1", "cz", 2**62), line("gp1", "cz", 2**62)], None
+    )
+    pop = write_population(tmp_path / "pop", PATIENTS_4)
+    r = CliRunner().invoke(
+        cli_app(),
+        [
+            *("settle", "--claims", str(claims), "--contracts", "pxq"),
+            *("--population", str(pop), "--out", str(tmp_path / "out"), "--lang", "en"),
+        ],
+    )
+    assert r.exit_code == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    (message,) = r.stderr.strip().splitlines()
+    assert message.startswith("passend: DuckDB: ") and "int64" in message, message
+    assert not (tmp_path / "out" / "ledger.parquet").exists()

@@ -43,9 +43,10 @@ here and nowhere else:
   division (DuckDB ``//``, Spark ``DIV``), so no floating point touches a cent.
 
 Parquet is read with Ibis's ``read_parquet`` (the same call on both backends, a view each).
-Both engines raise on an int64 overflow (DuckDB: "Out of Range Error ... overflow", Spark's
-ANSI mode: ``ARITHMETIC_OVERFLOW``, which comes back as a one-line :class:`QueryError`); a
-division never sees a zero (:func:`floor_div`).
+Both engines raise on an int64 overflow (DuckDB: "Out of Range Error ... Overflow", Spark's
+ANSI mode: ``ARITHMETIC_OVERFLOW``), which comes back as a one-line :class:`QueryError` (each
+backend a small subclass whose ``to_pyarrow`` translates it); a division never sees a zero
+(:func:`floor_div`).
 """
 
 from __future__ import annotations
@@ -171,8 +172,41 @@ def available_cpus() -> int:
 
 
 def connect() -> Any:
-    """A new in-memory DuckDB connection, with this process's thread limit (if any)."""
-    return ibis.duckdb.connect(threads=_threads) if _threads else ibis.duckdb.connect()
+    """A new in-memory DuckDB connection (:func:`_duckdb_backend_class`), with this process's
+    thread limit (if any)."""
+    backend = _duckdb_backend_class()()
+    return backend.connect(threads=_threads) if _threads else backend.connect()
+
+
+@functools.cache
+def _duckdb_backend_class() -> type:
+    import duckdb
+    from ibis.backends.duckdb import Backend
+
+    class DuckDBBackend(Backend):
+        """Ibis's DuckDB backend whose results raise an int64 overflow as a :class:`QueryError`
+        (one line), as the Spark backend does."""
+
+        def to_pyarrow(self, expr: Any, /, **kwargs: Any) -> Any:
+            try:
+                return super().to_pyarrow(expr, **kwargs)
+            except (duckdb.OutOfRangeException, pa.ArrowInvalid) as e:
+                if (q := _duckdb_overflow(e)) is None:
+                    raise
+                raise q from e
+
+    return DuckDBBackend
+
+
+def _duckdb_overflow(e: Exception) -> QueryError | None:
+    """A :class:`QueryError` for DuckDB's int64 overflow ``e``: a product or sum of two
+    BIGINTs (``OutOfRangeException``), or a sum that DuckDB keeps as HUGEINT and Arrow cannot
+    take back as int64 (``ArrowInvalid: Integer value out of bounds``); None for another
+    ArrowInvalid. E.g. ``DuckDB: Out of Range Error: Overflow in addition of INT64 (...)``."""
+    first = (str(e).strip().splitlines() or [""])[0]
+    if isinstance(e, pa.ArrowInvalid) and "out of bounds" not in first:
+        return None
+    return QueryError(f"DuckDB: {first} (cents beyond the int64 range: check the claims' amounts)")
 
 
 def session() -> Any:
