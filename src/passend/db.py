@@ -89,6 +89,10 @@ class EngineError(RuntimeError):
     start): its message is one line for the user."""
 
 
+OVERFLOW_HINT = " (cents beyond the int64 range: check the claims' amounts)"
+"""What a :class:`QueryError` of an int64 overflow adds, on either engine."""
+
+
 class QueryError(ValueError):
     """A query the engine refused on the data: on Spark an arithmetic error of ANSI mode (an
     int64 overflow of cents, a division by zero), in one line for the user. A ValueError, as
@@ -206,7 +210,7 @@ def _duckdb_overflow(e: Exception) -> QueryError | None:
     first = (str(e).strip().splitlines() or [""])[0]
     if isinstance(e, pa.ArrowInvalid) and "out of bounds" not in first:
         return None
-    return QueryError(f"DuckDB: {first} (cents beyond the int64 range: check the claims' amounts)")
+    return QueryError(f"DuckDB: {first}{OVERFLOW_HINT}")
 
 
 def session() -> Any:
@@ -342,11 +346,7 @@ def _spark_arithmetic(e: Any) -> str:
     condition = e.getCondition() or type(e).__name__
     first = (str(e).strip().splitlines() or [""])[0]
     text = first.removeprefix(f"[{condition}]").strip().split(". ")[0].rstrip(".")
-    hint = (
-        " (cents beyond the int64 range: check the claims' amounts)"
-        if "OVERFLOW" in condition
-        else ""
-    )
+    hint = OVERFLOW_HINT if "OVERFLOW" in condition else ""
     return f"Spark: {condition}: {text}{hint}"
 
 
